@@ -38,7 +38,10 @@ def _integer(value: object) -> bool:
 def _in_range(value: object, low: float, high: float) -> bool:
     if isinstance(value, bool) or not isinstance(value, Real):
         return False
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        return False
     return math.isfinite(number) and low <= number <= high
 
 

@@ -47,7 +47,7 @@ def _tanh_grad(a: Array, out: Array) -> Array:
 
 
 def _relu(z: Array, out: Array) -> Array:
-    return np.maximum(z, 0.0, out)
+    return np.maximum(z, 0.0, out=out)
 
 
 def _relu_grad(a: Array, out: Array) -> Array:
@@ -57,7 +57,7 @@ def _relu_grad(a: Array, out: Array) -> Array:
 def _leaky_relu(z: Array, out: Array) -> Array:
     # max(z, slope*z) is z for z > 0 and slope*z otherwise (0 < slope < 1).
     tmp = z * LEAKY_SLOPE
-    return np.maximum(z, tmp, out)
+    return np.maximum(z, tmp, out=out)
 
 
 def _leaky_relu_grad(a: Array, out: Array) -> Array:

@@ -198,7 +198,7 @@ class Trainer:
                 run = batch.run
                 for e in range(epochs):  # the hot loop: nothing but the epoch itself
                     loss = run()
-                    if not loss <= INF:
+                    if not loss < INF:
                         self._diverged(e, history)
                     losses[e] = loss
                     net.epoch += 1
@@ -209,7 +209,7 @@ class Trainer:
                         if track_accuracy:
                             test_acc[e] = _correct(evaluate.aL, evaluate.Y) / evaluate.Y.shape[1]
                     loss, correct = self._epoch(X, Y, m, track_accuracy)
-                    if not loss <= INF:
+                    if not loss < INF:
                         self._diverged(e, history)
                     losses[e] = loss
                     if track_accuracy:

@@ -1,0 +1,54 @@
+"""Server settings: every limit and knob, from ``NNP_*`` environment variables or a ``.env`` file.
+
+``NNP_STORE`` picks the store (``sqlite`` -- the default, a file under ``NNP_DATA_DIR`` --,
+``memory``, or a ``redis://`` URL), ``NNP_WORKERS`` the number of training processes (0 means
+one per core). Limits are enforced by the API with a 4xx naming the limit. What it leaves out:
+the engine's own validation (``engine.config``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All settings with their defaults; ``NNP_<NAME>`` overrides each."""
+
+    model_config = SettingsConfigDict(env_prefix="NNP_", env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    store: str = Field("sqlite", description="sqlite, memory, or redis://host:port/db")
+    data_dir: Path = Path("data")
+    workers: int = Field(0, ge=0, le=64, description="training processes; 0 = one per core")
+    frontend_dir: Path | None = None
+
+    # Limits (each violation is a 4xx naming the limit)
+    max_layers: int = Field(8, ge=1, description="hidden layers")
+    max_neurons: int = Field(32, ge=1, description="neurons per hidden layer")
+    max_points: int = Field(2000, ge=4, description="points per dataset (train + test)")
+    max_epochs_per_call: int = Field(20000, ge=1, description="epochs per REST train call")
+    max_resolution: int = Field(200, ge=2, description="side of a boundary grid")
+    max_sessions: int = Field(1000, ge=1)
+    max_history: int = Field(2_000_000, ge=100, description="epochs of history per session")
+    session_ttl_seconds: float = Field(7 * 24 * 3600, gt=0, description="idle session lifetime")
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    ws_max_message_bytes: int = Field(16_384, ge=256)
+    ws_max_commands_per_second: float = Field(20.0, gt=0)
+    max_gradcheck_parameters: int = Field(2000, ge=1)
+    call_timeout_seconds: float = Field(60.0, gt=0)
+
+    # Training and streaming
+    chunk_seconds: float = Field(0.02, gt=0, description="target length of one training chunk")
+    snapshot_fps: float = Field(10.0, gt=0, le=60)
+    snapshot_resolution: int = Field(40, ge=4, le=200)
+    neuron_resolution: int = Field(16, ge=4, le=64)
+    checkpoint_seconds: float = Field(10.0, gt=0)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or (os.cpu_count() or 1)

@@ -1,0 +1,271 @@
+"""One training session: spec, network, data, loss history, status and version, in one process.
+
+A :class:`Session` is a plain object with no I/O: the training worker owns it, calls
+:meth:`train` in chunks and publishes what it returns; stores save :meth:`to_state` and
+rebuild with :meth:`from_state`. Every change bumps ``version``. What it leaves out: access
+control (the API checks tokens), scheduling and events (``worker.py``), persistence
+(``store.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import math
+import secrets
+import time
+from array import array
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from ..datasets import Dataset, dataset_info, from_points, generate
+from ..engine import ConfigError, DivergenceError, History, Network, feature_matrix
+from ..engine.network import predictions
+from .spec import LIVE, SessionSpec
+
+Status = Literal["idle", "running", "paused", "diverged"]
+SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class EpochBatch:
+    """The epochs ``first .. first + len - 1`` of one chunk, every series in full."""
+
+    first: int
+    train_loss: list[float]
+    test_loss: list[float]
+    accuracy: list[float]
+    test_accuracy: list[float]
+
+    def to_event(self) -> dict[str, Any]:
+        return {"type": "epoch", "first": self.first, "train_loss": self.train_loss,
+                "test_loss": self.test_loss, "accuracy": self.accuracy,
+                "test_accuracy": self.test_accuracy}
+
+
+def _clean(values: Any) -> list[float | None]:
+    """Floats for JSON: NaN (not tracked) becomes ``None``."""
+    return [None if math.isnan(v) else v for v in values]
+
+
+def grid_points(domain: tuple[float, float, float, float], resolution: int) -> np.ndarray:
+    """``(2, res*res)`` points on a ``res x res`` grid over the domain, row by row from the top."""
+    x1min, x1max, x2min, x2max = domain
+    xs = np.linspace(x1min, x1max, resolution)
+    ys = np.linspace(x2max, x2min, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.vstack([gx.ravel(), gy.ravel()])
+
+
+class Session:
+    """A visitor's network and data, trained epoch by epoch."""
+
+    def __init__(self, id: str, token_hash: str, spec: SessionSpec,
+                 points: dict[str, list[dict[str, Any]]] | None = None,
+                 parent: str | None = None) -> None:
+        self.id = id
+        self.token_hash = token_hash
+        self.spec = spec
+        self.points = points  # user-supplied points replace the generated dataset
+        self.parent = parent
+        self.status: Status = "idle"
+        self.message: str | None = None
+        self.version = 1
+        self.created = self.updated = time.time()
+        self.history = {name: array("d") for name in SERIES}
+        self._build()
+
+    # ----- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.net = Network(config=self.spec.network_config())
+        self.data = self._dataset()
+        feats = self.spec.features
+        self.X_train = feature_matrix(feats, self.data.X_train)
+        self.X_test = feature_matrix(feats, self.data.X_test)
+        self.Y_train, self.Y_test = self.data.Y_train, self.data.Y_test
+
+    def _dataset(self) -> Dataset:
+        if self.points is None:
+            return generate(self.spec.dataset)
+        info = dataset_info(self.spec.dataset.name)
+        data = from_points(self.points.get("train", []), self.points.get("test", []),
+                           info.problem, info.n_classes, max_points=10**9, name=info.name)
+        return dataclasses.replace(data, domain=info.domain)
+
+    def _touch(self) -> None:
+        self.version += 1
+        self.updated = time.time()
+
+    @property
+    def epoch(self) -> int:
+        return self.net.epoch
+
+    @property
+    def classification(self) -> bool:
+        return self.data.problem == "classification"
+
+    # ----- training ------------------------------------------------------------------------
+    def train(self, epochs: int) -> EpochBatch:
+        """Train ``epochs`` epochs, append to the history; on NaN/inf stop as ``diverged``."""
+        first = self.net.epoch + 1
+        try:
+            h = self.net.train(self.X_train, self.Y_train, epochs,
+                               X_test=self.X_test, Y_test=self.Y_test,
+                               track_accuracy=self.classification)
+            done = epochs
+        except DivergenceError as exc:
+            h = exc.history  # type: ignore[attr-defined]
+            done = exc.completed
+            self.status = "diverged"
+            self.message = exc.message
+        batch = self._record(first, h, done)
+        self._touch()
+        return batch
+
+    def _record(self, first: int, h: History, n: int) -> EpochBatch:
+        cols = (h.loss[:n], h.test_loss[:n], h.accuracy[:n], h.test_accuracy[:n])
+        for name, values in zip(SERIES, cols, strict=True):
+            self.history[name].extend(values.tolist())
+        return EpochBatch(first, *(_clean(c.tolist()) for c in cols))
+
+    def history_since(self, since: int) -> EpochBatch:
+        """Epochs after ``since`` (0 = all) as one batch."""
+        since = max(0, min(since, self.epoch))
+        return EpochBatch(since + 1, *(_clean(self.history[s][since:]) for s in SERIES))
+
+    def reset(self) -> None:
+        """Back to epoch 0 with the seed's initial weights; the data is kept."""
+        self.net = Network(config=self.spec.network_config())
+        self.history = {name: array("d") for name in SERIES}
+        self.status = "idle"
+        self.message = None
+        self._touch()
+
+    def update(self, changes: dict[str, Any]) -> bool:
+        """Apply spec changes; returns True if they needed a reset (architecture, data...)."""
+        spec = self.spec.with_changes(changes)
+        if set(changes) <= LIVE:
+            self.net.update(**{k: getattr(spec, k) for k in changes})
+            self.spec = spec
+            if self.status == "diverged":
+                self.status, self.message = "paused", None
+            self._touch()
+            return False
+        if "dataset" in changes or "features" in changes:
+            self.points = None if "dataset" in changes else self.points
+        self.spec = spec
+        self._build()
+        self.reset()
+        return True
+
+    def set_points(self, points: dict[str, list[dict[str, Any]]]) -> None:
+        """Replace the data by user-supplied points (validated) and reset."""
+        old = self.points
+        self.points = points
+        try:
+            self._build()
+        except Exception:
+            self.points = old
+            raise
+        self.reset()
+
+    # ----- reading -------------------------------------------------------------------------
+    def features(self, inputs: Any) -> np.ndarray:
+        X = np.asarray(inputs, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ConfigError("inputs must be a list of [x1, x2] pairs", "inputs")
+        if not np.all(np.isfinite(X)):
+            raise ConfigError("inputs contain NaN or infinity", "inputs")
+        return feature_matrix(self.spec.features, X.T)
+
+    def predict(self, inputs: Any) -> dict[str, Any]:
+        out = self.net.forward(self.features(inputs))
+        result: dict[str, Any] = {"outputs": out.T.tolist()}
+        if self.classification:
+            result["classes"] = predictions(out).tolist()
+        return result
+
+    def grids(self, resolution: int, neurons: bool = False) -> dict[str, Any]:
+        """The output over a ``res x res`` grid of the domain (and every neuron's, if asked)."""
+        pts = grid_points(self.data.domain, resolution)
+        fp = self.net.forward_pass(feature_matrix(self.spec.features, pts))
+        out = fp.a[-1]
+        grid: dict[str, Any] = {"resolution": resolution, "domain": list(self.data.domain),
+                                "output": out.reshape(out.shape[0], resolution, resolution)}
+        if neurons:
+            grid["neurons"] = [a.reshape(a.shape[0], resolution, resolution) for a in fp.a[1:]]
+        return grid
+
+    def summary(self) -> dict[str, Any]:
+        last = {s: (self.history[s][-1] if len(self.history[s]) else None) for s in SERIES}
+        return {
+            "id": self.id, "status": self.status, "message": self.message, "epoch": self.epoch,
+            "version": self.version, "spec": self.spec.to_dict(), "layers": list(self.net.layers),
+            "network": self.net.config.to_dict(), "problem": self.data.problem,
+            "n_classes": self.data.n_classes, "custom_data": self.points is not None,
+            "parent": self.parent, "created": self.created, "updated": self.updated,
+            "last": {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+        }
+
+    def model(self) -> dict[str, Any]:
+        return {"spec": self.spec.to_dict(), **self.net.to_dict()}
+
+    def load_model(self, data: dict[str, Any]) -> None:
+        """Import a model (from :meth:`model`): the spec may change architecture; history resets."""
+        spec = SessionSpec.from_dict(data["spec"]) if isinstance(data.get("spec"), dict) else None
+        net = Network.from_dict(data)
+        want = (spec or self.spec).network_config()
+        if net.config.layers != want.layers:
+            raise ConfigError(f"the model's layers {list(net.config.layers)} do not fit this "
+                              f"session's features and data {list(want.layers)}", "config.layers")
+        if spec is not None and spec != self.spec:
+            self.spec = spec
+            self._build()
+        self.history = {name: array("d") for name in SERIES}
+        self.net = net
+        self.status, self.message = "idle", None
+        self._touch()
+
+    # ----- persistence ---------------------------------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "token_hash": self.token_hash, "spec": self.spec.to_dict(),
+            "points": self.points, "parent": self.parent, "status": self.status,
+            "message": self.message, "version": self.version, "created": self.created,
+            "updated": self.updated, "model": self.net.to_dict(),
+            "history": {k: base64.b64encode(v.tobytes()).decode() for k, v in self.history.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Session:
+        s = cls(state["id"], state["token_hash"], SessionSpec.from_dict(state["spec"]),
+                points=state.get("points"), parent=state.get("parent"))
+        s.net = Network.from_dict(state["model"])
+        for k, v in state["history"].items():
+            s.history[k] = array("d", base64.b64decode(v))
+        s.status = "paused" if state["status"] == "running" else state["status"]
+        s.message, s.version = state.get("message"), state["version"]
+        s.created, s.updated = state["created"], state["updated"]
+        return s
+
+    def fork(self, id: str, token_hash: str) -> Session:
+        """A copy owned by someone else: same spec, data, weights and history."""
+        state = self.to_state()
+        state.update(id=id, token_hash=token_hash, parent=self.id, status="idle" if
+                     self.status == "running" else self.status, version=1, created=time.time())
+        return Session.from_state(state)

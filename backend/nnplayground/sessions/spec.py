@@ -1,0 +1,122 @@
+"""What a session trains: the network options, input features and dataset, as one frozen spec.
+
+A :class:`SessionSpec` is what users choose (in the page, over REST, in a preset). It derives
+the engine's :class:`NetworkConfig`: the input size is the number of features, the output size
+comes from the dataset (one output for binary classification and regression, one per class
+otherwise), and ``output_activation``/``loss`` ``"auto"`` pick the tutorial's sigmoid + MSE
+for binary classification, softmax + cross-entropy for several classes and linear + MSE for
+regression. Validation raises the engine's or datasets' errors naming the field. What it
+leaves out: server limits (``config.Settings``), weights and history (``session.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from ..datasets import DatasetError, DatasetSpec, dataset_info
+from ..engine import FEATURES, ConfigError, NetworkConfig
+
+#: Spec fields that change while training without a reset.
+LIVE = frozenset({"learning_rate", "batch_size", "regularization", "reg_rate", "optimizer",
+                  "momentum"})
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """A session's whole configuration (everything but the data points themselves)."""
+
+    hidden_layers: tuple[int, ...] = (4, 2)
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden_activation: str = "sigmoid"
+    output_activation: str = "auto"
+    loss: str = "auto"
+    init: str = "he"
+    optimizer: str = "sgd"
+    learning_rate: float = 0.1
+    batch_size: int | None = None
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    momentum: float = 0.9
+    seed: int = 0
+    dtype: str = "float64"
+    dataset: DatasetSpec = field(default_factory=lambda: DatasetSpec("circle"))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden_layers", tuple(self.hidden_layers))
+        object.__setattr__(self, "features", tuple(self.features))
+        if not self.features:
+            raise ConfigError("choose at least one input feature", "features")
+        for name in self.features:
+            if name not in FEATURES:
+                raise ConfigError(
+                    f"unknown feature {name!r}; valid: {', '.join(FEATURES)}", "features")
+        if len(set(self.features)) != len(self.features):
+            raise ConfigError("features must not repeat", "features")
+        self.network_config()  # validates every network option
+
+    @property
+    def problem(self) -> str:
+        return dataset_info(self.dataset.name).problem
+
+    @property
+    def n_outputs(self) -> int:
+        n_classes = dataset_info(self.dataset.name).n_classes
+        return n_classes if n_classes > 2 else 1
+
+    @property
+    def layers(self) -> tuple[int, ...]:
+        return (len(self.features), *self.hidden_layers, self.n_outputs)
+
+    def network_config(self) -> NetworkConfig:
+        output, loss = self.output_activation, self.loss
+        if output == "auto":
+            output = {"regression": "linear"}.get(self.problem,
+                                                  "softmax" if self.n_outputs > 1 else "sigmoid")
+        if loss == "auto":
+            loss = "cce" if output == "softmax" else "mse"
+        return NetworkConfig(
+            layers=self.layers, hidden_activation=self.hidden_activation,
+            output_activation=output, loss=loss, init=self.init, optimizer=self.optimizer,
+            learning_rate=self.learning_rate, batch_size=self.batch_size,
+            regularization=self.regularization, reg_rate=self.reg_rate,
+            momentum=self.momentum, seed=self.seed, dtype=self.dtype,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["hidden_layers"] = list(self.hidden_layers)
+        d["features"] = list(self.features)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SessionSpec:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown option {unknown[0]!r}", unknown[0])
+        values = dict(data)
+        if isinstance(values.get("dataset"), dict):
+            values["dataset"] = dataset_spec(values["dataset"])
+        elif "dataset" in values and not isinstance(values["dataset"], DatasetSpec):
+            raise DatasetError("dataset must be an object", "dataset")
+        return cls(**values)
+
+    def with_changes(self, changes: dict[str, Any]) -> SessionSpec:
+        values = dict(changes)
+        if isinstance(values.get("dataset"), dict):
+            values["dataset"] = dataset_spec({**asdict(self.dataset), **values["dataset"]})
+        return replace(self, **values)
+
+
+def dataset_spec(data: dict[str, Any]) -> DatasetSpec:
+    known = {f.name for f in fields(DatasetSpec)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise DatasetError(f"unknown dataset option {unknown[0]!r}", f"dataset.{unknown[0]}")
+    if "name" not in data:
+        raise DatasetError("dataset.name is required", "dataset.name")
+    try:
+        return DatasetSpec(**data)
+    except DatasetError as exc:
+        raise DatasetError(exc.message, f"dataset.{exc.field}" if exc.field else "dataset") from exc

@@ -1,0 +1,427 @@
+"""A training worker process: owns sessions, trains the running ones in round-robin chunks.
+
+The API process never trains. It sends commands ``(request_id, op, session_id, payload)`` on
+this worker's command queue; the worker answers on the shared event queue with
+``("reply", request_id, ok, result)`` and publishes ``("event", session_id, kind, text, first,
+last)`` where ``text`` is the JSON message already serialised once for every watcher. Between
+two chunks it handles every pending command, so ``pause`` waits at most one chunk
+(``chunk_seconds``, 20 ms by default); chunks are sized from each session's measured epoch time,
+so sessions share the CPU fairly in time. Snapshots (weights, the boundary grid and every
+neuron's grid) are computed at most ``snapshot_fps`` times a second per watched session,
+however many watchers it has. Sessions are checkpointed to the store on pause, on changes,
+every ``checkpoint_seconds`` while running and on shutdown.
+
+What it leaves out: access control and limits (the API checks them before sending).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from queue import Empty
+from typing import Any
+
+import numpy as np
+
+from ..config import Settings
+from ..datasets import DatasetError, from_points
+from ..engine import EngineError, Network, gradient_check
+from .session import Session, grid_points
+from .spec import SessionSpec
+from .store import Store, open_store
+
+log = logging.getLogger("nnplayground.worker")
+DEFER = object()
+
+
+class NotFound(Exception):
+    """No session with that id (in memory or in the store)."""
+
+
+class Refused(Exception):
+    """A request that conflicts with the session's state (e.g. training a diverged run)."""
+
+
+def run_worker(index: int, settings: dict[str, Any], commands: Any, events: Any) -> None:
+    """Process entry point: serve commands until a ``None`` command or SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the API, which stops us
+    worker = Worker(Settings(**settings), commands, events)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    try:
+        worker.loop()
+    finally:
+        worker.checkpoint_all()
+        worker.store.close()
+
+
+def quantize(grid: np.ndarray) -> dict[str, Any]:
+    """A float grid as base64 bytes 0..255 with its range (a tenth of the JSON floats' size)."""
+    lo, hi = float(np.min(grid)), float(np.max(grid))
+    scale = 255.0 / (hi - lo) if hi > lo else 0.0
+    q = np.rint((grid - lo) * scale).astype(np.uint8)
+    return {"shape": list(grid.shape), "min": lo, "max": hi,
+            "data": base64.b64encode(q.tobytes()).decode()}
+
+
+class Worker:
+    """The sessions one process owns and the loop that trains them."""
+
+    def __init__(self, settings: Settings, commands: Any, events: Any,
+                 store: Store | None = None) -> None:
+        self.settings = settings
+        self.commands = commands
+        self.events = events
+        self.store = store or open_store(settings.store, settings.data_dir)
+        self.sessions: dict[str, Session] = {}
+        self.running: deque[str] = deque()
+        self.watchers: dict[str, int] = {}
+        self.targets: dict[str, tuple[int, list[int]]] = {}
+        self.epoch_time: dict[str, float] = {}
+        self.last_snapshot: dict[str, float] = {}
+        self.last_checkpoint: dict[str, float] = {}
+        self.stopping = False
+
+    def stop(self) -> None:
+        self.stopping = True
+
+    # ----- the loop ------------------------------------------------------------------------
+    def loop(self) -> None:
+        while not self.stopping:
+            self.drain(block=not self.running)
+            if self.running and not self.stopping:
+                sid = self.running[0]
+                self.running.rotate(-1)
+                self.train_chunk(sid)
+
+    def drain(self, block: bool) -> None:
+        try:
+            msg = self.commands.get(timeout=0.25) if block else self.commands.get_nowait()
+        except Empty:
+            return
+        while True:
+            if msg is None:
+                self.stopping = True
+                return
+            self.handle(*msg)
+            try:
+                msg = self.commands.get_nowait()
+            except Empty:
+                return
+
+    def reply(self, req: int, ok: bool, result: Any) -> None:
+        if req:
+            self.events.put(("reply", req, ok, result))
+
+    def handle(self, req: int, op: str, sid: str, payload: dict[str, Any]) -> None:
+        fn: Callable[[str, dict[str, Any], int], Any] | None = getattr(self, "op_" + op, None)
+        try:
+            if fn is None:
+                raise Refused(f"unknown operation {op!r}")
+            result = fn(sid, payload or {}, req)
+        except NotFound:
+            self.reply(req, False, {"status": 404, "code": "not_found",
+                                    "message": "no session with this id"})
+        except Refused as exc:
+            self.reply(req, False, {"status": 409, "code": "conflict", "message": str(exc)})
+        except (EngineError, DatasetError) as exc:
+            self.reply(req, False, {"status": 422, "code": "invalid_" + (
+                "dataset" if isinstance(exc, DatasetError) else "config"),
+                "message": exc.message, "field": exc.field})
+        except Exception as exc:  # a bug: keep serving everyone else
+            log.exception("worker failed on %s", op)
+            self.reply(req, False, {"status": 500, "code": "internal",
+                                    "message": f"{type(exc).__name__} while handling {op}"})
+        else:
+            if result is not DEFER:
+                self.reply(req, True, result)
+
+    # ----- sessions ------------------------------------------------------------------------
+    def get(self, sid: str) -> Session:
+        s = self.sessions.get(sid)
+        if s is None:
+            state = self.store.load(sid)
+            if state is None:
+                raise NotFound(sid)
+            s = self.sessions[sid] = Session.from_state(state)
+        return s
+
+    def checkpoint(self, s: Session) -> None:
+        self.store.save(s.to_state())
+        self.last_checkpoint[s.id] = time.monotonic()
+
+    def checkpoint_all(self) -> None:
+        for s in self.sessions.values():
+            try:
+                self.checkpoint(s)
+            except Exception:  # keep saving the others
+                log.exception("checkpoint of %s failed", s.id)
+
+    def publish(self, s: Session, kind: str, message: dict[str, Any],
+                first: int = 0, last: int = 0) -> None:
+        self.events.put(("event", s.id, kind, json.dumps(message), first, last))
+
+    def publish_status(self, s: Session, **extra: Any) -> None:
+        self.publish(s, "status", {"type": "status", "status": s.status, "epoch": s.epoch,
+                                   "version": s.version, "message": s.message, **extra})
+        if self.watchers.get(s.id):
+            self.publish_snapshot(s)
+
+    def publish_snapshot(self, s: Session) -> None:
+        st = self.settings
+        grids = s.grids(st.snapshot_resolution)
+        neurons = s.grids(st.neuron_resolution, neurons=True)["neurons"]
+        self.publish(s, "snapshot", {
+            "type": "snapshot", "epoch": s.epoch, "version": s.version,
+            "weights": [w.tolist() for w in s.net.weights],
+            "biases": [b.tolist() for b in s.net.biases],
+            "domain": grids["domain"], "boundary": quantize(grids["output"]),
+            "neurons": [quantize(n) for n in neurons],
+        })
+        self.last_snapshot[s.id] = time.monotonic()
+
+    def set_running(self, s: Session, running: bool) -> None:
+        if running and s.id not in self.running:
+            self.running.append(s.id)
+        elif not running and s.id in self.running:
+            self.running.remove(s.id)
+
+    def finish_targets(self, s: Session) -> None:
+        _, reqs = self.targets.pop(s.id, (0, []))
+        for req in reqs:
+            self.reply(req, True, s.summary())
+
+    def halt(self, s: Session, status: str) -> None:
+        """Stop training ``s`` (paused or diverged), answer waiting calls, checkpoint."""
+        if status != "diverged":
+            s.status = "paused" if s.epoch > 0 else "idle"
+        self.set_running(s, False)
+        self.finish_targets(s)
+        self.checkpoint(s)
+        self.publish_status(s)
+
+    def train_chunk(self, sid: str) -> None:
+        s = self.sessions[sid]
+        st = self.settings
+        per_epoch = self.epoch_time.get(sid, 1e-4)
+        k = max(1, min(100_000, int(st.chunk_seconds / per_epoch)))
+        target = self.targets.get(sid)
+        if target is not None:
+            k = min(k, target[0] - s.epoch)
+        k = min(k, st.max_history - s.epoch)
+        if k <= 0:
+            if target is None:
+                s.message = f"reached the history limit of {st.max_history} epochs"
+            self.halt(s, "paused")
+            return
+        t0 = time.perf_counter()
+        batch = s.train(k)
+        elapsed = time.perf_counter() - t0
+        self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
+            else elapsed / k
+        if self.watchers.get(sid):
+            self.publish(s, "epoch", batch.to_event(), batch.first, s.epoch)
+        now = time.monotonic()
+        if s.status == "diverged":
+            self.halt(s, "diverged")
+        elif target is not None and s.epoch >= target[0]:
+            self.halt(s, "paused")
+        else:
+            if self.watchers.get(sid) and now - self.last_snapshot.get(sid, 0) >= 1 / st.snapshot_fps:
+                self.publish_snapshot(s)
+            if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
+                self.checkpoint(s)
+            self.last_checkpoint.setdefault(sid, now)
+
+    # ----- operations (op_<name>(sid, payload, req)) ---------------------------------------
+    def op_create(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
+        self.sessions[sid] = s
+        self.checkpoint(s)
+        return s.summary()
+
+    def op_create_from_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = Session.from_state(p["state"])
+        self.sessions[sid] = s
+        self.checkpoint(s)
+        return s.summary()
+
+    def op_fork_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.get(sid).fork(p["id"], p["token_hash"]).to_state()
+
+    def op_summary(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.get(sid).summary()
+
+    def op_delete(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self.set_running(s, False)
+        self.finish_targets(s)
+        self.sessions.pop(sid, None)
+        self.store.delete(sid)
+        self.publish(s, "status", {"type": "status", "status": "deleted", "epoch": s.epoch,
+                                   "version": s.version + 1, "message": "session deleted"})
+        return {"deleted": sid}
+
+    def _trainable(self, s: Session) -> None:
+        if s.status == "diverged":
+            raise Refused("the session diverged: reset it or lower the learning rate first")
+
+    def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self._trainable(s)
+        self.targets.pop(sid, None)
+        s.status = "running"
+        self.set_running(s, True)
+        self.publish_status(s)
+        return s.summary()
+
+    def op_pause(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self.halt(s, "paused")
+        return s.summary()
+
+    def op_step(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        """Train ``epochs`` more epochs then pause; ``wait`` answers only when they are done."""
+        s = self.get(sid)
+        self._trainable(s)
+        epochs = int(p.get("epochs", 1))
+        end, reqs = self.targets.get(sid, (s.epoch, []))
+        end = max(end, s.epoch) + epochs if s.status == "running" and sid in self.targets \
+            else s.epoch + epochs
+        if p.get("wait"):
+            reqs.append(req)
+        self.targets[sid] = (end, reqs)
+        s.status = "running"
+        self.set_running(s, True)
+        self.publish_status(s)
+        return DEFER if p.get("wait") else s.summary()
+
+    def op_reset(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self.set_running(s, False)
+        self.finish_targets(s)
+        s.reset()
+        self.checkpoint(s)
+        self.publish_status(s, reset=True)
+        return s.summary()
+
+    def op_update(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        was_running = s.status == "running"
+        reset = s.update(p["changes"])
+        if reset:
+            self.set_running(s, False)
+            self.finish_targets(s)
+        elif was_running:
+            s.status = "running"
+        self.checkpoint(s)
+        self.publish_status(s, reset=reset)
+        return {**s.summary(), "reset": reset}
+
+    def op_dataset(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        return {"name": s.data.name, "problem": s.data.problem, "n_classes": s.data.n_classes,
+                "domain": list(s.data.domain), "custom": s.points is not None,
+                **s.data.to_points()}
+
+    def op_set_points(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self.set_running(s, False)
+        self.finish_targets(s)
+        s.set_points(p["points"])
+        self.checkpoint(s)
+        self.publish_status(s, reset=True)
+        return self.op_dataset(sid, p, req)
+
+    def op_model(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.get(sid).model()
+
+    def op_load_model(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        self.set_running(s, False)
+        self.finish_targets(s)
+        s.load_model(p["model"])
+        self.checkpoint(s)
+        self.publish_status(s, reset=True)
+        return s.summary()
+
+    def op_predict(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.get(sid).predict(p["inputs"])
+
+    def op_boundary(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        g = s.grids(int(p["resolution"]), neurons=bool(p.get("neurons")))
+        out = {"epoch": s.epoch, "resolution": g["resolution"], "domain": g["domain"],
+               "output": g["output"].tolist()}
+        if "neurons" in g:
+            out["neurons"] = [n.tolist() for n in g["neurons"]]
+        return out
+
+    def op_history(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        batch = s.history_since(int(p.get("since", 0)))
+        return {"epoch": s.epoch, "status": s.status, "version": s.version, **batch.to_event()}
+
+    def op_watch(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        n = self.watchers.get(sid, 0) + int(p.get("delta", 1))
+        self.watchers[sid] = max(0, n)
+        if p.get("since") is not None:  # the history a new watcher missed, in order with events
+            batch = s.history_since(int(p["since"]))
+            return {"epoch": s.epoch, "status": s.status, "version": s.version,
+                    "summary": s.summary(), **batch.to_event()}
+        return {"watchers": self.watchers[sid]}
+
+    def op_snapshot(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        self.publish_snapshot(self.get(sid))
+        return {}
+
+    def op_backprop(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        s = self.get(sid)
+        net = s.net
+        if p.get("points") is not None:
+            data = from_points(p["points"], [], s.data.problem, s.data.n_classes,
+                               max_points=self.settings.max_points)
+            X, Y = s.features(data.X_train.T), data.Y_train
+        else:
+            X, Y = s.X_train, s.Y_train
+            if p.get("index") is not None:
+                i = int(p["index"])
+                if not 0 <= i < X.shape[1]:
+                    raise EngineError(f"index must be in 0..{X.shape[1] - 1}", "index")
+                X, Y = X[:, i : i + 1], Y[:, i : i + 1]
+        g = net.gradients(X, Y)
+        lr = net.config.learning_rate
+        W, b = net.weights, net.biases
+        layers = [
+            {"l": l + 1, "W": W[l].tolist(), "b": b[l].tolist(), "z": g.z[l].tolist(),
+             "a": g.a[l + 1].tolist(), "delta": g.delta[l].tolist(), "dW": g.dW[l].tolist(),
+             "db": g.db[l].tolist(), "W_next": (W[l] - lr * g.dW[l]).tolist(),
+             "b_next": (b[l] - lr * g.db[l]).tolist(),
+             "activation": net.activations[l].name}
+            for l in range(len(W))
+        ]
+        out: dict[str, Any] = {
+            "epoch": s.epoch, "m": int(X.shape[1]), "x": X.tolist(), "y": Y.tolist(),
+            "loss": g.loss, "cost": g.cost, "learning_rate": lr, "loss_name": net.config.loss,
+            "layers": layers,
+        }
+        if p.get("check"):
+            if net.n_parameters > self.settings.max_gradcheck_parameters:
+                raise EngineError(
+                    f"gradient check is limited to {self.settings.max_gradcheck_parameters} "
+                    f"parameters; this network has {net.n_parameters}", "check")
+            probe = Network.from_dict(net.to_dict()) if net.dtype != np.float64 else net
+            chk = gradient_check(probe, X, Y)
+            out["gradient_check"] = {
+                "relative_error": chk.relative_error, "layer_errors": chk.layer_errors,
+                "dW": [d.tolist() for d in chk.dW], "db": [d.tolist() for d in chk.db],
+            }
+        return out
+
+
+__all__ = ["NotFound", "Refused", "Worker", "grid_points", "quantize", "run_worker"]
