@@ -25,7 +25,7 @@ def _all_points(d: Dataset) -> tuple[np.ndarray, np.ndarray]:
 def test_registry_is_what_the_design_lists() -> None:
     assert set(DATASETS) == {
         "circle", "xor", "gaussians", "spiral", "plane", "multi_gaussian", "moons", "blobs3",
-        "and", "or", "xor_table", "xnor", "circle_unit", "sin_regression",
+        "and", "or", "xor_table", "xnor", "circle_unit", "sin_regression", "worked_example",
     }  # fmt: skip
     for name, info in DATASETS.items():
         assert info.name == name
@@ -34,6 +34,8 @@ def test_registry_is_what_the_design_lists() -> None:
         x1min, x1max, x2min, x2max = info.domain
         assert x1min < x1max and x2min < x2max
         assert info.default_points >= 1 and info.title and info.description
+        expected_outputs = info.n_classes if info.n_classes > 2 else 1
+        assert info.n_outputs == (2 if name == "worked_example" else expected_outputs)
     assert DATASETS["blobs3"].n_classes == 3
     assert DATASETS["circle_unit"].default_points == DATASETS["sin_regression"].default_points == 8
 
@@ -65,7 +67,8 @@ def test_shapes_dtypes_and_label_ranges(name: str, noise: float) -> None:
     )  # fmt: skip
     for X, y in ((d.X_train, d.y_train), (d.X_test, d.y_test)):
         assert X.dtype == np.float64 and X.ndim == 2 and X.shape[0] == 2
-        assert y.shape == (X.shape[1],)
+        multi = d.problem == "regression" and info.n_outputs > 1
+        assert y.shape == ((X.shape[1], info.n_outputs) if multi else (X.shape[1],))
         assert np.isfinite(X).all()
         if d.problem == "classification":
             assert y.dtype == np.int64
@@ -74,7 +77,8 @@ def test_shapes_dtypes_and_label_ranges(name: str, noise: float) -> None:
             assert y.dtype == np.float64 and np.isfinite(y).all()
     assert d.X_train.shape[1] >= 1
     Y = d.Y_train
-    rows = d.n_classes if d.n_classes > 2 else 1
+    rows = info.n_outputs
+    assert d.n_outputs == rows
     assert Y.shape == (rows, d.X_train.shape[1]) and Y.dtype == np.float64
     assert d.Y_test.shape == (rows, d.X_test.shape[1])
 
@@ -174,7 +178,10 @@ def test_default_spec_uses_registry_defaults(name: str) -> None:
     spec = default_spec(name, seed=3)
     assert spec.n_points == info.default_points and spec.ratio == info.default_ratio
     d = generate(spec)
-    assert d.X_train.shape[1] + d.X_test.shape[1] == (4 if info.fixed_points else spec.n_points)
+    fixed_size = 1 if name == "worked_example" else 4
+    assert d.X_train.shape[1] + d.X_test.shape[1] == (
+        fixed_size if info.fixed_points else spec.n_points
+    )
 
 
 def test_tutorial_defaults_are_eight_points_all_training() -> None:

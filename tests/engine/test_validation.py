@@ -82,7 +82,8 @@ def test_engine_imports_nothing_from_the_web_side():
     code = (
         "import sys, nnplayground.engine;"
         "bad = [m for m in sys.modules if m.split('.')[0] in "
-        "{'fastapi', 'pydantic', 'starlette', 'uvicorn', 'httpx'} or m.startswith('nnplayground.api')];"
+        "{'fastapi', 'pydantic', 'starlette', 'uvicorn', 'httpx'} "
+        "or m.startswith('nnplayground.api')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

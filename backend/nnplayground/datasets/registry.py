@@ -11,22 +11,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import extras, playground, tutorial
+from . import extras, playground, tutorial, worked
 from .dataset import Domain
 from .targets import FloatArray, Labels, Problem
 
 GeneratorFn = Callable[[int, float, np.random.Generator], tuple[FloatArray, Labels]]
-"""``(n_points, noise, rng) -> (X (2, n), labels (n,))``, all points in a fixed order."""
+"""``(n_points, noise, rng) -> (X (2, n), labels (n,) or (n, k))``, all points in a fixed order."""
 
 PLAYGROUND_DOMAIN: Domain = (-6.0, 6.0, -6.0, 6.0)
 UNIT_DOMAIN: Domain = (0.0, 1.0, 0.0, 1.0)
 TRUTH_TABLE_DOMAIN: Domain = (-0.25, 1.25, -0.25, 1.25)
 """The truth tables' points sit on the corners of [0, 1]², so their drawing area has a margin."""
+WORKED_DOMAIN: Domain = (0.0, 0.2, 0.0, 0.2)
 
 
 @dataclass(frozen=True)
 class DatasetInfo:
     """What a built-in dataset is. ``n_classes`` is 0 for regression.
+
+    ``n_outputs`` is the number of network outputs the targets need: 1 for binary
+    classification, ``n_classes`` for more classes, 1 for regression unless the entry sets it
+    (the generator then returns labels of shape ``(n, n_outputs)``). Left at 0 it is derived.
 
     ``fixed_points`` sets (the truth tables) always give the same points, all for training, and
     ignore the spec's ``n_points``, ``noise`` and ``ratio``. ``default_ratio`` is the train
@@ -43,6 +48,12 @@ class DatasetInfo:
     description: str
     fixed_points: bool = False
     default_ratio: float = 0.5
+    n_outputs: int = 0
+
+    def __post_init__(self) -> None:
+        if self.n_outputs == 0:
+            derived = self.n_classes if self.n_classes > 2 else 1
+            object.__setattr__(self, "n_outputs", derived)
 
 
 def _playground(
@@ -118,6 +129,13 @@ _ALL = [
         tutorial.sin_regression,
         "The tutorial's regression: uniform points in [0, 1]², target sin(pi x1) x2.",
         default_ratio=1.0,
+    ),
+    DatasetInfo(
+        "worked_example", "Worked example (2-2-2)", "regression", 0, WORKED_DOMAIN, 1,
+        worked.worked_example,
+        "The classic hand-worked backpropagation example: one point (0.05, 0.10) with two "
+        "regression targets (0.01, 0.99).",
+        fixed_points=True, default_ratio=1.0, n_outputs=2,
     ),
 ]  # fmt: skip
 

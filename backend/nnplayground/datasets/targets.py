@@ -1,8 +1,10 @@
 """Turn stored labels or regression values into the network's target matrix ``Y``.
 
 Binary classification gives ``(1, m)`` floats 0/1, ``k > 2`` classes give one-hot ``(k, m)``,
-regression gives ``(1, m)`` floats. It does not check that every class occurs, nor does it
-choose a loss or output activation to go with the targets.
+regression gives ``(1, m)`` floats from values of shape ``(m,)``, or ``(k, m)`` from values of
+shape ``(m, k)`` (a multi-output regression such as the 2-2-2 worked example). It does not
+check that every class occurs, nor does it choose a loss or output activation to go with the
+targets.
 """
 
 from __future__ import annotations
@@ -20,20 +22,27 @@ PROBLEMS: tuple[Problem, ...] = ("classification", "regression")
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 Labels = IntArray | FloatArray
-"""Per-point labels: ``int64`` class indices, or ``float64`` regression values; shape ``(m,)``."""
+"""Per-point labels: ``int64`` class indices of shape ``(m,)``, or ``float64`` regression values
+of shape ``(m,)`` (one output) or ``(m, k)`` (``k`` outputs)."""
 
 
 def targets(labels_or_values: Labels, problem: Problem, n_classes: int) -> FloatArray:
-    """Return the target matrix for ``labels_or_values`` (shape ``(m,)``) as float64.
+    """Return the target matrix for ``labels_or_values`` as float64.
 
-    Raises :class:`DatasetError` if the array is not one-dimensional, ``n_classes`` does not fit
-    the problem, or a class label is outside ``0..n_classes-1``.
+    Labels have shape ``(m,)``; regression values may also have shape ``(m, k)``, giving a
+    ``(k, m)`` matrix. Raises :class:`DatasetError` if the shape does not fit, ``n_classes`` does
+    not fit the problem, or a class label is outside ``0..n_classes-1``.
     """
     y = np.asarray(labels_or_values)
+    if problem == "regression":
+        if y.ndim == 2:
+            return np.ascontiguousarray(y.T, dtype=np.float64)
+        if y.ndim != 1:
+            raise DatasetError(f"regression values must have shape (m,) or (m, k), got {y.shape}",
+                               "labels")
+        return y.astype(np.float64).reshape(1, -1)
     if y.ndim != 1:
         raise DatasetError(f"labels must have shape (m,), got {y.shape}", "labels")
-    if problem == "regression":
-        return y.astype(np.float64).reshape(1, -1)
     if problem != "classification":
         raise DatasetError(f"unknown problem {problem!r}; expected one of {PROBLEMS}", "problem")
     if n_classes < 2:

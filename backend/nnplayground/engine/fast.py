@@ -1,20 +1,31 @@
-"""The training loop, compiled once into a flat list of in-place NumPy calls.
+"""The training loop, compiled once into straight-line in-place NumPy calls.
 
-Tiny networks are bound by the number of NumPy calls per epoch (each costs about a
-microsecond here, whatever the array size), so a :class:`Trainer` computes the tutorial's
-update with as few calls as it can and no allocation per epoch:
+Tiny networks are bound by the number of NumPy calls per epoch (each costs about half a
+microsecond here, whatever the array size) and large ones by the arithmetic, so a
+:class:`Trainer` computes the tutorial's update with as few calls as it can, each on
+contiguous memory, and no allocation per epoch:
 
 * every buffer is preallocated for the batch size, and each call writes with ``out=``;
-* the bias is folded into the weight matrix as a last column, against a row of ones kept
-  under every activation buffer, so ``z = [W|b] @ [a;1]`` is one ``dot`` and
-  ``dW`` and ``db`` come out of one ``dot`` as ``delta @ [a;1]^T``;
+* the bias is folded into the weight matrix, against a row of ones kept under every
+  activation buffer, so ``z = [W|b] @ [a;1]`` is one ``dot`` and ``dW`` and ``db`` come out
+  of one ``dot``;
+* the trainer keeps each packed matrix *transposed*, ``Q = [W|b]^T`` (C-contiguous), copied
+  from ``Network.params`` when a run starts and back when it ends: the forward pass reads
+  ``Q.T`` and the backward pass ``W^T = Q[:-1]``, both views BLAS takes as they are (``dot``
+  copies an operand that is neither C- nor F-contiguous, such as ``P[:, :-1].T``), and the
+  gradient comes out in the same layout as ``[a;1] @ delta^T``;
 * sigmoid layers are stored negated (``Network.signs``), so ``dot`` already yields ``-z`` and
   the sigmoid is ``1 / (1 + exp(-z))`` in three calls; the sign is carried into the update;
 * the learning rate and ``1/m`` are folded into the output delta (deltas are linear in it,
-  so every ``dW`` comes out scaled and plain gradient descent is one subtraction);
+  so every gradient comes out scaled and plain gradient descent is one subtraction);
+* activation derivatives, optimiser steps and regularisation are inlined as ufunc calls,
+  with constants as 0-d arrays (a Python float costs a conversion on every call), ``divide``
+  rather than ``reciprocal`` (SIMD), and a linear layer's derivative (1) skipped;
 * the MSE loss is one dot product of the residual ``a - y`` that backward needs anyway;
-* constants are 0-d arrays (a Python float costs a conversion on every call);
-* the caller runs ``K`` epochs per call instead of one call per epoch.
+* the calls are rendered once as the source of a Python function (``Program``), so the hot
+  loop runs ``K`` epochs with plain calls on local names: no per-call tuple unpacking, no
+  interpreter loop over a list; the compiled code is cached by its source, which depends
+  only on the architecture and options.
 
 The result equals :meth:`Network.step` repeated (tests hold them to 1e-12). What it leaves
 out: anything but training; predictions and the backward-pass view use ``network.py``.
@@ -22,17 +33,19 @@ out: anything but training; predictions and the backward-pass view use ``network
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .activations import LEAKY_SLOPE
 from .errors import DivergenceError
 from .losses import LOSSES
+from .optimizers import SGD, Momentum
 
 if TYPE_CHECKING:
-    from .activations import Activation
     from .network import History, Network
 
 Array = NDArray[Any]
@@ -40,100 +53,174 @@ Op = tuple[Callable[..., Any], tuple[Any, ...]]
 INF = float("inf")
 
 
-def forward_ops(net: Network, A: list[Array]) -> list[Op]:
-    """Calls that fill ``A[l][:n_l]`` with ``a^l`` from ``A[0]`` (each ``A[l]`` has a ones row)."""
-    ops: list[Op] = []
-    for l, (P, act, s) in enumerate(zip(net.params, net.activations, net.signs, strict=True)):
-        z = A[l + 1][:-1]
-        ops.append((np.dot, (P, A[l], z)))
-        if s < 0:  # sigmoid on a negated layer: z holds -z, so a = 1 / (1 + exp(-z))
-            one = np.asarray(1.0, dtype=z.dtype)
-            ops += [(np.exp, (z, z)), (np.add, (z, one, z)), (np.reciprocal, (z, z))]
-        else:
-            ops.append((act.fn, (z, z)))
-    return ops
+class Program:
+    """NumPy calls ``f(*args)`` recorded once, in order, and replayed every epoch."""
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+
+    def __call__(self, f: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        self.ops.append((functools.partial(f, **kwargs) if kwargs else f, args))
 
 
-def _grad(act: Activation) -> Callable[..., Any]:
-    assert act.grad is not None, f"{act.name} is not element-wise"
-    return act.grad
+def _const(value: float, dt: np.dtype[Any]) -> Array:
+    return np.asarray(value, dtype=dt)
+
+
+def _activate(p: Program, name: str, fn: Callable[..., Any], z: Array) -> None:
+    """``z = f(z)`` in place (for a sigmoid, ``z`` holds ``-z``: the layer is stored negated)."""
+    dt = z.dtype
+    if name == "sigmoid":
+        one = _const(1.0, dt)
+        p(np.exp, z, z)
+        p(np.add, z, one, z)
+        p(np.divide, one, z, z)
+    elif name == "tanh":
+        p(np.tanh, z, z)
+    elif name == "relu":
+        p(np.maximum, z, _const(0.0, dt), out=z)
+    elif name == "leaky_relu":  # max(z, slope * z)
+        tmp = np.empty_like(z)
+        p(np.multiply, z, _const(LEAKY_SLOPE, dt), tmp)
+        p(np.maximum, z, tmp, out=z)
+    elif name == "softmax":  # column-wise, shifted by the column maximum
+        col = np.empty((1, z.shape[1]), dtype=dt)
+        p(np.maximum.reduce, z, 0, None, col, True)
+        p(np.subtract, z, col, z)
+        p(np.exp, z, z)
+        p(np.add.reduce, z, 0, None, col, True)
+        p(np.divide, z, col, z)
+    elif name != "linear":
+        p(fn, z, z)
+
+
+def _derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array,
+                out: Array) -> bool:
+    """``out = f'(z)`` from ``a = f(z)``; False (and nothing done) where ``f'`` is 1."""
+    dt = a.dtype
+    if name == "sigmoid":  # a (1 - a)
+        p(np.subtract, _const(1.0, dt), a, out)
+        p(np.multiply, out, a, out)
+    elif name == "tanh":  # 1 - a^2
+        p(np.multiply, a, a, out)
+        p(np.subtract, _const(1.0, dt), out, out)
+    elif name == "relu":
+        p(np.greater, a, _const(0.0, dt), out)
+    elif name == "leaky_relu":
+        p(np.greater, a, _const(0.0, dt), out)
+        p(np.multiply, out, _const(1.0 - LEAKY_SLOPE, dt), out)
+        p(np.add, out, _const(LEAKY_SLOPE, dt), out)
+    elif name == "linear":
+        return False
+    else:
+        assert grad is not None, f"{name} is not element-wise"
+        p(grad, a, out)
+    return True
 
 
 def _buffers(net: Network, m: int) -> list[Array]:
+    """``[a^l; 1]`` for every layer: shape ``(n_l + 1, m)``, the last row ones."""
     return [np.ones((n + 1, m), dtype=net.dtype) for n in net.layers]
+
+
+def _forward(p: Program, net: Network, Q: list[Array], A: list[Array]) -> None:
+    """Calls that fill ``A[l][:-1]`` with ``a^l`` from ``A[0]``."""
+    for l, act in enumerate(net.activations):
+        z = A[l + 1][:-1]
+        p(np.dot, Q[l].T, A[l], z)
+        _activate(p, act.name, act.fn, z)
 
 
 class _Batch:
     """Buffers and the compiled forward + backward + update for batches of ``m`` columns."""
 
-    def __init__(self, net: Network, m: int) -> None:
+    def __init__(self, net: Network, Q: list[Array], m: int) -> None:
         c = net.config
         dt = net.dtype
         opt = net.optimizer
-        L = len(net.params)
-        self.m = m
+        acts = net.activations
+        L = len(Q)
         self.A = A = _buffers(net, m)
         self.Y = Y = np.zeros((net.layers[-1], m), dtype=dt)
         self.R = R = np.empty_like(Y)
         self.aL = aL = A[L][:-1]
-        loss = LOSSES[c.loss]
-        self.mse = c.loss == "mse"
-        self.loss = loss
+        self.loss = loss = LOSSES[c.loss]
         fold = c.learning_rate if opt.folds_learning_rate else 1.0
-        coef = np.asarray(fold / m, dtype=dt)
-        acts = net.activations
-        out = acts[-1]
+        coef = _const(fold / m, dt)
 
-        ops = forward_ops(net, A)
-        ops.append((np.subtract, (aL, Y, R)))
+        p = Program()
+        _forward(p, net, Q, A)
+        p(np.subtract, aL, Y, R)
+        # The output delta, scaled by coef: dC/dz^L = (a - y) for the fused pairs, else
+        # f'(z) * (a - y) (the derivative of MSE), or the softmax Jacobian applied to it.
         delta = np.empty_like(Y)
-        if out.name in loss.fused:
-            ops.append((np.multiply, (R, coef, delta)))
-        elif out.grad is not None:
-            ops += [(out.grad, (aL, delta)), (np.multiply, (delta, R, delta)),
-                    (np.multiply, (delta, coef, delta))]
+        out = acts[-1]
+        if out.name in loss.fused or out.name == "linear":
+            p(np.multiply, R, coef, delta)
         else:
-            ops += [(out.vjp, (aL, R, delta)), (np.multiply, (delta, coef, delta))]
-        if type(opt).__name__ != "SGD":
-            ops.append((opt.begin_step, ()))
-        rho = 1.0  # delta buffers hold rho * coef * delta
-        for l in range(L - 1, -1, -1):
-            P, s = net.params[l], net.signs[l]
-            G = np.empty_like(P)
-            nxt = None
-            if l > 0:
-                D = np.empty((P.shape[1] - 1, m), dtype=dt)
-                nxt = np.empty_like(D)
-                a_prev = A[l][:-1]
-                ops += [
-                    (np.dot, (P[:, :-1].T, delta, D)),
-                    (_grad(acts[l - 1]), (a_prev, nxt)),
-                    (np.multiply, (nxt, D, nxt)),
-                ]
-            ops.append((np.dot, (delta, A[l].T, G)))
-            sign = s * rho  # the stored matrix's gradient is sign * G
-            if c.regularization != "none" and c.reg_rate > 0:
-                regc = np.asarray(sign * fold * c.reg_rate, dtype=dt)
-                tmp = np.empty_like(P[:, :-1])
-                W, GW = P[:, :-1], G[:, :-1]
-                if c.regularization == "l1":
-                    ops += [(np.sign, (W, tmp)), (np.multiply, (tmp, regc, tmp))]
-                else:
-                    ops.append((np.multiply, (W, regc, tmp)))
-                ops.append((np.add, (GW, tmp, GW)))
-            if type(opt).__name__ == "SGD":
-                ops.append(((np.subtract if sign > 0 else np.add), (P, G, P)))
+            assert c.loss == "mse", f"{c.loss} needs its fused output activation"
+            if out.name == "softmax":  # a * (r - sum(a * r))
+                col = np.empty((1, m), dtype=dt)
+                p(np.multiply, aL, R, delta)
+                p(np.add.reduce, delta, 0, None, col, True)
+                p(np.subtract, R, col, delta)
+                p(np.multiply, delta, aL, delta)
             else:
-                ops.append((opt.step, (l, P, G, sign)))
+                _derivative(p, out.name, out.grad, aL, delta)
+                p(np.multiply, delta, R, delta)
+            p(np.multiply, delta, coef, delta)
+
+        if type(opt) not in (SGD, Momentum):
+            p(opt.begin_step)
+        rho = 1.0  # the delta buffer holds rho * coef * dC/dz
+        for l in range(L - 1, -1, -1):
+            q, s = Q[l], net.signs[l]
+            GT = np.empty_like(q)  # rho * fold * [dW | db]^T
+            nxt = None
+            if l > 0:  # delta^{l-1} = (W^T delta) * f'(z), before W changes
+                nxt = np.empty((q.shape[0] - 1, m), dtype=dt)
+                D = np.empty_like(nxt)
+                hidden = acts[l - 1]
+                if _derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt):
+                    p(np.dot, q[:-1], delta, D)
+                    p(np.multiply, nxt, D, nxt)
+                else:
+                    p(np.dot, q[:-1], delta, nxt)
+            p(np.dot, A[l], delta.T, GT)
+            sign = s * rho  # the stored matrix's gradient is sign * GT
+            if c.regularization != "none" and c.reg_rate > 0:
+                regc = _const(sign * fold * c.reg_rate, dt)
+                W, GW = q[:-1], GT[:-1]
+                tmp = np.empty_like(W)
+                if c.regularization == "l1":
+                    p(np.sign, W, tmp)
+                    p(np.multiply, tmp, regc, tmp)
+                else:
+                    p(np.multiply, W, regc, tmp)
+                p(np.add, GW, tmp, GW)
+            descend = np.subtract if sign > 0 else np.add
+            if type(opt) is SGD:  # Q -= sign * GT
+                p(descend, q, GT, q)
+            elif isinstance(opt, Momentum) and type(opt) is Momentum:
+                # v = beta v - sign * GT; Q += v (v seen in Q's layout)
+                v = opt.v[l].T
+                p(np.multiply, v, opt.beta, v)
+                p(descend, v, GT, v)
+                p(np.add, q, v, q)
+            else:
+                p(opt.step, l, q.T, GT.T, sign)
             if nxt is not None:
                 delta, rho = nxt, sign
-        self.ops = ops
+
+        self.ops = p.ops
+        self.mse = c.loss == "mse"
 
     def load(self, X: Array, Y: Array) -> None:
         np.copyto(self.A[0][:-1], X)
         np.copyto(self.Y, Y)
 
     def run(self) -> float:
+        """One forward + backward + update; returns the loss of the weights it started from."""
         f: Callable[..., Any]
         for f, args in self.ops:
             f(*args)
@@ -141,18 +228,37 @@ class _Batch:
             return float(np.vdot(self.R, self.R)) / self.R.size
         return self.loss.value(self.aL, self.Y, self.R)
 
+    def epochs(self, count: int, losses: Array) -> int:
+        """``count`` epochs, the loss of each into ``losses``; returns how many ran before the
+        first loss that is not finite (which is not stored), or ``count``."""
+        ops, R, aL, Y = self.ops, self.R, self.aL, self.Y
+        vdot = np.vdot
+        value = None if self.mse else self.loss.value
+        size = R.size
+        f: Callable[..., Any]
+        for e in range(count):  # the hot loop: nothing but the epoch itself
+            for f, args in ops:
+                f(*args)
+            loss = vdot(R, R) / size if value is None else value(aL, Y, R)
+            if not loss < INF:
+                return e
+            losses[e] = loss
+        return count
+
 
 class _Evaluate:
     """Forward only, for the test set: its loss and accuracy with the current weights."""
 
-    def __init__(self, net: Network, X: Array, Y: Array) -> None:
-        self.A = _buffers(net, X.shape[1])
-        np.copyto(self.A[0][:-1], X)
-        self.Y = Y
+    def __init__(self, net: Network, Q: list[Array], m: int) -> None:
+        self.A = _buffers(net, m)
+        self.Y = np.empty((net.layers[-1], m), dtype=net.dtype)
         self.aL = self.A[-1][:-1]
         self.R = np.empty_like(self.aL)
-        self.ops: list[Op] = [*forward_ops(net, self.A), (np.subtract, (self.aL, Y, self.R))]
+        p = Program()
+        _forward(p, net, Q, self.A)
+        p(np.subtract, self.aL, self.Y, self.R)
         self.loss = LOSSES[net.config.loss]
+        self.ops = p.ops
 
     def run(self) -> float:
         for f, args in self.ops:
@@ -171,12 +277,14 @@ class Trainer:
 
     def __init__(self, net: Network, m: int, m_test: int) -> None:
         self.net = net
+        self.Q = [np.ascontiguousarray(P.T) for P in net.params]
         bs = net.config.batch_size
         self.full = bs is None or bs >= m
         self.size = m if self.full else int(bs)  # type: ignore[arg-type]
-        self.batch = _Batch(net, self.size)
+        self.batch = _Batch(net, self.Q, self.size)
         rest = m % self.size
-        self.last = _Batch(net, rest) if rest else None
+        self.last = _Batch(net, self.Q, rest) if rest else None
+        self.evaluate = _Evaluate(net, self.Q, m_test) if m_test else None
 
     def run(self, X: Array, Y: Array, test: tuple[Array, Array] | None, epochs: int,
             track_accuracy: bool) -> History:
@@ -188,35 +296,43 @@ class Trainer:
         acc = np.full(epochs, np.nan)
         test_acc = np.full(epochs, np.nan)
         history = History(losses, test_losses, acc, test_acc)
-        evaluate = _Evaluate(net, *test) if test is not None else None
+        evaluate = self.evaluate if test is not None else None
+        if evaluate is not None:
+            assert test is not None
+            np.copyto(evaluate.A[0][:-1], test[0])
+            np.copyto(evaluate.Y, test[1])
         m = X.shape[1]
         batch = self.batch
-        with np.errstate(all="ignore"):
-            if self.full:
-                batch.load(X, Y)
-            if evaluate is None and self.full and not track_accuracy:
-                run = batch.run
-                for e in range(epochs):  # the hot loop: nothing but the epoch itself
-                    loss = run()
-                    if not loss < INF:
-                        self._diverged(e, history)
-                    losses[e] = loss
-                    net.epoch += 1
-            else:
-                for e in range(epochs):
-                    if evaluate is not None:
-                        test_losses[e] = evaluate.run()
+        for P, q in zip(net.params, self.Q, strict=True):
+            np.copyto(q, P.T)
+        try:
+            with np.errstate(all="ignore"):
+                if self.full:
+                    batch.load(X, Y)
+                if evaluate is None and self.full and not track_accuracy:
+                    done = batch.epochs(epochs, losses)
+                    net.epoch += done
+                    if done < epochs:
+                        self._diverged(done, history)
+                else:
+                    for e in range(epochs):
+                        if evaluate is not None:
+                            test_losses[e] = evaluate.run()
+                            if track_accuracy:
+                                test_acc[e] = (_correct(evaluate.aL, evaluate.Y)
+                                               / evaluate.Y.shape[1])
+                        loss, correct = self._epoch(X, Y, m, track_accuracy)
+                        if not loss < INF:
+                            self._diverged(e, history)
+                        losses[e] = loss
                         if track_accuracy:
-                            test_acc[e] = _correct(evaluate.aL, evaluate.Y) / evaluate.Y.shape[1]
-                    loss, correct = self._epoch(X, Y, m, track_accuracy)
-                    if not loss < INF:
-                        self._diverged(e, history)
-                    losses[e] = loss
-                    if track_accuracy:
-                        acc[e] = correct / m
-                    net.epoch += 1
-            if not net.is_finite():
-                self._diverged(epochs, history)
+                            acc[e] = correct / m
+                        net.epoch += 1
+        finally:
+            for P, q in zip(net.params, self.Q, strict=True):
+                np.copyto(P, q.T)
+        if not net.is_finite():
+            self._diverged(epochs, history)
         return history
 
     def _epoch(self, X: Array, Y: Array, m: int, track: bool) -> tuple[float, int]:

@@ -47,10 +47,10 @@ class EpochBatch:
     """The epochs ``first .. first + len - 1`` of one chunk, every series in full."""
 
     first: int
-    train_loss: list[float]
-    test_loss: list[float]
-    accuracy: list[float]
-    test_accuracy: list[float]
+    train_loss: list[float | None]
+    test_loss: list[float | None]
+    accuracy: list[float | None]
+    test_accuracy: list[float | None]
 
     def to_event(self) -> dict[str, Any]:
         return {"type": "epoch", "first": self.first, "train_loss": self.train_loss,
@@ -104,7 +104,8 @@ class Session:
             return generate(self.spec.dataset)
         info = dataset_info(self.spec.dataset.name)
         data = from_points(self.points.get("train", []), self.points.get("test", []),
-                           info.problem, info.n_classes, max_points=10**9, name=info.name)
+                           info.problem, info.n_classes, max_points=10**9, name=info.name,
+                           n_outputs=info.n_outputs)
         return dataclasses.replace(data, domain=info.domain)
 
     def _touch(self) -> None:

@@ -61,8 +61,7 @@ class SessionSpec:
 
     @property
     def n_outputs(self) -> int:
-        n_classes = dataset_info(self.dataset.name).n_classes
-        return n_classes if n_classes > 2 else 1
+        return dataset_info(self.dataset.name).n_outputs
 
     @property
     def layers(self) -> tuple[int, ...]:

@@ -39,11 +39,11 @@ log = logging.getLogger("nnplayground.worker")
 DEFER = object()
 
 
-class NotFound(Exception):
+class NotFoundError(Exception):
     """No session with that id (in memory or in the store)."""
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request that conflicts with the session's state (e.g. training a diverged run)."""
 
 
@@ -121,12 +121,12 @@ class Worker:
         fn: Callable[[str, dict[str, Any], int], Any] | None = getattr(self, "op_" + op, None)
         try:
             if fn is None:
-                raise Refused(f"unknown operation {op!r}")
+                raise RefusedError(f"unknown operation {op!r}")
             result = fn(sid, payload or {}, req)
-        except NotFound:
+        except NotFoundError:
             self.reply(req, False, {"status": 404, "code": "not_found",
                                     "message": "no session with this id"})
-        except Refused as exc:
+        except RefusedError as exc:
             self.reply(req, False, {"status": 409, "code": "conflict", "message": str(exc)})
         except (EngineError, DatasetError) as exc:
             self.reply(req, False, {"status": 422, "code": "invalid_" + (
@@ -146,7 +146,7 @@ class Worker:
         if s is None:
             state = self.store.load(sid)
             if state is None:
-                raise NotFound(sid)
+                raise NotFoundError(sid)
             s = self.sessions[sid] = Session.from_state(state)
         return s
 
@@ -231,7 +231,8 @@ class Worker:
         elif target is not None and s.epoch >= target[0]:
             self.halt(s, "paused")
         else:
-            if self.watchers.get(sid) and now - self.last_snapshot.get(sid, 0) >= 1 / st.snapshot_fps:
+            due = now - self.last_snapshot.get(sid, 0) >= 1 / st.snapshot_fps
+            if due and self.watchers.get(sid):
                 self.publish_snapshot(s)
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
                 self.checkpoint(s)
@@ -240,6 +241,8 @@ class Worker:
     # ----- operations (op_<name>(sid, payload, req)) ---------------------------------------
     def op_create(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
+        if p.get("weights") is not None:
+            s.net.weights, s.net.biases = p["weights"], p["biases"]
         self.sessions[sid] = s
         self.checkpoint(s)
         return s.summary()
@@ -268,7 +271,7 @@ class Worker:
 
     def _trainable(self, s: Session) -> None:
         if s.status == "diverged":
-            raise Refused("the session diverged: reset it or lower the learning rate first")
+            raise RefusedError("the session diverged: reset it or lower the learning rate first")
 
     def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = self.get(sid)
@@ -385,7 +388,8 @@ class Worker:
         net = s.net
         if p.get("points") is not None:
             data = from_points(p["points"], [], s.data.problem, s.data.n_classes,
-                               max_points=self.settings.max_points)
+                               max_points=self.settings.max_points,
+                               n_outputs=s.net.layers[-1])
             X, Y = s.features(data.X_train.T), data.Y_train
         else:
             X, Y = s.X_train, s.Y_train
@@ -424,4 +428,4 @@ class Worker:
         return out
 
 
-__all__ = ["NotFound", "Refused", "Worker", "grid_points", "quantize", "run_worker"]
+__all__ = ["NotFoundError", "RefusedError", "Worker", "grid_points", "quantize", "run_worker"]

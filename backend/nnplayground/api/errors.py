@@ -1,0 +1,97 @@
+"""Errors as JSON: ``{"code": ..., "message": ..., "field": ...}`` with a stable ``code``.
+
+Maps the engine's, the datasets' and the workers' errors and FastAPI's validation errors to
+4xx answers naming the offending field; nothing a client sends can produce a 500 through
+these paths. What it leaves out: deciding what is an error (routes and dependencies do).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..datasets import DatasetError
+from ..engine import EngineError
+from ..sessions.pool import WorkerError
+
+
+class ApiError(Exception):
+    """An error answer: HTTP ``status``, stable ``code``, human ``message``, optional ``field``."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers
+
+    def body(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "not_found", "no session with this id")
+
+
+def over_limit(field: str, limit: str, value: object, maximum: object) -> ApiError:
+    return ApiError(422, "over_limit",
+                    f"{field} is {value}, over the limit {limit}={maximum}", field)
+
+
+def from_worker(exc: WorkerError) -> ApiError:
+    info = exc.info
+    return ApiError(int(info.get("status", 500)), str(info.get("code", "internal")),
+                    str(info.get("message", "")), info.get("field"))
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out or "body"
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every known error into a JSON 4xx."""
+
+    def respond(err: ApiError) -> JSONResponse:
+        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
+
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return respond(exc)
+
+    @app.exception_handler(WorkerError)
+    async def _worker(_: Request, exc: WorkerError) -> JSONResponse:
+        return respond(from_worker(exc))
+
+    @app.exception_handler(EngineError)
+    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
+        return respond(ApiError(422, "invalid_config", exc.message, exc.field))
+
+    @app.exception_handler(DatasetError)
+    async def _dataset(_: Request, exc: DatasetError) -> JSONResponse:
+        return respond(ApiError(422, "invalid_dataset", exc.message, exc.field))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+        field = _field(tuple(first.get("loc", ())))
+        code = "malformed_json" if first.get("type") == "json_invalid" else "validation_error"
+        message = f"{field}: {first.get('msg', 'invalid')}"
+        return JSONResponse({"code": code, "message": message, "field": field,
+                             "errors": [{"field": _field(tuple(e.get("loc", ()))),
+                                         "message": e.get("msg")} for e in errors[:20]]},
+                            status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        return JSONResponse({"code": codes.get(exc.status_code, "http_error"),
+                             "message": str(exc.detail), "field": None},
+                            status_code=exc.status_code, headers=getattr(exc, "headers", None))

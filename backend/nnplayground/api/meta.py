@@ -1,0 +1,41 @@
+"""REST routes about the server rather than a session: datasets, presets, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from .. import __version__
+from ..datasets import DATASETS
+from ..presets import PRESETS, preset_summary
+from .deps import State
+from .schemas import Health
+
+router = APIRouter(prefix="/api", tags=["meta"])
+
+
+@router.get("/datasets")
+async def datasets() -> list[dict[str, Any]]:
+    """Every built-in dataset: name, title, problem type, classes, domain and defaults."""
+    return [
+        {"name": d.name, "title": d.title, "problem": d.problem, "n_classes": d.n_classes,
+         "domain": list(d.domain), "default_points": d.default_points,
+         "default_ratio": d.default_ratio, "fixed_points": d.fixed_points,
+         "description": d.description}
+        for d in DATASETS.values()
+    ]
+
+
+@router.get("/presets")
+async def presets() -> list[dict[str, Any]]:
+    """The tutorial's examples, the 2-2-2 worked example and the playground default."""
+    return [preset_summary(p) for p in PRESETS.values()]
+
+
+@router.get("/health", response_model=Health)
+async def health(state: State) -> Health:
+    alive = state.pool.alive()
+    return Health(status="ok" if alive == state.pool.n else "degraded", workers=state.pool.n,
+                  workers_alive=alive, sessions=len(state.registry),
+                  store=state.settings.store.split("://")[0], version=__version__)

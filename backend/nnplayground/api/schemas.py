@@ -1,0 +1,156 @@
+"""Request and response bodies of the REST API (pydantic v2), with OpenAPI examples.
+
+Requests forbid unknown fields and non-finite numbers, so a typo or a NaN is a 422 naming the
+field. Responses mirror the worker's answers. What it leaves out: server limits (checked in
+``deps.py``) and the engine's own cross-field checks (softmax needs cce, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Hidden = Literal["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+Output = Literal["auto", "sigmoid", "tanh", "linear", "softmax"]
+Feature = Literal["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null")
+
+
+class DatasetIn(Strict):
+    """A built-in dataset: name, size, noise (0..0.5), train fraction, seed."""
+
+    name: str = Field("circle", max_length=64, examples=["circle"])
+    n_points: int | None = Field(None, ge=1, description="default: the dataset's own")
+    noise: Finite = Field(0.0, ge=0, le=0.5)
+    ratio: Finite | None = Field(None, ge=0.1, le=1.0, description="train fraction")
+    seed: int = Field(0, ge=0, lt=2**63)
+
+
+class ConfigIn(Strict):
+    """Every option of a session; all optional (defaults: the preset's, else the tutorial's)."""
+
+    hidden_layers: list[Annotated[int, Field(ge=1)]] | None = Field(None, examples=[[4, 2]])
+    features: list[Feature] | None = Field(None, min_length=1, examples=[["x1", "x2"]])
+    hidden_activation: Hidden | None = None
+    output_activation: Output | None = None
+    loss: Literal["auto", "mse", "bce", "cce"] | None = None
+    init: Literal["he", "xavier", "uniform"] | None = None
+    optimizer: Literal["sgd", "momentum", "adam"] | None = None
+    learning_rate: Finite | None = Field(None, gt=0, le=1000, examples=[0.1])
+    batch_size: int | None = Field(None, ge=1, description="null or absent: full batch")
+    regularization: Literal["none", "l1", "l2"] | None = None
+    reg_rate: Finite | None = Field(None, ge=0, le=1000)
+    momentum: Finite | None = Field(None, ge=0, lt=1)
+    seed: int | None = Field(None, ge=0, lt=2**63)
+    dataset: DatasetIn | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the client sent (``batch_size: null`` means full batch)."""
+        out = self.model_dump(exclude_unset=True)
+        if "dataset" in out and out["dataset"] is not None:
+            out["dataset"] = self.dataset.model_dump(exclude_unset=True)  # type: ignore[union-attr]
+        return out
+
+
+class SessionCreate(Strict):
+    """Create from a preset, a configuration, or a preset with some options changed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"preset": "xnor"},
+        {"config": {"hidden_layers": [4, 2], "hidden_activation": "tanh", "learning_rate": 0.03,
+                    "dataset": {"name": "spiral", "noise": 0.1}}},
+    ]})
+
+    preset: str | None = Field(None, max_length=64)
+    config: ConfigIn | None = None
+
+
+class Summary(BaseModel):
+    """A session's state (no weights: see ``/model``)."""
+
+    id: str
+    status: Literal["idle", "running", "paused", "diverged"]
+    message: str | None
+    epoch: int
+    version: int
+    spec: dict[str, Any]
+    layers: list[int]
+    network: dict[str, Any]
+    problem: str
+    n_classes: int
+    custom_data: bool
+    parent: str | None
+    created: float
+    updated: float
+    last: dict[str, float | None]
+    watchers: int = 0
+    reset: bool | None = None
+
+
+class Created(BaseModel):
+    """The new session: ``token`` is the secret for every change; ``id`` is safe to share."""
+
+    id: str
+    token: str
+    watch_url: str
+    session: Summary
+
+
+class TrainIn(Strict):
+    epochs: int = Field(..., ge=1, examples=[1000])
+
+
+class PredictIn(Strict):
+    inputs: list[Annotated[list[Finite], Field(min_length=2, max_length=2)]] = Field(
+        ..., min_length=1, examples=[[[0, 0], [0, 1], [1, 0], [1, 1]]])
+
+
+class Predictions(BaseModel):
+    outputs: list[list[float]]
+    classes: list[int] | None = None
+
+
+class PointIn(Strict):
+    x1: Finite
+    x2: Finite
+    label: Finite | list[Finite]
+
+
+class DatasetPut(Strict):
+    train: list[PointIn] = Field(..., min_length=1)
+    test: list[PointIn] = Field(default_factory=list)
+
+
+class BackpropIn(Strict):
+    """One forward and backward pass on the session's training data, one of its points
+    (``index``), or the given ``points``; ``check`` adds the numerical gradient check."""
+
+    points: list[PointIn] | None = Field(None, min_length=1)
+    index: int | None = Field(None, ge=0)
+    check: bool = False
+
+
+class ModelIn(Strict):
+    """A model as exported by ``GET /model`` (config, weights, biases, epoch, states)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    config: dict[str, Any]
+    weights: list[Any]
+    biases: list[Any]
+    epoch: int = Field(0, ge=0)
+    spec: dict[str, Any] | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    workers: int
+    workers_alive: int
+    sessions: int
+    store: str
+    version: str

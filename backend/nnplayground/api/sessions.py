@@ -1,0 +1,202 @@
+"""REST routes of one resource, the session: create, read, change, fork, train, inspect.
+
+Thin: each route checks limits, then asks the session's worker (``pool.call``) and returns
+its answer. Reading (GET, predict, boundary, backprop, history) needs only the id; changing
+needs the token (``Owner``). What it leaves out: the WebSocket stream (``stream.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from ..presets import PRESETS
+from ..sessions.session import hash_token, new_id, new_token
+from ..sessions.spec import SessionSpec
+from .deps import Owner, SessionId, State, check_config_limits, check_epochs
+from .errors import ApiError, over_limit
+from .schemas import (
+    BackpropIn,
+    ConfigIn,
+    Created,
+    DatasetPut,
+    ModelIn,
+    PredictIn,
+    Predictions,
+    SessionCreate,
+    Summary,
+    TrainIn,
+)
+
+router = APIRouter(prefix="/api/sessions", tags=["sessions"])
+
+
+def _summary(state: State, result: dict[str, Any]) -> dict[str, Any]:
+    return {**result, "watchers": state.pool.watcher_count(result["id"])}
+
+
+async def _register(state: State, request: Request, sid: str, token: str,
+                    result: dict[str, Any]) -> Created:
+    state.registry.add(sid, hash_token(token))
+    url = str(request.base_url).rstrip("/") + f"/watch.html#id={sid}"
+    return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
+
+
+def _room(state: State) -> None:
+    if len(state.registry) >= state.settings.max_sessions:
+        raise ApiError(503, "session_limit", f"the server holds its limit of "
+                       f"{state.settings.max_sessions} sessions; try again later",
+                       headers={"Retry-After": "60"})
+
+
+@router.post("", status_code=201, response_model=Created)
+async def create_session(body: SessionCreate, state: State, request: Request) -> Created:
+    """A new session from a preset and/or a configuration; returns its id and secret token."""
+    preset = None
+    if body.preset is not None:
+        preset = PRESETS.get(body.preset)
+        if preset is None:
+            raise ApiError(422, "unknown_preset", f"unknown preset {body.preset!r}; valid: "
+                           f"{', '.join(PRESETS)}", "preset")
+    changes = body.config.changes() if body.config else {}
+    check_config_limits(state.settings, changes)
+    spec = (preset.spec if preset else SessionSpec()).with_changes(changes)
+    if spec.dataset.n_points > state.settings.max_points:
+        raise over_limit("dataset.n_points", "max_points", spec.dataset.n_points,
+                         state.settings.max_points)
+    _room(state)
+    sid, token = new_id(), new_token()
+    payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict()}
+    if preset is not None and preset.weights is not None and "hidden_layers" not in changes:
+        payload["weights"], payload["biases"] = preset.weights, preset.biases
+    result = await state.pool.call(sid, "create", payload)
+    return await _register(state, request, sid, token, result)
+
+
+@router.get("/{id}", response_model=Summary)
+async def read_session(sid: SessionId, state: State) -> dict[str, Any]:
+    return _summary(state, await state.pool.call(sid, "summary"))
+
+
+@router.patch("/{id}", response_model=Summary)
+async def change_session(sid: Owner, body: ConfigIn, state: State) -> dict[str, Any]:
+    """Change options: learning rate, batch size, regularisation and optimiser apply live;
+    anything else (layers, features, activations, dataset, seed) resets (``reset: true``)."""
+    changes = body.changes()
+    check_config_limits(state.settings, changes)
+    return _summary(state, await state.pool.call(sid, "update", {"changes": changes}))
+
+
+@router.delete("/{id}", status_code=204)
+async def delete_session(sid: Owner, state: State) -> Response:
+    await state.pool.call(sid, "delete")
+    state.registry.remove(sid)
+    return Response(status_code=204)
+
+
+@router.post("/{id}/fork", status_code=201, response_model=Created)
+async def fork_session(sid: SessionId, state: State, request: Request) -> Created:
+    """A copy of the session (weights, data, history) owned by the caller."""
+    _room(state)
+    new, token = new_id(), new_token()
+    snapshot = await state.pool.call(sid, "fork_state",
+                                     {"id": new, "token_hash": hash_token(token)})
+    result = await state.pool.call(new, "create_from_state", {"state": snapshot})
+    return await _register(state, request, new, token, result)
+
+
+@router.post("/{id}/train", response_model=Summary)
+async def train(sid: Owner, body: TrainIn, state: State) -> dict[str, Any]:
+    """Train ``epochs`` epochs and answer when they are done (then the session is paused)."""
+    check_epochs(state.settings, body.epochs)
+    result = await state.pool.call(sid, "step", {"epochs": body.epochs, "wait": True})
+    return _summary(state, result)
+
+
+@router.post("/{id}/reset", response_model=Summary)
+async def reset(sid: Owner, state: State) -> dict[str, Any]:
+    """Back to epoch 0 with the seed's initial weights (data kept)."""
+    return _summary(state, await state.pool.call(sid, "reset"))
+
+
+@router.get("/{id}/model")
+async def export_model(sid: SessionId, state: State) -> dict[str, Any]:
+    """The complete model: spec, network config, weights, biases, epoch, optimiser state."""
+    result: dict[str, Any] = await state.pool.call(sid, "model")
+    return result
+
+
+@router.put("/{id}/model", response_model=Summary)
+async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any]:
+    """Replace the network by an exported model (bit-identical predictions); history resets."""
+    model = body.model_dump()
+    layers = model["config"].get("layers")
+    if isinstance(layers, list) and len(layers) - 2 > state.settings.max_layers:
+        raise over_limit("config.layers", "max_layers", len(layers) - 2,
+                         state.settings.max_layers)
+    if isinstance(layers, list) and any(
+        isinstance(n, int) and n > state.settings.max_neurons for n in layers[1:-1]
+    ):
+        raise over_limit("config.layers", "max_neurons", max(layers[1:-1]),
+                         state.settings.max_neurons)
+    return _summary(state, await state.pool.call(sid, "load_model", {"model": model}))
+
+
+@router.get("/{id}/dataset")
+async def read_dataset(sid: SessionId, state: State) -> dict[str, Any]:
+    """The points (train and test) with labels, the problem type and the drawing domain."""
+    result: dict[str, Any] = await state.pool.call(sid, "dataset")
+    return result
+
+
+@router.put("/{id}/dataset")
+async def replace_dataset(sid: Owner, body: DatasetPut, state: State) -> dict[str, Any]:
+    """Train on these points instead of the generated ones (the session resets)."""
+    n = len(body.train) + len(body.test)
+    if n > state.settings.max_points:
+        raise over_limit("train", "max_points", n, state.settings.max_points)
+    points = body.model_dump()
+    result: dict[str, Any] = await state.pool.call(sid, "set_points", {"points": points})
+    return result
+
+
+@router.post("/{id}/predict", response_model=Predictions)
+async def predict(sid: SessionId, body: PredictIn, state: State) -> dict[str, Any]:
+    if len(body.inputs) > state.settings.max_points:
+        raise over_limit("inputs", "max_points", len(body.inputs), state.settings.max_points)
+    result: dict[str, Any] = await state.pool.call(sid, "predict", {"inputs": body.inputs})
+    return result
+
+
+@router.get("/{id}/boundary")
+async def boundary(sid: SessionId, state: State,
+                   resolution: Annotated[int, Query(ge=2)] = 50,
+                   neurons: bool = False) -> dict[str, Any]:
+    """The output (and optionally every neuron) over a ``resolution x resolution`` grid."""
+    if resolution > state.settings.max_resolution:
+        raise over_limit("resolution", "max_resolution", resolution,
+                         state.settings.max_resolution)
+    result: dict[str, Any] = await state.pool.call(
+        sid, "boundary", {"resolution": resolution, "neurons": neurons})
+    return result
+
+
+@router.post("/{id}/backprop")
+async def backprop(sid: SessionId, body: BackpropIn, state: State) -> dict[str, Any]:
+    """One forward and backward pass: per layer ``z, a, delta, dW, db`` (and the update),
+    on the training data, one point (``index``) or given ``points``; ``check`` adds the
+    numerical gradient check with its relative error."""
+    if body.points is not None and len(body.points) > state.settings.max_points:
+        raise over_limit("points", "max_points", len(body.points), state.settings.max_points)
+    payload = body.model_dump()
+    result: dict[str, Any] = await state.pool.call(sid, "backprop", payload)
+    return result
+
+
+@router.get("/{id}/history")
+async def history(sid: SessionId, state: State,
+                  since: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """Every epoch after ``since``: train and test loss, and accuracy for classification."""
+    result: dict[str, Any] = await state.pool.call(sid, "history", {"since": since})
+    return result

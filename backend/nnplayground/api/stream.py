@@ -1,0 +1,245 @@
+"""WebSocket ``/api/sessions/{id}/stream``: live epochs, snapshots and status; owner commands.
+
+On connect the server sends ``hello`` (the session summary, the caller's role and the viewer
+count), then every epoch after ``?since=`` as one ``epoch`` message, then live events in
+order. Epoch numbers are tracked per connection so a reconnect with ``since`` or a slow
+client that fell behind (its queue overflowed) is refilled from the history: no gaps, no
+duplicates. Commands (``start``, ``pause``, ``step``, ``reset``, ``set``) need the token,
+given as ``?token=`` or in an ``auth`` message; each is answered by ``ack`` or ``error``.
+Messages are size- and rate-limited. The protocol is documented in ``docs/protocol.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
+
+from ..sessions.pool import Event, WorkerError
+from .deps import AppState, check_config_limits
+from .errors import ApiError, from_worker
+from .schemas import ConfigIn
+
+router = APIRouter(tags=["stream"])
+COMMANDS = ("start", "pause", "step", "reset", "set")
+QUEUE_SIZE = 256
+
+
+class RateLimit:
+    """A token bucket: ``rate`` commands a second, bursts of twice that."""
+
+    def __init__(self, rate: float) -> None:
+        self.rate, self.capacity = rate, max(2.0, 2 * rate)
+        self.tokens, self.stamp = self.capacity, time.monotonic()
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class Connection:
+    """One client: its role, its place in the epoch sequence, and its two loops."""
+
+    def __init__(self, ws: WebSocket, state: AppState, sid: str, token: str | None) -> None:
+        self.ws, self.state, self.sid = ws, state, sid
+        self.owner = bool(token) and state.registry.allows(sid, token or "")
+        self.last = 0  # the last epoch this client has received
+        self.limit = RateLimit(state.settings.ws_max_commands_per_second)
+        self.lock = asyncio.Lock()
+
+    async def send(self, text: str) -> None:
+        async with self.lock:
+            await self.ws.send_text(text)
+
+    async def send_json(self, data: dict[str, Any]) -> None:
+        await self.send(json.dumps(data))
+
+    async def error(self, code: str, message: str, field: str | None = None,
+                    command: str | None = None) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message,
+                              "field": field, "command": command})
+
+    async def send_history(self, batch: dict[str, Any]) -> None:
+        if batch["train_loss"]:
+            await self.send_json({k: batch[k] for k in ("type", "first", "train_loss",
+                                                         "test_loss", "accuracy",
+                                                         "test_accuracy")})
+        self.last = batch["epoch"]
+
+    async def refill(self) -> None:
+        batch = await self.state.pool.call(self.sid, "history", {"since": self.last})
+        if batch["first"] <= self.last:  # a reset happened: the client starts again
+            self.last = 0
+            batch = await self.state.pool.call(self.sid, "history", {"since": 0})
+        await self.send_history(batch)
+
+    async def pump(self, queue: asyncio.Queue[Event]) -> None:
+        """Forward events in order; drop epochs already sent; refill after an overflow."""
+        while True:
+            event = await queue.get()
+            if event.kind == "overflow":
+                await self.refill()
+            elif event.kind == "epoch":
+                if event.last <= self.last:
+                    continue
+                if event.first > self.last + 1:
+                    await self.refill()
+                    if event.last <= self.last:
+                        continue
+                await self.send(event.text)
+                self.last = event.last
+            else:
+                if event.kind == "status" and '"reset": true' in event.text:
+                    self.last = 0
+                await self.send(event.text)
+
+    async def listen(self) -> None:
+        settings = self.state.settings
+        while True:
+            msg = await self.ws.receive()
+            if msg["type"] == "websocket.disconnect":
+                return
+            raw = msg.get("text")
+            if raw is None:
+                raw_bytes = msg.get("bytes") or b""
+                size = len(raw_bytes)
+            else:
+                size = len(raw.encode())
+            if size > settings.ws_max_message_bytes:
+                await self.error("too_large", f"messages are limited to "
+                                 f"{settings.ws_max_message_bytes} bytes; got {size}")
+                continue
+            if not self.limit.allow():
+                await self.error("rate_limited", f"at most "
+                                 f"{settings.ws_max_commands_per_second:g} commands a second")
+                continue
+            try:
+                data = json.loads(raw if raw is not None else raw_bytes)
+            except (ValueError, UnicodeDecodeError):
+                await self.error("malformed", "messages must be JSON objects")
+                continue
+            if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+                await self.error("malformed", 'messages must be objects with a "type"', "type")
+                continue
+            await self.command(data)
+
+    async def command(self, data: dict[str, Any]) -> None:
+        kind = data["type"]
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind == "auth":
+            token = data.get("token")
+            self.owner = isinstance(token, str) and self.state.registry.allows(self.sid, token)
+            if not self.owner:
+                await self.error("wrong_token", "this token does not own the session", "token",
+                                 "auth")
+            else:
+                await self.send_json({"type": "ack", "command": "auth", "role": "owner"})
+            return
+        if kind not in COMMANDS:
+            await self.error("unknown_command", f"unknown command {kind[:40]!r}; valid: "
+                             f"{', '.join(COMMANDS)}, auth, ping", "type", kind[:40])
+            return
+        if not self.owner:
+            await self.error("forbidden", "watchers cannot change the session: send the "
+                             "token (auth) or fork it", None, kind)
+            return
+        try:
+            result = await self.run(kind, data)
+        except ApiError as exc:
+            await self.error(exc.code, exc.message, exc.field, kind)
+        except WorkerError as exc:
+            err = from_worker(exc)
+            await self.error(err.code, err.message, err.field, kind)
+        else:
+            self.state.registry.touch(self.sid, running=result.get("status") == "running")
+            await self.send_json({"type": "ack", "command": kind, "status": result.get("status"),
+                                  "epoch": result.get("epoch"), "reset": result.get("reset")})
+
+    async def run(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        pool, settings = self.state.pool, self.state.settings
+        if kind == "step":
+            epochs = data.get("epochs", 1)
+            if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
+                raise ApiError(422, "validation_error", "epochs must be a positive integer",
+                               "epochs")
+            if epochs > settings.max_epochs_per_call:
+                raise ApiError(422, "over_limit", f"epochs is {epochs}, over the limit "
+                               f"max_epochs_per_call={settings.max_epochs_per_call}", "epochs")
+            return await pool.call(self.sid, "step", {"epochs": epochs})
+        if kind == "set":
+            changes = data.get("changes", {k: v for k, v in data.items() if k != "type"})
+            try:
+                body = ConfigIn.model_validate(changes)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                field = ".".join(str(p) for p in first["loc"])
+                raise ApiError(422, "validation_error", f"{field}: {first['msg']}",
+                               field) from None
+            check_config_limits(settings, body.changes())
+            return await pool.call(self.sid, "update",
+                                   {"changes": body.changes()})
+        return await pool.call(self.sid, kind)
+
+
+def broadcast_watchers(state: AppState, sid: str) -> None:
+    n = state.pool.watcher_count(sid)
+    state.pool.publish_local(sid, Event("watchers", json.dumps({"type": "watchers",
+                                                                "count": n})))
+
+
+@router.websocket("/api/sessions/{id}/stream")
+async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = None) -> None:
+    state: AppState = ws.app.state.nnp
+    await ws.accept()
+    if id not in state.registry:
+        await ws.send_text(json.dumps({"type": "error", "code": "not_found",
+                                       "message": "no session with this id"}))
+        await ws.close(code=4404)
+        return
+    conn = Connection(ws, state, id, token)
+    if token and not conn.owner:
+        await conn.error("wrong_token", "this token does not own the session; watching only",
+                         "token")
+    queue = state.pool.subscribe(id, QUEUE_SIZE)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        hello = await state.pool.call(id, "watch", {"delta": 1, "since": max(0, since)})
+        conn.last = max(0, min(since, hello["epoch"]))
+        await conn.send_json({"type": "hello", "role": "owner" if conn.owner else "watcher",
+                              "session": hello["summary"],
+                              "watchers": state.pool.watcher_count(id)})
+        await conn.send_history(hello)
+        broadcast_watchers(state, id)
+        state.pool.tell(id, "snapshot")
+        tasks = [asyncio.create_task(conn.pump(queue)), asyncio.create_task(conn.listen())]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for t in tasks:
+            if t.done() and t.exception() and not isinstance(
+                t.exception(), WebSocketDisconnect | RuntimeError
+            ):
+                raise t.exception()  # type: ignore[misc]
+    except (WebSocketDisconnect, WorkerError, RuntimeError):
+        pass
+    finally:
+        for t in tasks:
+            t.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        state.pool.unsubscribe(id, queue)
+        if id in state.registry:
+            state.pool.tell(id, "watch", {"delta": -1})
+            broadcast_watchers(state, id)
+        with contextlib.suppress(Exception):
+            await ws.close()

@@ -1,0 +1,179 @@
+"""The FastAPI application: routers, error handlers, security headers, the page, the lifespan.
+
+``create_app(settings)`` builds an app whose lifespan opens the store, loads the session index,
+starts the training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
+worker to checkpoint before exiting. ``serve(settings)`` runs it with uvicorn. The page in
+``frontend/`` is served at ``/`` (from the wheel's copy when installed). What it leaves out:
+the routes' logic (``api/``) and training (``sessions/``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import __version__
+from .api import errors, meta, sessions, stream
+from .api.deps import AppState
+from .config import Settings
+from .sessions.pool import WorkerPool
+from .sessions.registry import Registry
+from .sessions.store import open_store
+
+log = logging.getLogger("nnplayground")
+
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+            "form-action 'self'")
+DOCS_CSP = PAGE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+def frontend_dir(settings: Settings) -> Path:
+    """``frontend/`` of the source tree, or the copy inside an installed wheel."""
+    if settings.frontend_dir is not None:
+        return settings.frontend_dir
+    packaged = Path(__file__).parent / "frontend"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "frontend"
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes gets 413 before it is parsed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._reject(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLargeError:
+            await self._reject(send)
+
+    async def _reject(self, send: Send) -> None:
+        response = JSONResponse({"code": "too_large", "field": "body", "message":
+                                 f"request bodies are limited to {self.limit} bytes"}, 413)
+        await response({"type": "http"}, _empty_receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def _expire(state: AppState) -> None:
+    """Delete sessions idle longer than ``session_ttl_seconds`` (never a running one)."""
+    while True:
+        await asyncio.sleep(min(60.0, state.settings.session_ttl_seconds / 4))
+        for sid in state.registry.idle(state.settings.session_ttl_seconds):
+            with contextlib.suppress(Exception):
+                await state.pool.call(sid, "delete")
+            state.registry.remove(sid)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        registry = Registry()
+        store = open_store(settings.store, settings.data_dir)
+        try:
+            registry.load(store.index())
+        finally:
+            store.close()
+        pool = WorkerPool(settings)
+        await pool.start()
+        state = AppState(settings, pool, registry)
+        app.state.nnp = state
+        expiry = asyncio.create_task(_expire(state))
+        try:
+            yield
+        finally:
+            expiry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await expiry
+            await pool.stop()
+
+    app = FastAPI(
+        title="nnplayground", version=__version__, lifespan=lifespan, docs_url=None,
+        redoc_url=None,
+        description="Watch backpropagation happen: sessions that train small multilayer "
+        "perceptrons with NumPy, over REST and a WebSocket stream.",
+    )
+    errors.install(app)
+    app.include_router(meta.router)
+    app.include_router(sessions.router)
+    app.include_router(stream.router)
+
+    import swagger_ui_bundle
+
+    app.mount("/_swagger", StaticFiles(directory=str(swagger_ui_bundle.swagger_ui_path)),
+              name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="nnplayground API",
+                                   swagger_js_url="/_swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/_swagger/swagger-ui.css",
+                                   swagger_favicon_url="/favicon.svg")
+
+    @app.middleware("http")
+    async def security_headers(request: Request,
+                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        path = request.url.path
+        response.headers["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else PAGE_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.mount("/", StaticFiles(directory=str(frontend_dir(settings)), html=True), name="page")
+    return app
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Run the playground with uvicorn (Ctrl-C or SIGTERM stop it after a checkpoint)."""
+    import uvicorn
+
+    settings = settings or Settings()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
+                ws_max_size=max(1 << 20, 4 * settings.ws_max_message_bytes),
+                timeout_graceful_shutdown=10, log_level="info")

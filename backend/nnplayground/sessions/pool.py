@@ -1,0 +1,214 @@
+"""The API process's side of training: worker processes, calls to them, events from them.
+
+:class:`WorkerPool` starts ``Settings.worker_count`` processes (spawned, one BLAS thread
+each), routes every session to one of them by a hash of its id, sends commands on that
+worker's queue and awaits the reply (:meth:`call`), and relays the events every worker
+publishes to the asyncio queues of the session's watchers (:meth:`subscribe`). One thread
+reads the shared event queue and hands each message to the event loop. A worker that dies is
+restarted; its sessions reload from the store on their next command (as paused), and calls
+waiting on it fail with 503 instead of hanging. What it leaves out: tokens and limits (API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import logging
+import multiprocessing as mp
+import os
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Settings
+from .worker import run_worker
+
+log = logging.getLogger("nnplayground.pool")
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+class WorkerError(Exception):
+    """A worker answered with an error (``info`` has status, code, message, field)."""
+
+    def __init__(self, info: dict[str, Any]) -> None:
+        super().__init__(info.get("message", "worker error"))
+        self.info = info
+
+
+@dataclass
+class Event:
+    """One published message: ``text`` is ready to send; ``first..last`` epochs if an epoch."""
+
+    kind: str
+    text: str
+    first: int = 0
+    last: int = 0
+
+
+class WorkerPool:
+    """Training processes and the plumbing to talk to them from asyncio."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.n = settings.worker_count
+        self._ctx = mp.get_context("spawn")
+        self._events: Any = self._ctx.Queue()
+        self._commands: list[Any] = []
+        self._procs: list[Any] = []
+        self._pending: dict[int, tuple[asyncio.Future[Any], int]] = {}
+        self._ids = itertools.count(1)
+        self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._reader: threading.Thread | None = None
+        self._monitor: asyncio.Task[None] | None = None
+
+    # ----- life cycle ----------------------------------------------------------------------
+    def _spawn(self, i: int) -> None:
+        commands = self._ctx.Queue()
+        saved = {k: os.environ.get(k) for k in BLAS_ENV}
+        os.environ.update({k: "1" for k in BLAS_ENV})
+        try:
+            proc = self._ctx.Process(
+                target=run_worker, name=f"nnp-worker-{i}", daemon=True,
+                args=(i, self.settings.model_dump(), commands, self._events))
+            proc.start()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        if i < len(self._procs):
+            self._commands[i], self._procs[i] = commands, proc
+        else:
+            self._commands.append(commands)
+            self._procs.append(proc)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        for i in range(self.n):
+            self._spawn(i)
+        self._reader = threading.Thread(target=self._read, name="nnp-events", daemon=True)
+        self._reader.start()
+        self._monitor = asyncio.create_task(self._watch_workers())
+
+    async def stop(self) -> None:
+        """Ask every worker to checkpoint and exit, then wait for them."""
+        if self._monitor:
+            self._monitor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._monitor
+        for q in self._commands:
+            q.put(None)
+        for p in self._procs:
+            await asyncio.to_thread(p.join, 30)
+            if p.is_alive():
+                p.kill()
+        self._events.put(None)
+        if self._reader:
+            await asyncio.to_thread(self._reader.join, 5)
+        for fut, _ in self._pending.values():
+            if not fut.done():
+                fut.set_exception(WorkerError(_unavailable("the server is shutting down")))
+
+    async def _watch_workers(self) -> None:
+        while True:
+            await asyncio.sleep(1.0)
+            for i, p in enumerate(self._procs):
+                if not p.is_alive():
+                    log.error("training worker %d died (exit %s); restarting", i, p.exitcode)
+                    self._fail_pending(i)
+                    self._spawn(i)
+
+    def _fail_pending(self, worker: int) -> None:
+        for req, (fut, w) in list(self._pending.items()):
+            if w == worker and not fut.done():
+                fut.set_exception(WorkerError(_unavailable("the training worker restarted")))
+                self._pending.pop(req, None)
+
+    def alive(self) -> int:
+        return sum(p.is_alive() for p in self._procs)
+
+    # ----- commands ------------------------------------------------------------------------
+    def worker_for(self, sid: str) -> int:
+        return int.from_bytes(hashlib.sha256(sid.encode()).digest()[:4], "big") % self.n
+
+    async def call(self, sid: str, op: str, payload: dict[str, Any] | None = None,
+                   timeout: float | None = None) -> Any:
+        """Send ``op`` to the session's worker and wait for its answer."""
+        assert self._loop is not None
+        req = next(self._ids)
+        w = self.worker_for(sid)
+        fut: asyncio.Future[Any] = self._loop.create_future()
+        self._pending[req] = (fut, w)
+        self._commands[w].put((req, op, sid, payload or {}))
+        try:
+            return await asyncio.wait_for(fut, timeout or self.settings.call_timeout_seconds)
+        except TimeoutError:
+            raise WorkerError({"status": 504, "code": "timeout",
+                               "message": f"{op} did not finish in time"}) from None
+        finally:
+            self._pending.pop(req, None)
+
+    def tell(self, sid: str, op: str, payload: dict[str, Any] | None = None) -> None:
+        """Send ``op`` without waiting for an answer."""
+        self._commands[self.worker_for(sid)].put((0, op, sid, payload or {}))
+
+    # ----- events --------------------------------------------------------------------------
+    def subscribe(self, sid: str, maxsize: int = 0) -> asyncio.Queue[Event]:
+        q: asyncio.Queue[Event] = asyncio.Queue(maxsize)
+        self._subs[sid].add(q)
+        return q
+
+    def unsubscribe(self, sid: str, q: asyncio.Queue[Event]) -> None:
+        subs = self._subs.get(sid)
+        if subs is not None:
+            subs.discard(q)
+            if not subs:
+                del self._subs[sid]
+
+    def watcher_count(self, sid: str) -> int:
+        return len(self._subs.get(sid, ()))
+
+    def _read(self) -> None:
+        while True:
+            try:
+                msg = self._events.get()
+            except (EOFError, OSError):
+                return
+            if msg is None:
+                return
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(self._dispatch, msg)
+
+    def _dispatch(self, msg: tuple[Any, ...]) -> None:
+        if msg[0] == "reply":
+            _, req, ok, result = msg
+            entry = self._pending.get(req)
+            if entry and not entry[0].done():
+                if ok:
+                    entry[0].set_result(result)
+                else:
+                    entry[0].set_exception(WorkerError(result))
+            return
+        _, sid, kind, text, first, last = msg
+        self.publish_local(sid, Event(kind, text, first, last))
+
+    def publish_local(self, sid: str, event: Event) -> None:
+        """Hand ``event`` to every watcher of ``sid``; a full queue becomes one ``overflow``."""
+        for q in list(self._subs.get(sid, ())):
+            try:
+                q.put_nowait(event)
+            except asyncio.QueueFull:
+                # A slow watcher: it resynchronises from the history (see api/stream.py).
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    while True:
+                        q.get_nowait()
+                q.put_nowait(Event("overflow", ""))
+
+
+def _unavailable(message: str) -> dict[str, Any]:
+    return {"status": 503, "code": "unavailable", "message": message}

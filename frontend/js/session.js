@@ -1,0 +1,342 @@
+// session.js — the controller between the server and the store: opens (creates, re-opens or
+// forks) a session, follows its stream (epochs into the history, refilling any gap from
+// /history; snapshots decoded; status, resets, viewer counts), and carries out what the person
+// asks: play, pause, step, reset, option changes (live ones over the stream, the rest by PATCH),
+// presets, point editing, parameter editing, model import/export, fork, backprop.
+// Leaves out: drawing (views/) and the DOM; errors become store notices in words.
+
+import { Api, describeError } from './api.js';
+import { LIVE_KEYS, toConfigIn, diffConfig } from './config.js';
+import { decodeGrid } from './grid.js';
+import { editParameter } from './modeljson.js';
+import { Stream } from './stream.js';
+
+const TOKEN_KEY = (id) => `nnp.token.${id}`;
+
+export function savedToken(id) {
+  try { return localStorage.getItem(TOKEN_KEY(id)); } catch { return null; }
+}
+
+function saveToken(id, token) {
+  try { localStorage.setItem(TOKEN_KEY(id), token); } catch { /* private mode: memory only */ }
+}
+
+/** Decode a snapshot's grids (boundary and per-layer neurons). */
+export function decodeSnapshot(msg) {
+  return {
+    epoch: msg.epoch,
+    version: msg.version,
+    weights: msg.weights,
+    biases: msg.biases,
+    domain: msg.domain,
+    boundary: msg.boundary ? decodeGrid(msg.boundary) : null,
+    neurons: (msg.neurons || []).map((g) => decodeGrid(g)),
+  };
+}
+
+export class Session {
+  constructor(store, api = new Api()) {
+    this.store = store;
+    this.api = api;
+    this.stream = null;
+    this.queue = Promise.resolve(); // epoch messages are handled in order
+  }
+
+  // ---- opening -------------------------------------------------------------------------
+
+  /** Main page: open the hash's session if this browser owns it, else fork it, else create. */
+  async boot(parsed) {
+    const { store, api } = this;
+    const [datasets, presets] = await Promise.all([
+      api.datasets().catch(() => []), api.presets().catch(() => []),
+    ]);
+    store.update({ datasets, presets });
+    let created = null;
+    if (parsed.id) {
+      const token = savedToken(parsed.id);
+      try {
+        if (token) {
+          api.token = token;
+          const summary = await api.summary(parsed.id);
+          this._adopt(parsed.id, token, summary);
+        } else {
+          created = await api.fork(parsed.id);
+          store.notify('You opened someone else\'s session: this is your own copy of it.', 'info');
+        }
+      } catch (err) {
+        if (!(err.status === 404)) throw err;
+        store.notify('That session no longer exists on the server; a new one was made from the link\'s settings.', 'info');
+      }
+    }
+    if (!store.get('id') && !created) {
+      const body = parsed.preset ? { preset: parsed.preset } : {};
+      if (Object.keys(parsed.config).length) body.config = parsed.config;
+      created = await api.create(body);
+    }
+    if (created) {
+      saveToken(created.id, created.token);
+      this._adopt(created.id, created.token, created.session);
+    }
+    // The link's options win over a re-opened or forked session's (the URL is the truth).
+    const changes = {};
+    const spec = store.get('config');
+    for (const key of diffConfig(spec, parsed.config)) {
+      if (key === 'dataset') {
+        const merged = { ...spec.dataset, ...parsed.config.dataset };
+        if (JSON.stringify(merged) !== JSON.stringify(spec.dataset)) changes.dataset = parsed.config.dataset;
+      } else changes[key] = parsed.config[key];
+    }
+    if (Object.keys(changes).length && !parsed.preset) await this.setConfig(changes, { quiet: true });
+    await this.loadDataset();
+    this.connect();
+  }
+
+  /** Watch page: follow a session read-only. */
+  async watch(id) {
+    const { store, api } = this;
+    const summary = await api.summary(id);
+    store.update({ id, token: null });
+    store.applySummary(summary);
+    await this.loadDataset();
+    this.connect();
+  }
+
+  _adopt(id, token, summary) {
+    this.api.token = token;
+    this.store.update({ id, token });
+    this.store.applySummary(summary);
+  }
+
+  connect() {
+    if (this.stream) this.stream.close();
+    const { store } = this;
+    store.resetHistory();
+    const stream = new Stream(store.get('id'), {
+      token: store.get('token'),
+      since: () => store.history.last,
+    });
+    this.stream = stream;
+    stream.addEventListener('connection', (e) => store.update({ connection: e.detail.state }));
+    stream.addEventListener('message', (e) => this._onMessage(e.detail));
+    stream.open();
+  }
+
+  // ---- the stream ----------------------------------------------------------------------
+
+  _onMessage(msg) {
+    const { store } = this;
+    switch (msg.type) {
+      case 'hello':
+        if (msg.session.epoch < store.history.last) store.resetHistory();
+        store.applySummary(msg.session);
+        store.update({ watchers: msg.watchers, role: msg.role });
+        break;
+      case 'epoch':
+        this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
+        break;
+      case 'snapshot': {
+        const snap = decodeSnapshot(msg);
+        store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
+        break;
+      }
+      case 'status': {
+        if (msg.reset) {
+          store.resetHistory();
+          this._refresh();
+        }
+        store.update({ status: msg.status, epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last) });
+        if (msg.status === 'diverged') {
+          store.notify(msg.message || 'The training diverged (a value became infinite or NaN): reset to start again, perhaps with a smaller learning rate.');
+        }
+        break;
+      }
+      case 'watchers':
+        store.update({ watchers: msg.count });
+        break;
+      case 'ack':
+        if (msg.command === 'auth') store.update({ role: 'owner' });
+        break;
+      case 'error':
+        store.notify(describeError(msg));
+        break;
+      default:
+        break;
+    }
+  }
+
+  async _epochs(msg) {
+    const { store } = this;
+    let result = store.appendEpochs(msg);
+    if (result === 'gap') {
+      const hist = await this.api.history(store.get('id'), store.history.last);
+      store.appendEpochs(hist);
+      result = store.appendEpochs(msg);
+    }
+    return result;
+  }
+
+  /** After a reset seen on the stream: the spec and the data may have changed. */
+  async _refresh() {
+    try {
+      const summary = await this.api.summary(this.store.get('id'));
+      this.store.applySummary(summary);
+      await this.loadDataset();
+    } catch (err) {
+      this.store.notify(err.message);
+    }
+  }
+
+  async loadDataset() {
+    const ds = await this.api.dataset(this.store.get('id'));
+    this.store.update({ dataset: ds });
+  }
+
+  // ---- commands --------------------------------------------------------------------------
+
+  async _command(obj) {
+    try {
+      return await this.stream.command(obj);
+    } catch (err) {
+      this.store.notify(err.body ? describeError(err.body) : `Could not ${obj.type}: ${err.message}.`);
+      return null;
+    }
+  }
+
+  play() {
+    performance.mark('nnp:play');
+    this.store.update({ awaitEpochAfter: this.store.history.last });
+    return this._command({ type: 'start' });
+  }
+
+  pause() { return this._command({ type: 'pause' }); }
+
+  toggle() {
+    return this.store.get('status') === 'running' ? this.pause() : this.play();
+  }
+
+  step(epochs = 1) { return this._command({ type: 'step', epochs }); }
+
+  reset() { return this._command({ type: 'reset' }); }
+
+  /**
+   * Change options. Live ones (learning rate, regularisation, batch, optimiser) go over the
+   * stream when it is open; anything else by PATCH, which resets the run.
+   */
+  async setConfig(changes, { quiet = false } = {}) {
+    const { store, api } = this;
+    const keys = Object.keys(changes);
+    const live = keys.every((k) => LIVE_KEYS.has(k));
+    try {
+      if (live && this.stream && this.stream.isOpen) {
+        await this.stream.command({ type: 'set', changes });
+        store.update({ config: { ...store.get('config'), ...changes } });
+        return true;
+      }
+      store.update({ busy: true });
+      const summary = await api.patch(store.get('id'), changes);
+      store.applySummary(summary);
+      if (summary.reset && !(this.stream && this.stream.isOpen)) store.resetHistory();
+      if (changes.dataset) await this.loadDataset();
+      return true;
+    } catch (err) {
+      if (!quiet || err.status !== 404) store.notify(err.body ? describeError(err.body) : err.message);
+      store.update({ config: { ...store.get('config') } }); // controls re-read the truth
+      return false;
+    } finally {
+      store.update({ busy: false });
+    }
+  }
+
+  /** Change the dataset options (name, noise, ratio, seed, n_points). */
+  setDataset(partial) {
+    const current = this.store.get('config').dataset;
+    const next = { name: current.name, noise: current.noise, seed: current.seed, ratio: current.ratio, n_points: current.n_points, ...partial };
+    if (partial.name && partial.name !== current.name) {
+      delete next.n_points; // the new dataset's own size and ratio
+      delete next.ratio;
+    }
+    return this.setConfig({ dataset: next });
+  }
+
+  /** Start a new session from a preset (the old one is deleted). */
+  async loadPreset(name) {
+    const { store, api } = this;
+    const old = { id: store.get('id'), token: store.get('token') };
+    try {
+      store.update({ busy: true });
+      const created = await api.create({ preset: name });
+      saveToken(created.id, created.token);
+      this._adopt(created.id, created.token, created.session);
+      store.update({ snapshot: null });
+      await this.loadDataset();
+      this.connect();
+      if (old.id && old.token) {
+        const oldApi = new Api(api.base);
+        oldApi.token = old.token;
+        oldApi.request('DELETE', `/sessions/${old.id}`, { auth: true }).catch(() => {});
+      }
+    } catch (err) {
+      store.notify(err.message);
+    } finally {
+      store.update({ busy: false });
+    }
+  }
+
+  /** Replace the points (train and test); the session resets. */
+  async putPoints(points) {
+    try {
+      const ds = await this.api.putDataset(this.store.get('id'), points);
+      this.store.update({ dataset: ds });
+      return true;
+    } catch (err) {
+      this.store.notify(err.message);
+      return false;
+    }
+  }
+
+  /** Set one weight (kind 'W') or bias ('b') by re-importing the edited model. */
+  async editParameter(edit) {
+    const { store, api } = this;
+    try {
+      if (store.get('status') === 'running') await this.pause();
+      const text = await api.modelText(store.get('id'));
+      const summary = await api.putModelText(store.get('id'), editParameter(text, edit));
+      store.applySummary(summary);
+      return true;
+    } catch (err) {
+      store.notify(err.message);
+      return false;
+    }
+  }
+
+  exportModel() { return this.api.modelText(this.store.get('id')); }
+
+  async importModel(text) {
+    try {
+      JSON.parse(text);
+    } catch {
+      this.store.notify('That file is not JSON: export a model from this page or from GET /model.');
+      return false;
+    }
+    try {
+      const summary = await this.api.putModelText(this.store.get('id'), text);
+      this.store.applySummary(summary);
+      await this.loadDataset();
+      return true;
+    } catch (err) {
+      this.store.notify(err.message);
+      return false;
+    }
+  }
+
+  /** Fork the current session; returns {id, token} (the token is saved for this browser). */
+  async fork() {
+    const created = await this.api.fork(this.store.get('id'));
+    saveToken(created.id, created.token);
+    return created;
+  }
+
+  backprop(body) { return this.api.backprop(this.store.get('id'), body); }
+
+  configIn() { return toConfigIn(this.store.get('config')); }
+}

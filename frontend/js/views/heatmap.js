@@ -1,0 +1,165 @@
+// views/heatmap.js — the output view: the network's output over the input space as a
+// low-resolution canvas (the snapshot's boundary grid, one pixel per cell, scaled up by CSS),
+// with the training points (and optionally the test points) drawn on an overlay canvas, axis
+// ticks, a readout of the output under the pointer, and clicks turned into point edits.
+// Leaves out: sending edits (the caller's onEdit) and the colour legend (legend.js).
+
+import { classColor, css, makeScale, outputDomain } from '../colors.js';
+import { sig } from '../format.js';
+import { fitCanvas, paintChannel, paintClasses } from './paint.js';
+
+export class HeatmapView {
+  /**
+   * @param {HTMLElement} root element to fill
+   * @param {Store} store
+   * @param {FrameLoop} loop
+   * @param {{onEdit?: Function, readout?: HTMLElement, small?: boolean}} options
+   */
+  constructor(root, store, loop, { onEdit = null, readout = null } = {}) {
+    this.root = root;
+    this.store = store;
+    this.loop = loop;
+    this.onEdit = onEdit;
+    this.readout = readout;
+    root.classList.add('heatmap');
+    this.heat = document.createElement('canvas');
+    this.heat.className = 'heatmap-grid';
+    this.overlay = document.createElement('canvas');
+    this.overlay.className = 'heatmap-points';
+    this.overlay.setAttribute('role', 'img');
+    this.overlay.setAttribute('aria-label', 'Output of the network over the input space, with the data points');
+    root.append(this.heat, this.overlay);
+    store.on(['snapshot', 'dataset', 'ui', 'network', 'problem'], () => loop.invalidate(this));
+    new ResizeObserver(() => loop.invalidate(this)).observe(root);
+    if (onEdit) {
+      root.classList.add('editable');
+      this.overlay.addEventListener('click', (e) => this._click(e));
+    }
+    this.overlay.addEventListener('pointermove', (e) => this._hover(e));
+    this.overlay.addEventListener('pointerleave', () => { if (this.readout) this.readout.textContent = ''; });
+  }
+
+  domain() {
+    const snap = this.store.get('snapshot');
+    const ds = this.store.get('dataset');
+    return (snap && snap.domain) || (ds && ds.domain) || [-6, 6, -6, 6];
+  }
+
+  /** Data coordinates of a pointer event. */
+  toData(e) {
+    const rect = this.overlay.getBoundingClientRect();
+    const [x0, x1, y0, y1] = this.domain();
+    const fx = (e.clientX - rect.left) / rect.width;
+    const fy = (e.clientY - rect.top) / rect.height;
+    return { x1: x0 + fx * (x1 - x0), x2: y1 - fy * (y1 - y0), fx, fy };
+  }
+
+  outputScale() {
+    const s = this.store.state;
+    const net = s.network || {};
+    const ds = s.dataset;
+    const labels = ds && s.problem === 'regression' ? ds.train.map((p) => (Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label)) : [];
+    const [lo, hi] = outputDomain(s.problem, net.output_activation || 'sigmoid', labels);
+    return { lo, hi, scale: makeScale(lo, hi, { discrete: s.ui.discretize }) };
+  }
+
+  _click(e) {
+    const p = this.toData(e);
+    if (p.fx < 0 || p.fx > 1 || p.fy < 0 || p.fy > 1) return;
+    let action = 'add';
+    if (e.ctrlKey || e.metaKey) action = 'remove';
+    this.onEdit({ x1: p.x1, x2: p.x2, action, shift: e.shiftKey });
+  }
+
+  _hover(e) {
+    if (!this.readout) return;
+    const snap = this.store.get('snapshot');
+    const p = this.toData(e);
+    let text = `x₁ ${sig(p.x1, 3)}, x₂ ${sig(p.x2, 3)}`;
+    if (snap && snap.boundary) {
+      const [k, rows, cols] = snap.boundary.shape;
+      const c = Math.min(cols - 1, Math.max(0, Math.floor(p.fx * cols)));
+      const r = Math.min(rows - 1, Math.max(0, Math.floor(p.fy * rows)));
+      const vals = [];
+      for (let ch = 0; ch < k; ch++) vals.push(sig(snap.boundary.values[ch * rows * cols + r * cols + c], 3));
+      text += ` → output ${vals.length > 1 ? `[${vals.join(', ')}]` : vals[0]}`;
+    }
+    this.readout.textContent = text;
+  }
+
+  reset() {
+    const ctx = this.heat.getContext('2d');
+    ctx.clearRect(0, 0, this.heat.width, this.heat.height);
+    this.loop.invalidate(this);
+  }
+
+  update() {
+    const s = this.store.state;
+    const snap = s.snapshot;
+    if (snap && snap.boundary) {
+      const grid = snap.boundary;
+      if (grid.shape[0] > 1 && s.problem !== 'regression') paintClasses(this.heat, grid, { discrete: s.ui.discretize });
+      else paintChannel(this.heat, grid, Math.min(s.ui.output || 0, grid.shape[0] - 1), this.outputScale().scale);
+    }
+    this.drawPoints();
+  }
+
+  drawPoints() {
+    const s = this.store.state;
+    const { ctx, width, height } = fitCanvas(this.overlay);
+    ctx.clearRect(0, 0, width, height);
+    const ds = s.dataset;
+    const [x0, x1, y0, y1] = this.domain();
+    const px = (v) => ((v - x0) / (x1 - x0)) * width;
+    const py = (v) => ((y1 - v) / (y1 - y0)) * height;
+    this.drawTicks(ctx, width, height, [x0, x1, y0, y1], px, py);
+    if (!ds) return;
+    const regression = s.problem === 'regression';
+    const { scale } = this.outputScale();
+    const color = (p) => {
+      const label = Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label;
+      return regression ? scale(label) : classColor(label);
+    };
+    const r = ds.train.length + ds.test.length > 400 ? 2.5 : ds.train.length < 20 ? 6 : 3.5;
+    const draw = (points, test) => {
+      for (const p of points) {
+        ctx.beginPath();
+        ctx.arc(px(p.x1), py(p.x2), r, 0, 2 * Math.PI);
+        ctx.fillStyle = css(color(p));
+        ctx.fill();
+        ctx.lineWidth = test ? 1.5 : 1;
+        ctx.strokeStyle = test ? 'rgb(20, 20, 20)' : 'rgb(255, 255, 255)';
+        ctx.stroke();
+      }
+    };
+    draw(ds.train, false);
+    if (s.ui.showTest) draw(ds.test, true);
+  }
+
+  drawTicks(ctx, width, height, [x0, x1, y0, y1], px, py) {
+    if (width < 120) return;
+    ctx.font = '10px system-ui, sans-serif';
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
+    const ticks = (lo, hi) => {
+      const span = hi - lo;
+      const step = span > 8 ? 2 : span > 3 ? 1 : span > 1.2 ? 0.5 : 0.25;
+      const out = [];
+      for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Math.round(v * 100) / 100);
+      return out;
+    };
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    for (const v of ticks(x0, x1)) {
+      const x = px(v);
+      if (x < 8 || x > width - 8) continue;
+      ctx.fillText(String(v), x, height - 1);
+    }
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (const v of ticks(y0, y1)) {
+      const y = py(v);
+      if (y < 8 || y > height - 14) continue;
+      ctx.fillText(String(v), 2, y);
+    }
+  }
+}
