@@ -118,6 +118,32 @@ def _derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array
     return True
 
 
+def _times_derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array,
+                      D: Array) -> None:
+    """``D *= f'(z)`` from ``a = f(z)``, overwriting ``a`` (no longer needed this epoch)."""
+    dt = a.dtype
+    if name == "sigmoid":  # D a (1 - a)
+        p(np.multiply, D, a, D)
+        p(np.subtract, _const(1.0, dt), a, a)
+    elif name == "tanh":  # D (1 - a^2)
+        p(np.multiply, a, a, a)
+        p(np.subtract, _const(1.0, dt), a, a)
+    elif name == "relu":
+        p(np.greater, a, _const(0.0, dt), a)
+    elif name == "leaky_relu":
+        p(np.greater, a, _const(0.0, dt), a)
+        p(np.multiply, a, _const(1.0 - LEAKY_SLOPE, dt), a)
+        p(np.add, a, _const(LEAKY_SLOPE, dt), a)
+    elif name == "linear":
+        return
+    else:
+        assert grad is not None, f"{name} is not element-wise"
+        tmp = np.empty_like(a)
+        p(grad, a, tmp)
+        p(np.copyto, a, tmp)
+    p(np.multiply, D, a, D)
+
+
 def _buffers(net: Network, m: int) -> list[Array]:
     """``[a^l; 1]`` for every layer: shape ``(n_l + 1, m)``, the last row ones."""
     return [np.ones((n + 1, m), dtype=net.dtype) for n in net.layers]
@@ -172,21 +198,19 @@ class _Batch:
 
         if type(opt) not in (SGD, Momentum):
             p(opt.begin_step)
+        # Hidden deltas alternate between two buffers; the derivative overwrites a^l, which
+        # backward no longer needs once dW^l is computed.
+        size = max(net.layers[1:-1], default=0) * m
+        flat = [np.empty(size, dtype=dt), np.empty(size, dtype=dt)]
         rho = 1.0  # the delta buffer holds rho * coef * dC/dz
         for l in range(L - 1, -1, -1):
             q, s = Q[l], net.signs[l]
             GT = np.empty_like(q)  # rho * fold * [dW | db]^T
-            nxt = None
-            if l > 0:  # delta^{l-1} = (W^T delta) * f'(z), before W changes
-                nxt = np.empty((q.shape[0] - 1, m), dtype=dt)
-                D = np.empty_like(nxt)
-                hidden = acts[l - 1]
-                if _derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt):
-                    p(np.dot, q[:-1], delta, D)
-                    p(np.multiply, nxt, D, nxt)
-                else:
-                    p(np.dot, q[:-1], delta, nxt)
             p(np.dot, A[l], delta.T, GT)
+            nxt = None
+            if l > 0:  # W^T delta, before W changes
+                nxt = flat[l % 2][: (q.shape[0] - 1) * m].reshape(-1, m)
+                p(np.dot, q[:-1], delta, nxt)
             sign = s * rho  # the stored matrix's gradient is sign * GT
             if c.regularization != "none" and c.reg_rate > 0:
                 regc = _const(sign * fold * c.reg_rate, dt)
@@ -209,7 +233,9 @@ class _Batch:
                 p(np.add, q, v, q)
             else:
                 p(opt.step, l, q.T, GT.T, sign)
-            if nxt is not None:
+            if nxt is not None:  # delta^{l-1} = (W^T delta) * f'(z^{l-1})
+                hidden = acts[l - 1]
+                _times_derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt)
                 delta, rho = nxt, sign
 
         self.ops = p.ops

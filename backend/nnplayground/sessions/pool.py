@@ -110,6 +110,9 @@ class WorkerPool:
         self._events.put(None)
         if self._reader:
             await asyncio.to_thread(self._reader.join, 5)
+        for q in [*self._commands, self._events]:
+            q.close()
+            q.join_thread()
         for fut, _ in self._pending.values():
             if not fut.done():
                 fut.set_exception(WorkerError(_unavailable("the server is shutting down")))

@@ -9,7 +9,7 @@ import { sig } from '../format.js';
 import { paint } from '../grid.js';
 import { sup } from './network.js';
 
-const CELL = 16;
+const CELL = 24;
 
 export class MatricesView {
   constructor(root, store, loop) {
@@ -70,7 +70,7 @@ export class MatricesView {
     const canvas = document.createElement('canvas');
     canvas.width = cols;
     canvas.height = rows;
-    const scale = Math.max(4, Math.min(CELL, Math.floor(220 / Math.max(rows, cols))));
+    const scale = Math.max(4, Math.min(CELL, Math.floor(260 / Math.max(rows, cols))));
     canvas.style.width = `${cols * scale}px`;
     canvas.style.height = `${rows * scale}px`;
     canvas.setAttribute('role', 'img');

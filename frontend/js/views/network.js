@@ -42,8 +42,8 @@ export function featureGrid(name, domain, res = FEATURE_RES) {
 }
 
 function nodeSize(n) {
-  if (n <= 8) return 34;
-  if (n <= 16) return 24;
+  if (n <= 8) return 40;
+  if (n <= 16) return 26;
   return 16;
 }
 
@@ -119,7 +119,7 @@ export class NetworkView {
     const usable = Math.max(120, width - left - margin);
     const sizeLimit = usable / (ncol * 1.7);
     const size = columns.map((n) => Math.max(12, Math.min(nodeSize(n), sizeLimit)));
-    const gapFor = (s) => Math.max(4, Math.round(s * 0.3));
+    const gapFor = (s) => Math.max(4, Math.round(s * 0.35));
     const colX = columns.map((_, c) => left + (c * (usable - size[c])) / Math.max(1, ncol - 1));
     const height = Math.max(...columns.map((n, c) => n * (size[c] + gapFor(size[c])))) + headerH + 10;
     this.root.style.height = `${height}px`;

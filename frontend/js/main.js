@@ -1,0 +1,155 @@
+// main.js — boots the playground page: reads the URL hash, opens the session, creates the
+// renderers and binds them to the one store, keeps the hash in step with the configuration,
+// turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
+// s = step). Leaves out: everything it delegates (state.js, session.js, views/).
+
+import { parseHash, serializeHash } from './hash.js';
+import { Store } from './state.js';
+import { Session } from './session.js';
+import { FrameLoop } from './frame.js';
+import { LIMITS } from './config.js';
+import { HeatmapView } from './views/heatmap.js';
+import { NetworkView } from './views/network.js';
+import { LossChart } from './views/losschart.js';
+import { MatricesView } from './views/matrices.js';
+import { BackpropView } from './views/backprop.js';
+import { DatasetPicker } from './views/datasets.js';
+import { LegendView } from './views/legend.js';
+import { ControlsView } from './views/controls.js';
+import { ShareView } from './views/share.js';
+import { NoticesView } from './views/notices.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** New point list after an edit at (x1, x2) on the output. */
+export function editPoints(dataset, { x1, x2, action, shift }, tool, problem, nClasses) {
+  const train = dataset.train.map((p) => ({ x1: p.x1, x2: p.x2, label: p.label }));
+  const test = dataset.test.map((p) => ({ x1: p.x1, x2: p.x2, label: p.label }));
+  if (action === 'remove' || tool === 'remove') {
+    let best = null;
+    for (const [list, name] of [[train, 'train'], [test, 'test']]) {
+      list.forEach((p, i) => {
+        const d = (p.x1 - x1) ** 2 + (p.x2 - x2) ** 2;
+        if (!best || d < best.d) best = { d, name, i };
+      });
+    }
+    if (!best) return null;
+    (best.name === 'train' ? train : test).splice(best.i, 1);
+    if (!train.length) return null;
+    return { train, test };
+  }
+  let label;
+  if (problem === 'regression') {
+    label = (typeof tool === 'number' ? tool : 1) * (shift ? -1 : 1);
+    const k = Array.isArray(dataset.train[0] && dataset.train[0].label) ? dataset.train[0].label.length : 0;
+    if (k) label = Array(k).fill(label);
+  } else {
+    const k = Math.max(2, nClasses);
+    const base = typeof tool === 'number' ? tool : 0;
+    label = shift ? (k === 2 ? 1 - base : (base + 1) % k) : base;
+  }
+  train.push({ x1, x2, label });
+  return { train, test };
+}
+
+async function boot() {
+  const parsed = parseHash(location.hash);
+  const store = new Store({ ui: { ...new Store().state.ui, ...parsed.ui }, hide: parsed.hide, debug: parsed.debug });
+  const loop = new FrameLoop(store);
+  const session = new Session(store);
+  new NoticesView($('notices'), store);
+
+  const controls = new ControlsView(document, store, loop, session);
+  const views = [
+    controls,
+    new DatasetPicker($('datasets'), store, loop, { onPick: (name) => session.setDataset({ name }) }),
+    new NetworkView($('network'), store, loop, {
+      editable: true,
+      limits: LIMITS,
+      onToggleFeature: (f) => controls.toggleFeature(f),
+      onNeurons: (h, d) => controls.changeNeurons(h, d),
+      onEditParameter: (edit) => session.editParameter(edit),
+    }),
+    new HeatmapView($('heatmap'), store, loop, {
+      readout: $('hoverReadout'),
+      onEdit: async (edit) => {
+        if (store.get('hide').includes('edit')) return;
+        const s = store.state;
+        if (!s.dataset) return;
+        const points = editPoints(s.dataset, edit, s.ui.tool, s.problem, s.nClasses);
+        if (!points) {
+          store.notify('A dataset needs at least one training point.', 'info');
+          return;
+        }
+        await session.putPoints(points);
+      },
+    }),
+    new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    new LegendView($('legend'), store, loop),
+    new MatricesView($('matrices'), store, loop),
+    new BackpropView($('backprop'), store, loop, {
+      fetch: (body) => session.backprop(body),
+      step: () => session.step(1),
+      isOpen: () => $('backpropPanel').open,
+    }),
+    new ShareView({
+      dialog: $('shareDialog'), openButton: $('share'), close: $('closeShare'), link: $('watchLink'),
+      watchLink: $('watchAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
+      badge: $('watchers'), exportButton: $('exportModel'), importInput: $('importModel'),
+      curlButton: $('curl'), pythonButton: $('python'), snippet: $('snippet'), copySnippet: $('copySnippet'),
+    }, store, loop, session),
+  ];
+
+  // The URL hash follows the configuration (replaceState: no history entry per change).
+  const writeHash = () => {
+    if (!store.get('config') || !store.get('id')) return;
+    const hash = serializeHash({ id: store.get('id'), config: store.get('config'), ui: store.get('ui'), hide: store.get('hide') });
+    if (hash !== location.hash) history.replaceState(null, '', hash);
+  };
+  store.on(['config', 'id', 'ui', 'hide'], writeHash);
+  window.addEventListener('hashchange', () => {
+    const next = parseHash(location.hash);
+    if (next.id !== store.get('id') || next.preset) {
+      location.reload();
+      return;
+    }
+    store.update({ hide: next.hide });
+    store.setUi(next.ui);
+    const changes = {};
+    const spec = store.get('config');
+    for (const [k, v] of Object.entries(next.config)) {
+      if (k === 'dataset') {
+        const merged = { ...spec.dataset, ...v };
+        if (JSON.stringify(merged) !== JSON.stringify(spec.dataset)) changes.dataset = merged;
+      } else if (JSON.stringify(v) !== JSON.stringify(spec[k])) changes[k] = v;
+    }
+    if (Object.keys(changes).length) session.setConfig(changes);
+  });
+
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t.closest && t.closest('input, select, textarea, dialog, [contenteditable]')) return;
+    if (e.key === ' ' || e.code === 'Space') {
+      e.preventDefault();
+      if (!store.get('hide').includes('run')) session.toggle();
+    } else if (e.key === 's' || e.key === 'S') {
+      e.preventDefault();
+      if (store.get('status') !== 'running') session.step(1);
+    }
+  });
+
+  $('backpropPanel').addEventListener('toggle', () => {
+    if ($('backpropPanel').open) views[7].scheduleCompute();
+  });
+
+  try {
+    await session.boot(parsed);
+    writeHash();
+    for (const v of views) loop.invalidate(v);
+  } catch (err) {
+    store.notify(`The playground could not start: ${err.message}`);
+  }
+}
+
+boot();

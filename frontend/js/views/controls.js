@@ -1,0 +1,235 @@
+// views/controls.js — the page's form controls bound to the store and the session: run buttons
+// and epoch counter, learning rate, activation, regularisation, batch size, the data options
+// (ratio, noise, regenerate, size, seeds), the extra options, hidden-layer count, view toggles,
+// the presets menu and the edit tool; controls named in the hash's hide= are hidden.
+// update() re-reads every control from the store (so a refused change snaps back).
+// Leaves out: the network diagram's own buttons (network.js) and what the actions do.
+
+import {
+  HIDDEN_ACTIVATIONS, INITS, LEARNING_RATES, LIMITS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS,
+  REGULARIZATIONS, REG_RATES,
+} from '../config.js';
+import { CLASS_COLORS, css } from '../colors.js';
+import { count, rate } from '../format.js';
+
+const BATCHES = [null, 1, 2, 4, 8, 10, 16, 32, 64, 128];
+const NAMES = {
+  sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'ReLU', leaky_relu: 'Leaky ReLU', linear: 'Linear',
+  softmax: 'Softmax', auto: 'Auto', none: 'None', l1: 'L1', l2: 'L2', mse: 'MSE (tutorial)',
+  bce: 'Binary cross-entropy', cce: 'Categorical cross-entropy', he: 'He (tutorial)',
+  xavier: 'Xavier', uniform: 'Uniform', sgd: 'Gradient descent', momentum: 'Momentum', adam: 'Adam',
+};
+
+function fill(select, values, label = (v) => NAMES[v] || String(v)) {
+  select.replaceChildren(...values.map((v) => {
+    const o = document.createElement('option');
+    o.value = v === null ? 'full' : String(v);
+    o.textContent = v === null ? 'Full batch' : label(v);
+    return o;
+  }));
+}
+
+function ensureOption(select, value, text) {
+  if (![...select.options].some((o) => o.value === value)) {
+    const o = document.createElement('option');
+    o.value = value;
+    o.textContent = text;
+    select.append(o);
+  }
+  select.value = value;
+}
+
+export class ControlsView {
+  constructor(doc, store, loop, session) {
+    this.doc = doc;
+    this.store = store;
+    this.loop = loop;
+    this.session = session;
+    const $ = (id) => doc.getElementById(id);
+    this.$ = $;
+    fill($('lr'), LEARNING_RATES, rate);
+    fill($('activation'), HIDDEN_ACTIVATIONS);
+    fill($('reg'), REGULARIZATIONS);
+    fill($('regRate'), REG_RATES, rate);
+    fill($('batch'), BATCHES);
+    fill($('outAct'), OUTPUT_ACTIVATIONS);
+    fill($('lossFn'), LOSSES);
+    fill($('init'), INITS);
+    fill($('optimizer'), OPTIMIZERS);
+
+    $('play').addEventListener('click', () => session.toggle());
+    $('step').addEventListener('click', () => session.step(1));
+    $('reset').addEventListener('click', () => session.reset());
+    const set = (id, key, parse) => $(id).addEventListener('change', (e) => session.setConfig({ [key]: parse(e.target.value) }));
+    set('lr', 'learning_rate', Number);
+    set('activation', 'hidden_activation', String);
+    set('reg', 'regularization', String);
+    set('regRate', 'reg_rate', Number);
+    set('batch', 'batch_size', (v) => (v === 'full' ? null : Number(v)));
+    set('outAct', 'output_activation', String);
+    set('lossFn', 'loss', String);
+    set('init', 'init', String);
+    set('optimizer', 'optimizer', String);
+    set('momentum', 'momentum', Number);
+    set('seed', 'seed', (v) => Math.max(0, Math.floor(Number(v) || 0)));
+    $('newSeed').addEventListener('click', () => session.setConfig({ seed: Math.floor(Math.random() * 1e9) }));
+    $('ratio').addEventListener('input', (e) => { $('ratioOut').textContent = `${e.target.value}%`; });
+    $('ratio').addEventListener('change', (e) => session.setDataset({ ratio: Number(e.target.value) / 100 }));
+    $('noise').addEventListener('input', (e) => { $('noiseOut').textContent = e.target.value; });
+    $('noise').addEventListener('change', (e) => session.setDataset({ noise: Number(e.target.value) / 100 }));
+    $('points').addEventListener('change', (e) => session.setDataset({ n_points: Math.max(1, Math.floor(Number(e.target.value) || 1)) }));
+    $('regenerate').addEventListener('click', () => session.setDataset({ seed: (store.get('config').dataset.seed || 0) + 1 }));
+    $('addLayer').addEventListener('click', () => this.changeLayers(+1));
+    $('removeLayer').addEventListener('click', () => this.changeLayers(-1));
+    $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
+    $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
+    $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
+    $('preset').addEventListener('change', (e) => {
+      if (e.target.value) session.loadPreset(e.target.value);
+      e.target.value = '';
+    });
+    $('tools').addEventListener('change', (e) => {
+      if (e.target.name === 'tool') store.setUi({ tool: e.target.value === 'remove' ? 'remove' : Number(e.target.value) });
+    });
+    store.on(['config', 'status', 'epoch', 'problem', 'nClasses', 'presets', 'ui', 'connection', 'busy', 'hide', 'layers', 'role'], () => loop.invalidate(this));
+  }
+
+  changeLayers(delta) {
+    const layers = [...this.store.get('config').hidden_layers];
+    if (delta > 0) {
+      if (layers.length >= LIMITS.maxLayers) {
+        this.store.notify(`At most ${LIMITS.maxLayers} hidden layers on this server.`);
+        return;
+      }
+      layers.push(layers.length ? layers[layers.length - 1] : 4);
+    } else {
+      if (!layers.length) return;
+      layers.pop();
+    }
+    this.session.setConfig({ hidden_layers: layers });
+  }
+
+  /** Add or remove a neuron of hidden layer h (called by the network diagram). */
+  changeNeurons(h, delta) {
+    const layers = [...this.store.get('config').hidden_layers];
+    const n = layers[h] + delta;
+    if (n < 1) return;
+    if (n > LIMITS.maxNeurons) {
+      this.store.notify(`At most ${LIMITS.maxNeurons} neurons per layer on this server.`);
+      return;
+    }
+    layers[h] = n;
+    this.session.setConfig({ hidden_layers: layers });
+  }
+
+  /** Switch an input feature on or off (at least one stays on). */
+  toggleFeature(name) {
+    const features = this.store.get('config').features;
+    const next = features.includes(name) ? features.filter((f) => f !== name) : [...features, name];
+    if (!next.length) {
+      this.store.notify('At least one input feature must stay on.', 'info');
+      return;
+    }
+    this.session.setConfig({ features: next });
+  }
+
+  reset() {
+    this.loop.invalidate(this);
+  }
+
+  update() {
+    const { $, store } = this;
+    const s = store.state;
+    const c = s.config;
+    if (!c) return;
+    const running = s.status === 'running';
+    const play = $('play');
+    play.setAttribute('aria-label', running ? 'Pause' : 'Play');
+    play.classList.toggle('running', running);
+    const owner = s.role === 'owner' || (s.role === null && s.token);
+    for (const id of ['play', 'step', 'reset']) $(id).disabled = !owner || s.connection !== 'open';
+    $('step').disabled = $('step').disabled || running;
+    $('epoch').textContent = count(s.epoch);
+    $('status').textContent = s.status === 'diverged' ? 'diverged' : s.status;
+    $('status').className = `status ${s.status}`;
+    $('problem').textContent = s.problem === 'regression' ? 'Regression' : s.nClasses > 2 ? `Classification (${s.nClasses} classes)` : 'Classification';
+    ensureOption($('lr'), String(c.learning_rate), rate(c.learning_rate));
+    $('activation').value = c.hidden_activation;
+    $('reg').value = c.regularization;
+    ensureOption($('regRate'), String(c.reg_rate), rate(c.reg_rate));
+    ensureOption($('batch'), c.batch_size == null ? 'full' : String(c.batch_size), String(c.batch_size));
+    $('outAct').value = c.output_activation;
+    $('lossFn').value = c.loss;
+    $('init').value = c.init;
+    $('optimizer').value = c.optimizer;
+    if (this.doc.activeElement !== $('momentum')) $('momentum').value = String(c.momentum);
+    if (this.doc.activeElement !== $('seed')) $('seed').value = String(c.seed);
+    const d = c.dataset;
+    $('ratio').value = String(Math.round((d.ratio ?? 0.5) * 100));
+    $('ratioOut').textContent = `${Math.round((d.ratio ?? 0.5) * 100)}%`;
+    $('noise').value = String(Math.round(d.noise * 100));
+    $('noiseOut').textContent = String(Math.round(d.noise * 100));
+    if (this.doc.activeElement !== $('points')) $('points').value = String(d.n_points ?? '');
+    $('dseed').textContent = String(d.seed);
+    const n = c.hidden_layers.length;
+    $('layerCount').textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
+    $('addLayer').disabled = n >= LIMITS.maxLayers;
+    $('removeLayer').disabled = n === 0;
+    $('showTest').checked = s.ui.showTest;
+    $('discretize').checked = s.ui.discretize;
+    $('logScale').checked = s.ui.logScale;
+    this.doc.body.classList.toggle('busy', s.busy);
+    const conn = $('connection');
+    conn.textContent = { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '';
+    conn.className = `connection ${s.connection}`;
+    this._presets();
+    this._tools();
+    for (const el of this.doc.querySelectorAll('[data-hide]')) {
+      el.hidden = s.hide.includes(el.dataset.hide);
+    }
+  }
+
+  _presets() {
+    const select = this.$('preset');
+    const presets = this.store.get('presets') || [];
+    if (select.options.length === presets.length + 1) return;
+    select.replaceChildren(new Option('Load a preset…', ''), ...presets.map((p) => {
+      const o = new Option(p.title, p.name);
+      o.title = p.description;
+      return o;
+    }));
+  }
+
+  _tools() {
+    const s = this.store.state;
+    const key = `${s.problem}:${s.nClasses}`;
+    const box = this.$('toolOptions');
+    if (this.toolsKey !== key) {
+      this.toolsKey = key;
+      box.replaceChildren();
+      const option = (value, text, color) => {
+        const label = document.createElement('label');
+        const input = document.createElement('input');
+        input.type = 'radio';
+        input.name = 'tool';
+        input.value = String(value);
+        const dot = document.createElement('i');
+        dot.className = 'dot';
+        if (color) dot.style.backgroundColor = color;
+        label.append(input, dot, document.createTextNode(text));
+        box.append(label);
+      };
+      if (s.problem === 'regression') {
+        option(1, 'value +1', css([8, 119, 189]));
+        option(-1, 'value −1', css([245, 147, 34]));
+      } else {
+        for (let k = 0; k < Math.max(2, s.nClasses); k++) option(k, `class ${k}`, css(CLASS_COLORS[k % CLASS_COLORS.length]));
+      }
+      option('remove', 'remove nearest', null);
+    }
+    let tool = s.ui.tool;
+    if (s.problem === 'regression' && tool !== 'remove' && tool !== 1 && tool !== -1) tool = 1;
+    if (s.problem !== 'regression' && tool !== 'remove' && !(tool >= 0 && tool < Math.max(2, s.nClasses))) tool = 0;
+    for (const input of box.querySelectorAll('input')) input.checked = input.value === String(tool);
+  }
+}

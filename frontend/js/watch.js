@@ -1,0 +1,88 @@
+// watch.js — boots the read-only watch page (watch.html#id=<id>): follows a session live over
+// the stream (output, network, loss chart, weight matrices), shows the epoch, status and
+// settings, and offers Fork (a copy owned by this browser, opened in the playground). It has
+// no control that changes the watched session: only view toggles (test points, discretize, log).
+// Leaves out: everything shared with the main page (state.js, session.js, views/).
+
+import { parseHash, serializeHash } from './hash.js';
+import { Store } from './state.js';
+import { Session } from './session.js';
+import { FrameLoop } from './frame.js';
+import { count, rate } from './format.js';
+import { HeatmapView } from './views/heatmap.js';
+import { NetworkView } from './views/network.js';
+import { LossChart } from './views/losschart.js';
+import { MatricesView } from './views/matrices.js';
+import { LegendView } from './views/legend.js';
+import { NoticesView } from './views/notices.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** The header of the watch page: epoch, status, settings, viewers, connection. */
+class WatchHeader {
+  constructor(store, loop) {
+    this.store = store;
+    this.loop = loop;
+    store.on(['epoch', 'status', 'config', 'layers', 'watchers', 'connection', 'problem', 'nClasses', 'ui'], () => loop.invalidate(this));
+  }
+
+  reset() { this.loop.invalidate(this); }
+
+  update() {
+    const s = this.store.state;
+    $('epoch').textContent = count(s.epoch);
+    $('status').textContent = s.status;
+    $('status').className = `status ${s.status}`;
+    if (s.config) {
+      $('arch').textContent = `[${s.layers.join(', ')}]`;
+      $('datasetName').textContent = s.config.dataset.name;
+      $('lrOut').textContent = rate(s.config.learning_rate);
+      $('actOut').textContent = s.config.hidden_activation;
+    }
+    $('problem').textContent = s.problem === 'regression' ? 'Regression' : 'Classification';
+    $('watchers').textContent = `${s.watchers || 1} watching`;
+    $('connection').textContent = { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '';
+    $('showTest').checked = s.ui.showTest;
+    $('discretize').checked = s.ui.discretize;
+    $('logScale').checked = s.ui.logScale;
+  }
+}
+
+async function boot() {
+  const parsed = parseHash(location.hash);
+  const store = new Store({ page: 'watch', ui: { ...new Store().state.ui, ...parsed.ui } });
+  const loop = new FrameLoop(store);
+  const session = new Session(store);
+  new NoticesView($('notices'), store);
+  const views = [
+    new WatchHeader(store, loop),
+    new NetworkView($('network'), store, loop, { editable: false }),
+    new HeatmapView($('heatmap'), store, loop, { readout: $('hoverReadout') }),
+    new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    new LegendView($('legend'), store, loop),
+    new MatricesView($('matrices'), store, loop),
+  ];
+  $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
+  $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
+  $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
+  $('fork').addEventListener('click', async () => {
+    try {
+      const created = await session.fork();
+      location.href = `/${serializeHash({ id: created.id, config: created.session.spec })}`;
+    } catch (err) {
+      store.notify(err.message);
+    }
+  });
+  if (!parsed.id) {
+    store.notify('This watch link has no session id (#id=…).');
+    return;
+  }
+  try {
+    await session.watch(parsed.id);
+    for (const v of views) loop.invalidate(v);
+  } catch (err) {
+    store.notify(err.message);
+  }
+}
+
+boot();
