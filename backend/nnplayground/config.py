@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     # Training and streaming
     chunk_seconds: float = Field(0.02, gt=0, description="target length of one training chunk")
     snapshot_fps: float = Field(10.0, gt=0, le=60)
+    snapshot_share: float = Field(0.2, gt=0, le=1, description="worker time for snapshots")
     snapshot_resolution: int = Field(40, ge=4, le=200)
     neuron_resolution: int = Field(16, ge=4, le=64)
     checkpoint_seconds: float = Field(10.0, gt=0)

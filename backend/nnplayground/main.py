@@ -101,6 +101,7 @@ async def _expire(state: AppState) -> None:
             with contextlib.suppress(Exception):
                 await state.pool.call(sid, "delete")
             state.registry.remove(sid)
+            state.pool.release(sid)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -50,10 +50,13 @@ class ConfigIn(Strict):
     dataset: DatasetIn | None = None
 
     def changes(self) -> dict[str, Any]:
-        """Only the fields the client sent (``batch_size: null`` means full batch)."""
-        out = self.model_dump(exclude_unset=True)
-        if "dataset" in out and out["dataset"] is not None:
-            out["dataset"] = self.dataset.model_dump(exclude_unset=True)  # type: ignore[union-attr]
+        """Only the fields the client sent with a value: ``null`` means "unchanged" (or the
+        dataset's default), except ``batch_size: null``, which means full batch."""
+        out = {k: v for k, v in self.model_dump(exclude_unset=True).items()
+               if v is not None or k == "batch_size"}
+        if self.dataset is not None and "dataset" in out:
+            out["dataset"] = {k: v for k, v in self.dataset.model_dump(exclude_unset=True).items()
+                              if v is not None}
         return out
 
 

@@ -70,6 +70,7 @@ async def create_session(body: SessionCreate, state: State, request: Request) ->
     payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict()}
     if preset is not None and preset.weights is not None and "hidden_layers" not in changes:
         payload["weights"], payload["biases"] = preset.weights, preset.biases
+    state.pool.assign(sid)
     result = await state.pool.call(sid, "create", payload)
     return await _register(state, request, sid, token, result)
 
@@ -92,6 +93,7 @@ async def change_session(sid: Owner, body: ConfigIn, state: State) -> dict[str, 
 async def delete_session(sid: Owner, state: State) -> Response:
     await state.pool.call(sid, "delete")
     state.registry.remove(sid)
+    state.pool.release(sid)
     return Response(status_code=204)
 
 
@@ -102,6 +104,7 @@ async def fork_session(sid: SessionId, state: State, request: Request) -> Create
     new, token = new_id(), new_token()
     snapshot = await state.pool.call(sid, "fork_state",
                                      {"id": new, "token_hash": hash_token(token)})
+    state.pool.assign(new)
     result = await state.pool.call(new, "create_from_state", {"state": snapshot})
     return await _register(state, request, new, token, result)
 

@@ -303,7 +303,13 @@ class Trainer:
 
     def __init__(self, net: Network, m: int, m_test: int) -> None:
         self.net = net
-        self.Q = [np.ascontiguousarray(P.T) for P in net.params]
+        # Q[l] = params[l].T, C-contiguous, all in one block (one finiteness check).
+        self.flat = np.empty(net.n_parameters, dtype=net.dtype)
+        self.Q: list[Array] = []
+        start = 0
+        for P in net.params:
+            self.Q.append(self.flat[start : start + P.size].reshape(P.shape[::-1]))
+            start += P.size
         bs = net.config.batch_size
         self.full = bs is None or bs >= m
         self.size = m if self.full else int(bs)  # type: ignore[arg-type]
@@ -317,11 +323,9 @@ class Trainer:
         from .network import History
 
         net = self.net
-        losses = np.full(epochs, np.nan)
-        test_losses = np.full(epochs, np.nan)
-        acc = np.full(epochs, np.nan)
-        test_acc = np.full(epochs, np.nan)
-        history = History(losses, test_losses, acc, test_acc)
+        history = History(*np.full((4, epochs), np.nan))
+        losses, test_losses, acc, test_acc = (history.loss, history.test_loss, history.accuracy,
+                                              history.test_accuracy)
         evaluate = self.evaluate if test is not None else None
         if evaluate is not None:
             assert test is not None
@@ -357,7 +361,7 @@ class Trainer:
         finally:
             for P, q in zip(net.params, self.Q, strict=True):
                 np.copyto(P, q.T)
-        if not net.is_finite():
+        if not np.isfinite(self.flat).all():
             self._diverged(epochs, history)
         return history
 

@@ -1,7 +1,8 @@
 """The API process's side of training: worker processes, calls to them, events from them.
 
 :class:`WorkerPool` starts ``Settings.worker_count`` processes (spawned, one BLAS thread
-each), routes every session to one of them by a hash of its id, sends commands on that
+each), gives every new session to the least loaded of them (sessions from the store go by a hash of
+their id), sends commands on that
 worker's queue and awaits the reply (:meth:`call`), and relays the events every worker
 publishes to the asyncio queues of the session's watchers (:meth:`subscribe`). One thread
 reads the shared event queue and hands each message to the event loop. A worker that dies is
@@ -61,6 +62,7 @@ class WorkerPool:
         self._pending: dict[int, tuple[asyncio.Future[Any], int]] = {}
         self._ids = itertools.count(1)
         self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
+        self._owner: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._reader: threading.Thread | None = None
         self._monitor: asyncio.Task[None] | None = None
@@ -136,8 +138,23 @@ class WorkerPool:
         return sum(p.is_alive() for p in self._procs)
 
     # ----- commands ------------------------------------------------------------------------
+    def assign(self, sid: str) -> int:
+        """Give a new session to the worker that owns the fewest."""
+        counts = [0] * self.n
+        for w in self._owner.values():
+            counts[w] += 1
+        self._owner[sid] = counts.index(min(counts))
+        return self._owner[sid]
+
+    def release(self, sid: str) -> None:
+        self._owner.pop(sid, None)
+
     def worker_for(self, sid: str) -> int:
-        return int.from_bytes(hashlib.sha256(sid.encode()).digest()[:4], "big") % self.n
+        """The session's worker: as assigned, else (sessions from the store) by id hash."""
+        w = self._owner.get(sid)
+        if w is None:
+            w = int.from_bytes(hashlib.sha256(sid.encode()).digest()[:4], "big") % self.n
+        return w
 
     async def call(self, sid: str, op: str, payload: dict[str, Any] | None = None,
                    timeout: float | None = None) -> Any:

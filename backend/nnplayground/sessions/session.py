@@ -72,6 +72,24 @@ def grid_points(domain: tuple[float, float, float, float], resolution: int) -> n
     return np.vstack([gx.ravel(), gy.ravel()])
 
 
+def _load_network(model: dict[str, Any], diverged: bool) -> Network:
+    """``Network.from_dict``, except that a diverged run's NaN or infinite weights (which
+    ``from_dict`` refuses) are restored as they were saved."""
+    try:
+        return Network.from_dict(model)
+    except ConfigError:
+        if not diverged:
+            raise
+    finite = {k: [np.nan_to_num(np.asarray(v, dtype=np.float64), nan=0.0, posinf=0.0,
+                                neginf=0.0) for v in model[k]] for k in ("weights", "biases")}
+    net = Network.from_dict({**model, **finite})
+    for sign, P, W, b in zip(net.signs, net.params, model["weights"], model["biases"],
+                             strict=True):
+        P[:, :-1] = sign * np.asarray(W, dtype=np.float64)
+        P[:, -1] = sign * np.asarray(b, dtype=np.float64).reshape(-1)
+    return net
+
+
 class Session:
     """A visitor's network and data, trained epoch by epoch."""
 
@@ -88,12 +106,14 @@ class Session:
         self.version = 1
         self.created = self.updated = time.time()
         self.history = {name: array("d") for name in SERIES}
+        self._grid_inputs: dict[tuple[Any, ...], np.ndarray] = {}
         self._build()
 
     # ----- building ------------------------------------------------------------------------
     def _build(self) -> None:
+        data = self._dataset()  # first: invalid points must leave the session as it was
         self.net = Network(config=self.spec.network_config())
-        self.data = self._dataset()
+        self.data = data
         feats = self.spec.features
         self.X_train = feature_matrix(feats, self.data.X_train)
         self.X_test = feature_matrix(feats, self.data.X_test)
@@ -203,8 +223,11 @@ class Session:
 
     def grids(self, resolution: int, neurons: bool = False) -> dict[str, Any]:
         """The output over a ``res x res`` grid of the domain (and every neuron's, if asked)."""
-        pts = grid_points(self.data.domain, resolution)
-        fp = self.net.forward_pass(feature_matrix(self.spec.features, pts))
+        key = (resolution, self.data.domain, self.spec.features)
+        if key not in self._grid_inputs:  # the grid changes only with the data or features
+            pts = grid_points(self.data.domain, resolution)
+            self._grid_inputs[key] = feature_matrix(self.spec.features, pts)
+        fp = self.net.forward_pass(self._grid_inputs[key])
         out = fp.a[-1]
         grid: dict[str, Any] = {"resolution": resolution, "domain": list(self.data.domain),
                                 "output": out.reshape(out.shape[0], resolution, resolution)}
@@ -256,7 +279,7 @@ class Session:
     def from_state(cls, state: dict[str, Any]) -> Session:
         s = cls(state["id"], state["token_hash"], SessionSpec.from_dict(state["spec"]),
                 points=state.get("points"), parent=state.get("parent"))
-        s.net = Network.from_dict(state["model"])
+        s.net = _load_network(state["model"], state["status"] == "diverged")
         for k, v in state["history"].items():
             s.history[k] = array("d", base64.b64decode(v))
         s.status = "paused" if state["status"] == "running" else state["status"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from ..datasets import DatasetError, DatasetSpec, dataset_info
+from ..datasets import DATASETS, DatasetError, DatasetSpec, dataset_info, default_spec
 from ..engine import FEATURES, ConfigError, NetworkConfig
 
 #: Spec fields that change while training without a reset.
@@ -102,9 +102,15 @@ class SessionSpec:
         return cls(**values)
 
     def with_changes(self, changes: dict[str, Any]) -> SessionSpec:
+        """A copy with ``changes``; a partial ``dataset`` keeps the current dataset's other
+        fields, or takes the new dataset's defaults (``default_spec``) if its name changes."""
         values = dict(changes)
         if isinstance(values.get("dataset"), dict):
-            values["dataset"] = dataset_spec({**asdict(self.dataset), **values["dataset"]})
+            name = values["dataset"].get("name", self.dataset.name)
+            base = self.dataset
+            if name != self.dataset.name and isinstance(name, str) and name in DATASETS:
+                base = default_spec(name)
+            values["dataset"] = dataset_spec({**asdict(base), **values["dataset"]})
         return replace(self, **values)
 
 

@@ -8,8 +8,9 @@ two chunks it handles every pending command, so ``pause`` waits at most one chun
 (``chunk_seconds``, 20 ms by default); chunks are sized from each session's measured epoch time,
 so sessions share the CPU fairly in time. Snapshots (weights, the boundary grid and every
 neuron's grid) are computed at most ``snapshot_fps`` times a second per watched session,
-however many watchers it has. Sessions are checkpointed to the store on pause, on changes,
-every ``checkpoint_seconds`` while running and on shutdown.
+however many watchers it has, and less often when many sessions are watched, so drawing never
+takes more than ``snapshot_share`` of the worker's time. Sessions are checkpointed to the
+store on pause, on changes, every ``checkpoint_seconds`` while running and on shutdown.
 
 What it leaves out: access control and limits (the API checks them before sending).
 """
@@ -83,6 +84,7 @@ class Worker:
         self.targets: dict[str, tuple[int, list[int]]] = {}
         self.epoch_time: dict[str, float] = {}
         self.last_snapshot: dict[str, float] = {}
+        self.snapshot_cost = 0.002  # seconds per snapshot, measured (moving average)
         self.last_checkpoint: dict[str, float] = {}
         self.stopping = False
 
@@ -173,6 +175,7 @@ class Worker:
 
     def publish_snapshot(self, s: Session) -> None:
         st = self.settings
+        t0 = time.monotonic()
         grids = s.grids(st.snapshot_resolution)
         neurons = s.grids(st.neuron_resolution, neurons=True)["neurons"]
         self.publish(s, "snapshot", {
@@ -182,7 +185,17 @@ class Worker:
             "domain": grids["domain"], "boundary": quantize(grids["output"]),
             "neurons": [quantize(n) for n in neurons],
         })
-        self.last_snapshot[s.id] = time.monotonic()
+        now = time.monotonic()
+        self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * (now - t0)
+        self.last_snapshot[s.id] = now
+
+    def snapshot_interval(self) -> float:
+        """Seconds between two snapshots of one session: ``1/snapshot_fps``, or longer when
+        the watched running sessions would otherwise spend over ``snapshot_share`` of the
+        worker's time drawing instead of training."""
+        watched = sum(1 for sid in self.running if self.watchers.get(sid))
+        share = self.settings.snapshot_share
+        return max(1 / self.settings.snapshot_fps, watched * self.snapshot_cost / share)
 
     def set_running(self, s: Session, running: bool) -> None:
         if running and s.id not in self.running:
@@ -197,7 +210,7 @@ class Worker:
 
     def halt(self, s: Session, status: str) -> None:
         """Stop training ``s`` (paused or diverged), answer waiting calls, checkpoint."""
-        if status != "diverged":
+        if status != "diverged" and s.status != "diverged":  # pausing keeps "diverged"
             s.status = "paused" if s.epoch > 0 else "idle"
         self.set_running(s, False)
         self.finish_targets(s)
@@ -231,7 +244,7 @@ class Worker:
         elif target is not None and s.epoch >= target[0]:
             self.halt(s, "paused")
         else:
-            due = now - self.last_snapshot.get(sid, 0) >= 1 / st.snapshot_fps
+            due = now - self.last_snapshot.get(sid, 0) >= self.snapshot_interval()
             if due and self.watchers.get(sid):
                 self.publish_snapshot(s)
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
@@ -276,7 +289,7 @@ class Worker:
     def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = self.get(sid)
         self._trainable(s)
-        self.targets.pop(sid, None)
+        self.finish_targets(s)  # a waiting step ends here: its target no longer applies
         s.status = "running"
         self.set_running(s, True)
         self.publish_status(s)

@@ -1,0 +1,76 @@
+// Unit tests of frontend/js/hash.js: the URL hash round-trips the whole configuration.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseHash, serializeHash, withDefaults, DEFAULT_UI } from '../../frontend/js/hash.js';
+import { DEFAULT_CONFIG } from '../../frontend/js/config.js';
+
+const FULL = {
+  hidden_layers: [8, 3, 1],
+  features: ['x1', 'x2', 'x1^2', 'x2^2', 'x1*x2', 'sin_x1', 'sin_x2'],
+  hidden_activation: 'tanh',
+  output_activation: 'softmax',
+  loss: 'cce',
+  init: 'xavier',
+  optimizer: 'adam',
+  learning_rate: 0.003,
+  batch_size: 16,
+  regularization: 'l2',
+  reg_rate: 0.001,
+  momentum: 0.5,
+  seed: 123456789,
+  dataset: { name: 'blobs3', n_points: 300, noise: 0.25, ratio: 0.7, seed: 42 },
+};
+
+test('a full configuration survives serialise -> parse', () => {
+  const hash = serializeHash({ id: 'abc_DEF-123', config: FULL, ui: { showTest: true, discretize: true, logScale: true, output: 1 }, hide: ['lr', 'features'] });
+  const back = parseHash(hash);
+  assert.equal(back.id, 'abc_DEF-123');
+  assert.deepEqual(back.config, FULL);
+  assert.deepEqual(back.ui, { showTest: true, discretize: true, logScale: true, output: 1 });
+  assert.deepEqual(back.hide, ['lr', 'features']);
+  assert.deepEqual(back.invalid, []);
+});
+
+test('the defaults survive too, full batch and no hidden layer included', () => {
+  const config = withDefaults({ hidden_layers: [], batch_size: null });
+  const back = parseHash(serializeHash({ config }));
+  assert.deepEqual(back.config.hidden_layers, []);
+  assert.equal(back.config.batch_size, null);
+  assert.deepEqual(withDefaults(back.config), config);
+});
+
+test('view options are written only when not default', () => {
+  const hash = serializeHash({ config: DEFAULT_CONFIG, ui: DEFAULT_UI });
+  assert.ok(!hash.includes('test='));
+  assert.ok(!hash.includes('log='));
+  assert.ok(hash.includes('seed=0'));
+  assert.ok(hash.includes('dseed=0'));
+});
+
+test('bad values are skipped and reported, good ones kept', () => {
+  const back = parseHash('#lr=abc&act=nope&layers=4,x&features=x1,bogus&noise=0.9&seed=-1&batch=0&dataset=spiral&zzz=1');
+  assert.deepEqual(back.config, { dataset: { name: 'spiral' } });
+  assert.deepEqual(back.invalid.sort(), ['act', 'batch', 'features', 'layers', 'lr', 'noise', 'seed', 'zzz']);
+});
+
+test('an id with characters outside the token alphabet is refused', () => {
+  assert.equal(parseHash('#id=<script>').id, null);
+  assert.equal(parseHash('#id=a/b').id, null);
+});
+
+test('preset, hide and debug parse', () => {
+  const back = parseHash('#preset=xnor&hide=lr,bogus,data&debug');
+  assert.equal(back.preset, 'xnor');
+  assert.deepEqual(back.hide, ['lr', 'data']);
+  assert.equal(back.debug, true);
+});
+
+test('features keep the canonical order whatever the hash order', () => {
+  assert.deepEqual(parseHash('#features=sinx2,x1').config.features, ['x1', 'sin_x2']);
+});
+
+test('an empty hash gives no configuration', () => {
+  const back = parseHash('');
+  assert.deepEqual(back.config, {});
+  assert.equal(back.id, null);
+});
