@@ -79,5 +79,9 @@ def test_no_server_error(case: Any, target: Target) -> None:
     if isinstance(kwargs.get("data"), bytes | str):  # raw bodies: httpx wants content=
         kwargs["content"] = kwargs.pop("data")
     response = target.client.request(**kwargs)
+    import os
+    if os.environ.get("FUZZ_LOG"):
+        with open(os.environ["FUZZ_LOG"], "a") as f:
+            f.write(f"{case.method} {case.path} {response.status_code} {response.text[:80]!r}\n")
     case.validate_response(response, checks=[not_a_server_error])
     assert response.status_code < 500, response.text

@@ -66,7 +66,7 @@ def xnor(server: str) -> Iterator[tuple[str, str, dict[str, str]]]:
 
 
 def test_xnor_over_websocket_then_export_import(server: str, live_server: Server, xnor):
-    sid, token, headers = xnor
+    sid, token, _headers = xnor
     ws_url = f"{live_server.ws_url}/api/sessions/{sid}/stream?token={token}"
     epochs = Epochs()
     with connect(ws_url) as ws:
@@ -124,7 +124,7 @@ def test_worked_example_through_put_model_and_backprop(server: str):
 
 
 def test_watcher_sees_epochs_but_cannot_command(server: str, live_server: Server, xnor):
-    sid, token, headers = xnor
+    sid, token, _headers = xnor
     base = f"{live_server.ws_url}/api/sessions/{sid}/stream"
     watched = Epochs()
     with connect(base) as watcher, connect(f"{base}?token={token}") as owner:
@@ -144,7 +144,7 @@ def test_watcher_sees_epochs_but_cannot_command(server: str, live_server: Server
 
 
 def test_reconnect_with_since_fills_the_gap(server: str, live_server: Server, xnor):
-    sid, token, headers = xnor
+    sid, _token, headers = xnor
     base = f"{live_server.ws_url}/api/sessions/{sid}/stream"
     seen = Epochs()
     with connect(base) as ws:

@@ -119,29 +119,36 @@ def _derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array
 
 
 def _times_derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array,
-                      D: Array) -> None:
-    """``D *= f'(z)`` from ``a = f(z)``, overwriting ``a`` (no longer needed this epoch)."""
+                      D: Array, sign: float) -> None:
+    """``D *= sign * f'(z)`` from ``a = f(z)``, overwriting ``a`` (not needed again this epoch).
+
+    The sign is free for sigmoid and tanh (swap the operands of the subtraction).
+    """
     dt = a.dtype
-    if name == "sigmoid":  # D a (1 - a)
+    one = _const(1.0, dt)
+    if name == "sigmoid":  # D a (1 - a), or D a (a - 1)
         p(np.multiply, D, a, D)
-        p(np.subtract, _const(1.0, dt), a, a)
-    elif name == "tanh":  # D (1 - a^2)
+        p(np.subtract, *((one, a) if sign > 0 else (a, one)), a)
+        sign = 1.0
+    elif name == "tanh":  # D (1 - a^2), or D (a^2 - 1)
         p(np.multiply, a, a, a)
-        p(np.subtract, _const(1.0, dt), a, a)
+        p(np.subtract, *((one, a) if sign > 0 else (a, one)), a)
+        sign = 1.0
     elif name == "relu":
         p(np.greater, a, _const(0.0, dt), a)
     elif name == "leaky_relu":
         p(np.greater, a, _const(0.0, dt), a)
         p(np.multiply, a, _const(1.0 - LEAKY_SLOPE, dt), a)
         p(np.add, a, _const(LEAKY_SLOPE, dt), a)
-    elif name == "linear":
-        return
-    else:
+    elif name != "linear":
         assert grad is not None, f"{name} is not element-wise"
         tmp = np.empty_like(a)
         p(grad, a, tmp)
         p(np.copyto, a, tmp)
-    p(np.multiply, D, a, D)
+    if name != "linear":
+        p(np.multiply, D, a, D)
+    if sign < 0:
+        p(np.negative, D, D)
 
 
 def _buffers(net: Network, m: int) -> list[Array]:
@@ -157,34 +164,70 @@ def _forward(p: Program, net: Network, Q: list[Array], A: list[Array]) -> None:
         _activate(p, act.name, act.fn, z)
 
 
+class _Params:
+    """The trainer's copy of the parameters, transposed, and their gradients, each one block.
+
+    ``Q[l] = params[l].T`` (shape ``(n_{l-1} + 1, n_l)``, C-contiguous) and ``G[l]``, the
+    gradient of the cost with respect to ``Q[l]`` times the folded learning rate, are views of
+    ``flat`` and ``grad``, so one call updates, regularises or checks every layer.
+    """
+
+    def __init__(self, net: Network) -> None:
+        self.shapes = [P.shape[::-1] for P in net.params]
+        self.flat = np.empty(net.n_parameters, dtype=net.dtype)
+        self.grad = np.empty_like(self.flat)
+        self.Q = self.views(self.flat)
+        self.G = self.views(self.grad)
+
+    def views(self, block: Array) -> list[Array]:
+        out, start = [], 0
+        for k, n in self.shapes:
+            out.append(block[start : start + k * n].reshape(k, n))
+            start += k * n
+        return out
+
+    def load(self, params: list[Array]) -> None:
+        for P, q in zip(params, self.Q, strict=True):
+            np.copyto(q, P.T)
+
+    def store(self, params: list[Array]) -> None:
+        for P, q in zip(params, self.Q, strict=True):
+            np.copyto(P, q.T)
+
+
 class _Batch:
     """Buffers and the compiled forward + backward + update for batches of ``m`` columns."""
 
-    def __init__(self, net: Network, Q: list[Array], m: int) -> None:
+    def __init__(self, net: Network, params: _Params, m: int) -> None:
         c = net.config
         dt = net.dtype
         opt = net.optimizer
         acts = net.activations
+        signs = net.signs
+        Q, G = params.Q, params.G
         L = len(Q)
         self.A = A = _buffers(net, m)
         self.Y = Y = np.zeros((net.layers[-1], m), dtype=dt)
         self.R = R = np.empty_like(Y)
         self.aL = aL = A[L][:-1]
         self.loss = loss = LOSSES[c.loss]
+        self.mse = c.loss == "mse"
         fold = c.learning_rate if opt.folds_learning_rate else 1.0
-        coef = _const(fold / m, dt)
+        # Every delta buffer holds sign_l * coef * dC/dz^l, with sign_l the sign the layer is
+        # stored with: then dot(A[l], delta.T) is coef times the gradient of Q[l] itself.
+        coef = _const(signs[-1] * fold / m, dt)
 
         p = Program()
         _forward(p, net, Q, A)
         p(np.subtract, aL, Y, R)
-        # The output delta, scaled by coef: dC/dz^L = (a - y) for the fused pairs, else
+        # The output delta: dC/dz^L = (a - y) for the fused pairs and a linear output, else
         # f'(z) * (a - y) (the derivative of MSE), or the softmax Jacobian applied to it.
         delta = np.empty_like(Y)
         out = acts[-1]
         if out.name in loss.fused or out.name == "linear":
             p(np.multiply, R, coef, delta)
         else:
-            assert c.loss == "mse", f"{c.loss} needs its fused output activation"
+            assert self.mse, f"{c.loss} needs its fused output activation"
             if out.name == "softmax":  # a * (r - sum(a * r))
                 col = np.empty((1, m), dtype=dt)
                 p(np.multiply, aL, R, delta)
@@ -196,50 +239,44 @@ class _Batch:
                 p(np.multiply, delta, R, delta)
             p(np.multiply, delta, coef, delta)
 
-        if type(opt) not in (SGD, Momentum):
-            p(opt.begin_step)
-        # Hidden deltas alternate between two buffers; the derivative overwrites a^l, which
-        # backward no longer needs once dW^l is computed.
+        # Backward, last layer first. Hidden deltas alternate between two buffers; the
+        # derivative overwrites a^l, which is not needed once dW^l is computed.
         size = max(net.layers[1:-1], default=0) * m
-        flat = [np.empty(size, dtype=dt), np.empty(size, dtype=dt)]
-        rho = 1.0  # the delta buffer holds rho * coef * dC/dz
+        spare = [np.empty(size, dtype=dt), np.empty(size, dtype=dt)]
         for l in range(L - 1, -1, -1):
-            q, s = Q[l], net.signs[l]
-            GT = np.empty_like(q)  # rho * fold * [dW | db]^T
-            p(np.dot, A[l], delta.T, GT)
-            nxt = None
-            if l > 0:  # W^T delta, before W changes
-                nxt = flat[l % 2][: (q.shape[0] - 1) * m].reshape(-1, m)
-                p(np.dot, q[:-1], delta, nxt)
-            sign = s * rho  # the stored matrix's gradient is sign * GT
-            if c.regularization != "none" and c.reg_rate > 0:
-                regc = _const(sign * fold * c.reg_rate, dt)
-                W, GW = q[:-1], GT[:-1]
-                tmp = np.empty_like(W)
-                if c.regularization == "l1":
-                    p(np.sign, W, tmp)
-                    p(np.multiply, tmp, regc, tmp)
-                else:
-                    p(np.multiply, W, regc, tmp)
-                p(np.add, GW, tmp, GW)
-            descend = np.subtract if sign > 0 else np.add
-            if type(opt) is SGD:  # Q -= sign * GT
-                p(descend, q, GT, q)
-            elif isinstance(opt, Momentum) and type(opt) is Momentum:
-                # v = beta v - sign * GT; Q += v (v seen in Q's layout)
-                v = opt.v[l].T
-                p(np.multiply, v, opt.beta, v)
-                p(descend, v, GT, v)
-                p(np.add, q, v, q)
-            else:
-                p(opt.step, l, q.T, GT.T, sign)
-            if nxt is not None:  # delta^{l-1} = (W^T delta) * f'(z^{l-1})
+            p(np.dot, A[l], delta.T, G[l])
+            if l > 0:  # delta^{l-1} = (W^T delta) * f'(z^{l-1}), with W before the update
+                nxt = spare[l % 2][: (Q[l].shape[0] - 1) * m].reshape(-1, m)
+                p(np.dot, Q[l][:-1], delta, nxt)
                 hidden = acts[l - 1]
-                _times_derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt)
-                delta, rho = nxt, sign
+                _times_derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt, signs[l - 1])
+                delta = nxt
 
+        flat, grad = params.flat, params.grad
+        if c.regularization != "none" and c.reg_rate > 0:  # on the weights, not the biases
+            reg = np.zeros_like(flat)
+            for r in params.views(reg):
+                r[:-1] = c.reg_rate * fold
+            tmp = np.empty_like(flat)
+            if c.regularization == "l1":
+                p(np.sign, flat, tmp)
+                p(np.multiply, tmp, reg, tmp)
+            else:
+                p(np.multiply, flat, reg, tmp)
+            p(np.add, grad, tmp, grad)
+        if type(opt) is SGD:
+            p(np.subtract, flat, grad, flat)
+        elif isinstance(opt, Momentum) and type(opt) is Momentum:  # v = beta v - G; Q += v
+            for l, (q, g) in enumerate(zip(Q, G, strict=True)):
+                v = opt.v[l].T  # the velocity of Q[l]: the optimiser keeps it in Q's layout
+                p(np.multiply, v, opt.beta, v)
+                p(np.subtract, v, g, v)
+                p(np.add, q, v, q)
+        else:
+            p(opt.begin_step)
+            for l, (q, g) in enumerate(zip(Q, G, strict=True)):
+                p(opt.step, l, q.T, g.T, 1.0)
         self.ops = p.ops
-        self.mse = c.loss == "mse"
 
     def load(self, X: Array, Y: Array) -> None:
         np.copyto(self.A[0][:-1], X)
@@ -303,20 +340,14 @@ class Trainer:
 
     def __init__(self, net: Network, m: int, m_test: int) -> None:
         self.net = net
-        # Q[l] = params[l].T, C-contiguous, all in one block (one finiteness check).
-        self.flat = np.empty(net.n_parameters, dtype=net.dtype)
-        self.Q: list[Array] = []
-        start = 0
-        for P in net.params:
-            self.Q.append(self.flat[start : start + P.size].reshape(P.shape[::-1]))
-            start += P.size
+        self.params = params = _Params(net)
         bs = net.config.batch_size
         self.full = bs is None or bs >= m
         self.size = m if self.full else int(bs)  # type: ignore[arg-type]
-        self.batch = _Batch(net, self.Q, self.size)
+        self.batch = _Batch(net, params, self.size)
         rest = m % self.size
-        self.last = _Batch(net, self.Q, rest) if rest else None
-        self.evaluate = _Evaluate(net, self.Q, m_test) if m_test else None
+        self.last = _Batch(net, params, rest) if rest else None
+        self.evaluate = _Evaluate(net, params.Q, m_test) if m_test else None
 
     def run(self, X: Array, Y: Array, test: tuple[Array, Array] | None, epochs: int,
             track_accuracy: bool) -> History:
@@ -333,8 +364,7 @@ class Trainer:
             np.copyto(evaluate.Y, test[1])
         m = X.shape[1]
         batch = self.batch
-        for P, q in zip(net.params, self.Q, strict=True):
-            np.copyto(q, P.T)
+        self.params.load(net.params)
         try:
             with np.errstate(all="ignore"):
                 if self.full:
@@ -359,9 +389,8 @@ class Trainer:
                             acc[e] = correct / m
                         net.epoch += 1
         finally:
-            for P, q in zip(net.params, self.Q, strict=True):
-                np.copyto(P, q.T)
-        if not np.isfinite(self.flat).all():
+            self.params.store(net.params)
+        if not np.isfinite(self.params.flat).all():
             self._diverged(epochs, history)
         return history
 

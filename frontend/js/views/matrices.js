@@ -92,7 +92,7 @@ export class MatricesView {
     const img = ctx.createImageData(item.cols, item.rows);
     paint(img.data, item.rows * item.cols, (i) => weightColor(M[Math.floor(i / item.cols)][i % item.cols], maxAbs));
     ctx.putImageData(img, 0, 0);
-    item.range.textContent = `±${sig(maxAbs, 3)}`;
+    item.range.textContent = maxAbs > 1e-12 ? `±${sig(maxAbs, 3)}` : 'all 0';
     if (this.hovered === item && !this.tip.hidden) this._tipText(item);
   }
 

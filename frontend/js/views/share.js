@@ -77,7 +77,7 @@ export class ShareView {
     const viewers = Math.max(0, (store.get('watchers') || 0) - (store.get('role') === 'owner' ? 1 : 0));
     const text = `${viewers} watching`;
     els.viewers.textContent = text;
-    els.badge.textContent = viewers ? `👁 ${viewers}` : '';
+    els.badge.textContent = viewers ? text : '';
     els.badge.title = `${text} this session`;
   }
 

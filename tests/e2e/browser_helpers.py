@@ -1,0 +1,188 @@
+"""Fixtures for the real-browser tests: a server (the lead's ``server`` fixture when
+tests/e2e/conftest.py provides one, else one started here), headless Chromium, and pages that
+record console errors and failed requests.
+
+The fallback server is ``nnplayground.main.serve`` in a subprocess on a free loopback port
+(memory store, one worker); readiness is polled on /api/health, never slept for. Chromium is
+Debian's /usr/bin/chromium: missing, the tests skip -- except in CI (CI=true), where they fail.
+What it leaves out: the scenarios themselves (test_browser.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+CHROMIUM = os.environ.get("NNP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(base: str, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll GET /api/health until it answers 200 (or the process dies, or time runs out)."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/api/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError as exc:
+            last = exc
+        time.sleep(0.05)  # poll interval, not synchronisation
+    raise RuntimeError(f"the server at {base} did not become healthy: {last}")
+
+
+@contextlib.contextmanager
+def run_server() -> Iterator[str]:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    code = ("from nnplayground.main import serve; from nnplayground.config import Settings; "
+            f"serve(Settings(port={port}, store='memory', workers=1))")
+    env = {**os.environ, "NNP_STORE": "memory", "NNP_WORKERS": "1"}
+    log = open(ROOT / "artifacts" / "browser-server.log", "wb") if ARTIFACTS.is_dir() else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(base, proc=proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if log is not subprocess.DEVNULL:
+            log.close()
+
+
+@pytest.fixture(scope="module")
+def nnp_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The base URL of a real server: the lead's ``server`` fixture if there is one."""
+    try:
+        base = request.getfixturevalue("server")
+    except pytest.FixtureLookupError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with run_server() as own:
+            yield own
+        return
+    yield str(base).rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI (apt-get install chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong on a page: console errors, uncaught exceptions, failed requests."""
+
+    console: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert not self.console, f"console errors: {self.console}"
+        assert not self.failed, f"failed requests: {self.failed}"
+
+
+def watch_problems(page: Any) -> PageProblems:
+    problems = PageProblems()
+    page.on("console", lambda m: m.type == "error" and problems.console.append(m.text))
+    page.on("pageerror", lambda e: problems.console.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: problems.failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and problems.failed.append(f"{r.status} {r.url}"))
+    return problems
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.set_default_timeout(15000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    p = context.new_page()
+    p.problems = watch_problems(p)  # type: ignore[attr-defined]
+    return p
+
+
+def session_id(page: Any) -> str:
+    """The session id in the page's URL hash."""
+    sid = page.evaluate("new URLSearchParams(location.hash.slice(1)).get('id')")
+    assert sid, f"no id in {page.url}"
+    return str(sid)
+
+
+def epoch_of(page: Any) -> int:
+    return int(page.text_content("#epoch").replace(",", ""))
+
+
+def open_playground(page: Any, base: str, hash_: str = "") -> str:
+    """Open the playground and wait until it is connected as the owner; returns the id."""
+    page.goto(f"{base}/{hash_}")
+    until(page, "document.querySelector('#play') && !document.querySelector('#play').disabled")
+    until(page, "new URLSearchParams(location.hash.slice(1)).get('id')")
+    return session_id(page)
+
+
+def save_screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def until(page: Any, expr: str, arg: Any = None) -> Any:
+    """Wait until a JS expression (or arrow function) is truthy in the page. Expressions are
+    wrapped in a function: the page's CSP forbids eval, which string predicates would need."""
+    head = expr.lstrip()[:60]
+    fn = expr if "=>" in head and head.startswith("(") else f"() => ({expr})"
+    return page.wait_for_function(fn, arg=arg)
+
+
+def eventually(check: Any, timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll ``check()`` (e.g. a REST read) until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)  # poll interval

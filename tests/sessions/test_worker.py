@@ -1,0 +1,608 @@
+"""The training worker, driven in-process: commands in, replies and events out, chunk by chunk.
+
+No process and no sleeping: each test calls ``Worker.handle`` directly (or queues commands for
+``drain``/``loop``) and runs training one chunk at a time, as the worker's loop would.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import queue
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nnplayground.datasets import DatasetSpec
+from nnplayground.presets import PRESETS
+from nnplayground.sessions.session import Session, hash_token
+from nnplayground.sessions.spec import SessionSpec
+from nnplayground.sessions.store import MemoryStore
+from nnplayground.sessions.worker import Worker, quantize
+from tests.conftest import make_settings
+
+SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
+# relu + linear at this rate: the loss overflows after ~160 epochs, the weights stay finite
+DIVERGING = SessionSpec(hidden_activation="relu", output_activation="linear", learning_rate=10.0,
+                        dataset=DatasetSpec("plane", n_points=40))
+
+
+@dataclass
+class Event:
+    sid: str
+    kind: str
+    msg: dict[str, Any]
+    first: int
+    last: int
+
+
+class Harness:
+    """A worker with in-memory queues and store, and helpers to talk to it."""
+
+    def __init__(self, **settings: Any) -> None:
+        self.settings = make_settings(**settings)
+        self.commands: queue.Queue[Any] = queue.Queue()
+        self.events: queue.Queue[Any] = queue.Queue()
+        self.store = MemoryStore()
+        self.worker = Worker(self.settings, self.commands, self.events, store=self.store)
+        self.req = 0
+        self.replies: dict[int, tuple[bool, Any]] = {}
+        self.log: list[Event] = []
+
+    def pump(self) -> None:
+        """Move everything the worker published into ``replies`` and ``log``."""
+        while True:
+            try:
+                msg = self.events.get_nowait()
+            except queue.Empty:
+                return
+            if msg[0] == "reply":
+                _, req, ok, result = msg
+                assert req not in self.replies, f"request {req} answered twice"
+                self.replies[req] = (ok, result)
+            else:
+                tag, sid, kind, text, first, last = msg
+                assert tag == "event"
+                self.log.append(Event(sid, kind, json.loads(text), first, last))
+
+    def send(self, op: str, sid: str, payload: dict[str, Any] | None = None) -> int:
+        self.req += 1
+        self.worker.handle(self.req, op, sid, payload or {})
+        self.pump()
+        return self.req
+
+    def answer(self, req: int) -> tuple[bool, Any]:
+        assert req in self.replies, f"request {req} has no answer"
+        return self.replies.pop(req)
+
+    def call(self, op: str, sid: str, payload: dict[str, Any] | None = None) -> Any:
+        ok, result = self.answer(self.send(op, sid, payload))
+        assert ok, result
+        return result
+
+    def fail(self, op: str, sid: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        ok, result = self.answer(self.send(op, sid, payload))
+        assert not ok, result
+        return dict(result)
+
+    def create(self, sid: str = "s1", spec: SessionSpec = SPEC, **extra: Any) -> dict[str, Any]:
+        return dict(self.call("create", sid, {"token_hash": hash_token("t-" + sid),
+                                              "spec": spec.to_dict(), **extra}))
+
+    def chunk(self) -> str | None:
+        """One iteration of the worker's loop without blocking; the session trained, if any."""
+        self.worker.drain(block=False)
+        sid = None
+        if self.worker.running and not self.worker.stopping:
+            sid = self.worker.running[0]
+            self.worker.running.rotate(-1)
+            self.worker.train_chunk(sid)
+        self.pump()
+        return sid
+
+    def run(self, limit: int = 20_000) -> int:
+        """Chunks until nothing runs; how many it took."""
+        for n in range(limit):
+            if self.chunk() is None:
+                return n
+        raise AssertionError(f"still running after {limit} chunks")
+
+    def take(self, kind: str | None = None, sid: str | None = None) -> list[Event]:
+        """The events logged so far of ``kind`` (and ``sid``); they leave the log."""
+        hit = [e for e in self.log if (kind is None or e.kind == kind)
+               and (sid is None or e.sid == sid)]
+        self.log = [e for e in self.log if e not in hit]
+        return hit
+
+    def session(self, sid: str = "s1") -> Session:
+        return self.worker.sessions[sid]
+
+
+def epochs_of(events: list[Event]) -> list[int]:
+    """The epoch numbers the epoch events carry, in order, checking each event's bounds."""
+    out: list[int] = []
+    for e in events:
+        n = len(e.msg["train_loss"])
+        assert e.msg["type"] == "epoch" and n > 0
+        assert e.first == e.msg["first"] and e.last == e.first + n - 1
+        for series in ("test_loss", "accuracy", "test_accuracy"):
+            assert len(e.msg[series]) == n
+        out.extend(range(e.first, e.last + 1))
+    return out
+
+
+def decode(grid: dict[str, Any]) -> np.ndarray:
+    q = np.frombuffer(base64.b64decode(grid["data"]), dtype=np.uint8).reshape(grid["shape"])
+    lo, hi = grid["min"], grid["max"]
+    return lo + q.astype(np.float64) * ((hi - lo) / 255.0)
+
+
+@pytest.fixture
+def h() -> Harness:
+    return Harness()
+
+
+# ----- create and read ---------------------------------------------------------------------
+def test_create_replies_with_a_summary_and_checkpoints(h: Harness) -> None:
+    summary = h.create()
+    assert summary["id"] == "s1" and summary["status"] == "idle" and summary["epoch"] == 0
+    assert summary["layers"] == [2, 4, 2, 1] and summary["spec"] == SPEC.to_dict()
+    stored = h.store.load("s1")
+    assert stored is not None and stored["token_hash"] == hash_token("t-s1")
+    assert h.call("summary", "s1") == summary
+    assert h.log == []  # nobody watches: nothing published
+
+
+def test_create_with_given_weights() -> None:
+    h = Harness()
+    preset = PRESETS["worked_example"]
+    h.create(spec=preset.spec, weights=preset.weights, biases=preset.biases)
+    net = h.session().net
+    assert net.weights[0].tolist() == [[0.15, 0.20], [0.25, 0.30]]
+    assert net.biases[1].ravel().tolist() == [0.60, 0.60]
+
+
+def test_sessions_load_from_the_store(h: Harness) -> None:
+    s = Session("old", hash_token("x"), SPEC)
+    s.train(3)
+    s.status = "running"
+    h.store.save(s.to_state())
+    summary = h.call("summary", "old")
+    assert summary["epoch"] == 3 and summary["status"] == "paused"
+    assert "old" in h.worker.sessions
+
+
+def test_read_operations(h: Harness) -> None:
+    h.create()
+    data = h.call("dataset", "s1")
+    assert data["name"] == "circle" and data["problem"] == "classification"
+    assert len(data["train"]) == 20 and len(data["test"]) == 20 and data["custom"] is False
+    pred = h.call("predict", "s1", {"inputs": [[0.0, 0.0], [1.0, 1.0]]})
+    assert np.asarray(pred["outputs"]).shape == (2, 1) and len(pred["classes"]) == 2
+    grid = h.call("boundary", "s1", {"resolution": 5, "neurons": True})
+    assert np.asarray(grid["output"]).shape == (1, 5, 5)
+    assert [np.asarray(n).shape for n in grid["neurons"]] == [(4, 5, 5), (2, 5, 5), (1, 5, 5)]
+    model = h.call("model", "s1")
+    assert model["spec"] == SPEC.to_dict() and len(model["weights"]) == 3
+    json.dumps([data, pred, grid, model], allow_nan=False)
+
+
+# ----- stepping and events -----------------------------------------------------------------
+def test_step_with_wait_answers_only_at_the_target_and_events_cover_every_epoch() -> None:
+    h = Harness(chunk_seconds=1e-5)  # chunks of a few epochs: many of them
+    h.create()
+    assert h.call("watch", "s1", {"delta": 1}) == {"watchers": 1}
+    req = h.send("step", "s1", {"epochs": 150, "wait": True})
+    assert req not in h.replies
+    [status] = h.take("status")
+    assert status.msg["status"] == "running" and status.msg["epoch"] == 0
+    chunks = 0
+    while h.chunk() is not None:
+        chunks += 1
+        if h.session().epoch < 150:
+            assert req not in h.replies, f"answered early, at epoch {h.session().epoch}"
+    assert chunks > 5
+    ok, summary = h.answer(req)
+    assert ok and summary["epoch"] == 150 and summary["status"] == "paused"
+    assert epochs_of(h.take("epoch")) == list(range(1, 151))
+    final = h.take("status")[-1].msg
+    assert final["status"] == "paused" and final["epoch"] == 150
+    assert h.store.load("s1")["model"]["epoch"] == 150  # type: ignore[index]
+    # the events' losses are the session's history
+    assert h.call("history", "s1")["train_loss"] == list(h.session().history["train_loss"])
+
+
+def test_steps_add_up_while_running() -> None:
+    h = Harness(chunk_seconds=1e-5)
+    h.create()
+    h.call("watch", "s1")
+    h.call("step", "s1", {"epochs": 10})
+    h.chunk()
+    waiting = h.send("step", "s1", {"epochs": 5, "wait": True})
+    h.run()
+    ok, summary = h.answer(waiting)
+    assert ok and summary["epoch"] == 15
+    assert epochs_of(h.take("epoch")) == list(range(1, 16))
+    # a new step after a pause counts from where the session is
+    h.call("step", "s1", {"epochs": 3})
+    h.run()
+    assert h.session().epoch == 18
+    assert epochs_of(h.take("epoch")) == [16, 17, 18]
+
+
+def test_step_of_zero_epochs_answers_at_once(h: Harness) -> None:
+    h.create()
+    req = h.send("step", "s1", {"epochs": 0, "wait": True})
+    h.run()
+    ok, summary = h.answer(req)
+    assert ok and summary["epoch"] == 0 and summary["status"] == "idle"
+
+
+def test_no_epoch_events_or_snapshots_without_watchers(h: Harness) -> None:
+    h.create()
+    req = h.send("step", "s1", {"epochs": 40, "wait": True})
+    h.run()
+    assert h.answer(req)[0]
+    assert h.take("epoch") == [] and h.take("snapshot") == []
+    assert [e.msg["status"] for e in h.take("status")] == ["running", "paused"]
+
+
+def test_unwatching_stops_the_events() -> None:
+    h = Harness(chunk_seconds=1e-5)
+    h.create()
+    h.call("watch", "s1", {"delta": 1})
+    h.call("watch", "s1", {"delta": 1})
+    assert h.call("watch", "s1", {"delta": -2}) == {"watchers": 0}
+    assert h.call("watch", "s1", {"delta": -1}) == {"watchers": 0}  # never negative
+    h.call("step", "s1", {"epochs": 20})
+    h.run()
+    assert h.take("epoch") == []
+
+
+def test_watch_with_since_returns_the_missed_history(h: Harness) -> None:
+    h.create()
+    h.call("step", "s1", {"epochs": 12})
+    h.run()
+    got = h.call("watch", "s1", {"delta": 1, "since": 8})
+    assert got["first"] == 9 and got["epoch"] == 12
+    assert got["train_loss"] == list(h.session().history["train_loss"][8:])
+    assert got["summary"]["epoch"] == 12 and got["status"] == "paused"
+    assert h.worker.watchers["s1"] == 1
+
+
+def test_start_and_pause(h: Harness) -> None:
+    h.create()
+    assert h.call("start", "s1")["status"] == "running"
+    assert "s1" in h.worker.running
+    for _ in range(3):
+        assert h.chunk() == "s1"
+    epoch = h.session().epoch
+    assert epoch > 0
+    summary = h.call("pause", "s1")
+    assert summary["status"] == "paused" and summary["epoch"] == epoch
+    assert "s1" not in h.worker.running
+    assert h.chunk() is None and h.session().epoch == epoch
+    assert h.store.load("s1")["model"]["epoch"] == epoch  # type: ignore[index]
+    assert [e.msg["status"] for e in h.take("status")] == ["running", "paused"]
+
+
+def test_pausing_an_untrained_session_leaves_it_idle(h: Harness) -> None:
+    h.create()
+    assert h.call("pause", "s1")["status"] == "idle"
+
+
+def test_start_answers_a_waiting_step(h: Harness) -> None:
+    h.create()
+    waiting = h.send("step", "s1", {"epochs": 10**6, "wait": True})
+    h.chunk()
+    assert waiting not in h.replies
+    assert h.call("start", "s1")["status"] == "running"
+    ok, _ = h.answer(waiting)  # not left hanging until the call times out
+    assert ok
+    assert "s1" not in h.worker.targets and "s1" in h.worker.running
+
+
+def test_sessions_share_the_worker() -> None:
+    h = Harness(chunk_seconds=1e-5)
+    h.create("a")
+    h.create("b")
+    h.call("start", "a")
+    h.call("start", "b")
+    trained = [h.chunk() for _ in range(6)]
+    assert trained == ["a", "b"] * 3
+    assert h.worker.sessions["a"].epoch > 0 and h.worker.sessions["b"].epoch > 0
+
+
+def test_history_limit_pauses_with_a_message() -> None:
+    h = Harness(max_history=100)
+    h.create()
+    h.call("start", "s1")
+    h.run()
+    s = h.session()
+    assert s.epoch == 100 and s.status == "paused"
+    assert s.message is not None and "100" in s.message
+
+
+def test_periodic_checkpoints_while_running() -> None:
+    h = Harness(checkpoint_seconds=1e-9)
+    h.create()
+    h.call("start", "s1")
+    for _ in range(3):
+        h.chunk()
+    stored = h.store.load("s1")
+    assert stored is not None and stored["status"] == "running"
+    assert stored["model"]["epoch"] == h.session().epoch > 0
+
+
+def test_loop_serves_queued_commands_until_none(h: Harness) -> None:
+    h.create()
+    h.commands.put((101, "step", "s1", {"epochs": 7, "wait": True}))
+    h.worker.loop()  # trains until the step is done, then blocks on the queue ...
+    h.pump()
+    assert h.answer(101) == (True, h.session().summary())
+    h.commands.put((102, "summary", "s1", {}))
+    h.commands.put(None)  # ... until the None that tells it to stop
+    h.worker.loop()
+    h.pump()
+    ok, summary = h.answer(102)
+    assert ok and summary["epoch"] == 7
+    assert h.worker.stopping
+
+
+# ----- snapshots ---------------------------------------------------------------------------
+def test_snapshot_event() -> None:
+    h = Harness(snapshot_resolution=12, neuron_resolution=6)
+    h.create(spec=SessionSpec(hidden_layers=(3,), dataset=DatasetSpec("blobs3", n_points=30)))
+    h.call("step", "s1", {"epochs": 5})
+    h.run()
+    assert h.call("snapshot", "s1") == {}
+    [snap] = h.take("snapshot")
+    msg = snap.msg
+    s = h.session()
+    assert msg["type"] == "snapshot" and msg["epoch"] == 5 and msg["version"] == s.version
+    assert [np.asarray(w).shape for w in msg["weights"]] == [(3, 2), (3, 3)]
+    assert [np.asarray(b).shape for b in msg["biases"]] == [(3, 1), (3, 1)]
+    assert msg["domain"] == list(s.data.domain)
+    boundary = msg["boundary"]
+    assert boundary["shape"] == [3, 12, 12]
+    values = decode(boundary)
+    assert boundary["min"] <= values.min() and values.max() <= boundary["max"] + 1e-12
+    exact = s.grids(12)["output"]
+    assert boundary["min"] == exact.min() and boundary["max"] == exact.max()
+    step = (boundary["max"] - boundary["min"]) / 255
+    assert np.abs(values - exact).max() <= step / 2 + 1e-12
+    assert [n["shape"] for n in msg["neurons"]] == [[3, 6, 6], [3, 6, 6]]
+    for n in msg["neurons"]:
+        v = decode(n)
+        assert n["min"] <= v.min() and v.max() <= n["max"] + 1e-12
+
+
+def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
+    h.create()
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    assert [e.kind for e in h.log] == ["status", "snapshot"]
+
+
+def test_quantize_a_constant_grid() -> None:
+    q = quantize(np.full((1, 3, 3), 0.25))
+    assert q["min"] == q["max"] == 0.25 and q["shape"] == [1, 3, 3]
+    assert np.array_equal(decode(q), np.full((1, 3, 3), 0.25))
+
+
+# ----- updates -----------------------------------------------------------------------------
+def test_live_update_keeps_training(h: Harness) -> None:
+    h.create()
+    h.call("start", "s1")
+    h.chunk()
+    epoch = h.session().epoch
+    weights = h.session().net.weights
+    h.take()
+    result = h.call("update", "s1", {"changes": {"learning_rate": 0.5}})
+    assert result["reset"] is False and result["status"] == "running"
+    assert result["epoch"] == epoch and result["spec"]["learning_rate"] == 0.5
+    assert all(np.array_equal(a, b)
+               for a, b in zip(weights, h.session().net.weights, strict=True))
+    [status] = h.take("status")
+    assert status.msg["reset"] is False and status.msg["status"] == "running"
+    assert h.chunk() == "s1" and h.session().epoch > epoch
+
+
+def test_update_that_needs_a_reset(h: Harness) -> None:
+    h.create()
+    req = h.send("step", "s1", {"epochs": 10**6, "wait": True})
+    h.chunk()
+    h.take()
+    result = h.call("update", "s1", {"changes": {"hidden_layers": [3]}})
+    assert result["reset"] is True and result["epoch"] == 0 and result["status"] == "idle"
+    assert result["layers"] == [2, 3, 1]
+    assert h.answer(req)[0]  # the waiting step was answered
+    assert "s1" not in h.worker.running and h.chunk() is None
+    [status] = h.take("status")
+    assert status.msg["reset"] is True and status.msg["epoch"] == 0
+    assert h.store.load("s1")["spec"]["hidden_layers"] == [3]  # type: ignore[index]
+
+
+def test_reset(h: Harness) -> None:
+    h.create()
+    h.call("step", "s1", {"epochs": 5})
+    h.run()
+    h.take()
+    summary = h.call("reset", "s1")
+    assert summary["epoch"] == 0 and summary["status"] == "idle"
+    [status] = h.take("status")
+    assert status.msg["reset"] is True
+
+
+def test_set_points(h: Harness) -> None:
+    h.create(spec=SessionSpec(dataset=DatasetSpec("xnor")))
+    points = {"train": [{"x1": 0.0, "x2": 0.0, "label": 1}, {"x1": 1.0, "x2": 0.0, "label": 0}],
+              "test": []}
+    data = h.call("set_points", "s1", {"points": points})
+    assert data["custom"] is True and data["train"] == points["train"]
+    bad = h.fail("set_points", "s1", {"points": {"train": [{"x1": 0.0, "x2": 0.0}]}})
+    assert bad["status"] == 422 and bad["code"] == "invalid_dataset"
+    assert bad["field"] == "train[0].label"
+    assert h.call("dataset", "s1")["train"] == points["train"]
+
+
+def test_fork_and_create_from_state(h: Harness) -> None:
+    h.create()
+    h.call("step", "s1", {"epochs": 4})
+    h.run()
+    state = h.call("fork_state", "s1", {"id": "s2", "token_hash": "h2"})
+    assert state["id"] == "s2" and state["parent"] == "s1"
+    summary = h.call("create_from_state", "s2", {"state": state})
+    assert summary["epoch"] == 4 and summary["parent"] == "s1"
+    assert h.store.load("s2") is not None
+
+
+def test_load_model(h: Harness) -> None:
+    h.create()
+    h.call("step", "s1", {"epochs": 4})
+    h.run()
+    model = h.call("model", "s1")
+    h.create("s2")
+    summary = h.call("load_model", "s2", {"model": model})
+    assert all(np.array_equal(a, b) for a, b in zip(
+        h.worker.sessions["s2"].net.weights, h.session().net.weights, strict=True))
+    assert summary["status"] == "idle"
+
+
+# ----- errors ------------------------------------------------------------------------------
+def test_unknown_session_is_404(h: Harness) -> None:
+    for op in ("summary", "start", "step", "delete", "backprop"):
+        info = h.fail(op, "nobody")
+        assert info == {"status": 404, "code": "not_found", "message": "no session with this id"}
+
+
+def test_invalid_config_is_422_naming_the_field(h: Harness) -> None:
+    spec = {**SPEC.to_dict(), "learning_rate": -1.0}
+    info = h.fail("create", "s1", {"token_hash": "h", "spec": spec})
+    assert info["status"] == 422 and info["code"] == "invalid_config"
+    assert info["field"] == "learning_rate" and info["message"]
+    assert "s1" not in h.worker.sessions and h.store.load("s1") is None
+    h.create()
+    info = h.fail("update", "s1", {"changes": {"dataset": {"noise": 2.0}}})
+    assert info["status"] == 422 and info["code"] == "invalid_dataset"
+    assert info["field"] == "dataset.noise"
+    info = h.fail("predict", "s1", {"inputs": [[1.0]]})
+    assert info["status"] == 422 and info["field"] == "inputs"
+
+
+def test_unknown_operation_is_409(h: Harness) -> None:
+    h.create()
+    info = h.fail("explode", "s1")
+    assert info["status"] == 409 and "explode" in info["message"]
+
+
+def test_a_bug_is_500_and_the_worker_goes_on(h: Harness) -> None:
+    info = h.fail("create", "s1", {"spec": SPEC.to_dict()})  # no token_hash: a KeyError
+    assert info["status"] == 500 and info["code"] == "internal"
+    assert "KeyError" in info["message"]
+    assert h.create()["id"] == "s1"
+
+
+def test_diverged_session_refuses_to_train_until_changed(h: Harness) -> None:
+    h.create(spec=DIVERGING)
+    waiting = h.send("step", "s1", {"epochs": 5000, "wait": True})
+    h.run()
+    ok, summary = h.answer(waiting)
+    assert ok and summary["status"] == "diverged" and 0 < summary["epoch"] < 5000
+    assert "diverged" in summary["message"]
+    assert h.take("status")[-1].msg["status"] == "diverged"
+    assert h.store.load("s1")["status"] == "diverged"  # type: ignore[index]
+    for op, payload in (("start", {}), ("step", {"epochs": 1})):
+        info = h.fail(op, "s1", payload)
+        assert info["status"] == 409 and info["code"] == "conflict"
+        assert "diverged" in info["message"]
+    # pausing does not clear the divergence
+    assert h.call("pause", "s1")["status"] == "diverged"
+    assert h.fail("start", "s1")["status"] == 409
+    # a lower learning rate does
+    assert h.call("update", "s1", {"changes": {"learning_rate": 1e-3}})["status"] == "paused"
+    assert h.call("start", "s1")["status"] == "running"
+    h.call("pause", "s1")
+
+
+# ----- backprop ----------------------------------------------------------------------------
+def test_backprop_payload(h: Harness) -> None:
+    h.create(spec=PRESETS["xnor"].spec)
+    out = h.call("backprop", "s1", {"check": True})
+    assert out["m"] == 4 and out["epoch"] == 0 and out["loss_name"] == "mse"
+    assert np.asarray(out["x"]).shape == (2, 4) and np.asarray(out["y"]).shape == (1, 4)
+    lr = out["learning_rate"]
+    assert lr == 1.0
+    assert [layer["l"] for layer in out["layers"]] == [1, 2]
+    for layer, (n, n_prev) in zip(out["layers"], [(2, 2), (1, 2)], strict=True):
+        W = np.asarray(layer["W"])
+        assert W.shape == (n, n_prev)
+        for key in ("z", "a", "delta"):
+            assert np.asarray(layer[key]).shape == (n, 4), key
+        assert np.asarray(layer["dW"]).shape == (n, n_prev)
+        assert np.asarray(layer["db"]).shape == (n, 1)
+        assert np.allclose(layer["W_next"], W - lr * np.asarray(layer["dW"]))
+        assert np.allclose(layer["b_next"], np.asarray(layer["b"]) - lr * np.asarray(layer["db"]))
+        assert layer["activation"] == "sigmoid"
+    check = out["gradient_check"]
+    assert check["relative_error"] < 1e-6
+    assert len(check["layer_errors"]) == 2 and max(check["layer_errors"]) < 1e-6
+    assert np.allclose(check["dW"][0], out["layers"][0]["dW"], atol=1e-8)
+    json.dumps(out, allow_nan=False)
+    # the next epoch takes exactly the step shown
+    h.call("step", "s1", {"epochs": 1})
+    h.run()
+    assert np.allclose(h.session().net.weights[0], out["layers"][0]["W_next"])
+
+
+def test_backprop_of_one_point_or_given_points(h: Harness) -> None:
+    h.create(spec=PRESETS["xnor"].spec)
+    one = h.call("backprop", "s1", {"index": 2})
+    assert one["m"] == 1 and np.asarray(one["layers"][0]["z"]).shape == (2, 1)
+    assert "gradient_check" not in one
+    info = h.fail("backprop", "s1", {"index": 4})
+    assert info["status"] == 422 and info["field"] == "index"
+    pts = h.call("backprop", "s1", {"points": [{"x1": 0.5, "x2": 0.5, "label": 1},
+                                               {"x1": 0.1, "x2": 0.9, "label": 0}]})
+    assert pts["m"] == 2 and pts["x"] == [[0.5, 0.1], [0.5, 0.9]] and pts["y"] == [[1.0, 0.0]]
+
+
+def test_gradient_check_is_limited() -> None:
+    h = Harness(max_gradcheck_parameters=5)
+    h.create(spec=PRESETS["xnor"].spec)
+    info = h.fail("backprop", "s1", {"check": True})
+    assert info["status"] == 422 and info["field"] == "check"
+
+
+# ----- delete and shutdown -----------------------------------------------------------------
+def test_delete(h: Harness) -> None:
+    h.create()
+    waiting = h.send("step", "s1", {"epochs": 10**6, "wait": True})
+    h.chunk()
+    assert h.call("delete", "s1") == {"deleted": "s1"}
+    assert h.answer(waiting)[0]
+    assert h.store.load("s1") is None and "s1" not in h.worker.sessions
+    assert "s1" not in h.worker.running and h.chunk() is None
+    assert h.take("status")[-1].msg["status"] == "deleted"
+    assert h.fail("summary", "s1")["status"] == 404
+
+
+def test_checkpoint_all_saves_running_sessions(h: Harness) -> None:
+    h.create("a")
+    h.create("b")
+    h.call("start", "a")
+    h.call("start", "b")
+    for _ in range(4):
+        h.chunk()
+    assert h.store.load("a")["model"]["epoch"] == 0  # type: ignore[index]
+    h.worker.checkpoint_all()
+    for sid in ("a", "b"):
+        state = h.store.load(sid)
+        assert state is not None and state["status"] == "running"
+        assert state["model"]["epoch"] == h.worker.sessions[sid].epoch > 0
+    # a new worker on the same store picks them up, paused
+    other = Worker(h.settings, queue.Queue(), queue.Queue(), store=h.store)
+    assert other.get("a").status == "paused"
+    assert other.get("a").epoch == h.worker.sessions["a"].epoch
