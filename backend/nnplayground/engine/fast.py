@@ -178,6 +178,10 @@ class _Params:
         self.grad = np.empty_like(self.flat)
         self.Q = self.views(self.flat)
         self.G = self.views(self.grad)
+        # Momentum's velocities, likewise (Momentum.step on each layer, in one block).
+        opt = net.optimizer
+        self.momentum = opt if isinstance(opt, Momentum) and type(opt) is Momentum else None
+        self.velocity = np.empty_like(self.flat)
 
     def views(self, block: Array) -> list[Array]:
         out, start = [], 0
@@ -189,10 +193,16 @@ class _Params:
     def load(self, params: list[Array]) -> None:
         for P, q in zip(params, self.Q, strict=True):
             np.copyto(q, P.T)
+        if self.momentum is not None:
+            for v, w in zip(self.momentum.v, self.views(self.velocity), strict=True):
+                np.copyto(w, v.T)
 
     def store(self, params: list[Array]) -> None:
         for P, q in zip(params, self.Q, strict=True):
             np.copyto(P, q.T)
+        if self.momentum is not None:
+            for v, w in zip(self.momentum.v, self.views(self.velocity), strict=True):
+                np.copyto(v, w.T)
 
 
 class _Batch:
@@ -266,12 +276,11 @@ class _Batch:
             p(np.add, grad, tmp, grad)
         if type(opt) is SGD:
             p(np.subtract, flat, grad, flat)
-        elif isinstance(opt, Momentum) and type(opt) is Momentum:  # v = beta v - G; Q += v
-            for l, (q, g) in enumerate(zip(Q, G, strict=True)):
-                v = opt.v[l].T  # the velocity of Q[l]: the optimiser keeps it in Q's layout
-                p(np.multiply, v, opt.beta, v)
-                p(np.subtract, v, g, v)
-                p(np.add, q, v, q)
+        elif params.momentum is not None:  # v = beta v - G; Q += v
+            v = params.velocity
+            p(np.multiply, v, params.momentum.beta, v)
+            p(np.subtract, v, grad, v)
+            p(np.add, flat, v, flat)
         else:
             p(opt.begin_step)
             for l, (q, g) in enumerate(zip(Q, G, strict=True)):

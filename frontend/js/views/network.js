@@ -232,6 +232,7 @@ export class NetworkView {
         const bias = document.createElement(this.editable ? 'button' : 'div');
         bias.className = 'bias';
         if (this.editable) bias.type = 'button';
+        bias.setAttribute('aria-label', `Bias b${sup(l)}[${i + 1}]${this.editable ? ' (click to edit)' : ''}`);
         bias.dataset.kind = 'b';
         bias.dataset.l = String(l);
         bias.dataset.i = String(i);
