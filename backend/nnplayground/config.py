@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     snapshot_resolution: int = Field(40, ge=4, le=200)
     neuron_resolution: int = Field(16, ge=4, le=64)
     checkpoint_seconds: float = Field(10.0, gt=0)
+    lease_seconds: float = Field(3.0, ge=0.3, le=120, description="redis store: a session's "
+                                 "ownership lease; another replica takes over this long after "
+                                 "its owner died")
 
     @property
     def worker_count(self) -> int:

@@ -21,9 +21,9 @@ export const DEFAULT_UI = Object.freeze({
 
 /** Names of the control groups that `hide=` may hide (classroom use). */
 export const HIDEABLE = [
-  'presets', 'data', 'dataset', 'noise', 'ratio', 'regenerate', 'features', 'layers',
+  'run', 'presets', 'data', 'dataset', 'noise', 'ratio', 'regenerate', 'features', 'layers',
   'activation', 'output', 'loss', 'lr', 'reg', 'batch', 'optimizer', 'seed', 'reset', 'edit',
-  'matrices', 'backprop', 'export', 'share', 'fork',
+  'matrices', 'backprop', 'export', 'share',
 ];
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;

@@ -16,41 +16,11 @@ import { BackpropView } from './views/backprop.js';
 import { DatasetPicker } from './views/datasets.js';
 import { LegendView } from './views/legend.js';
 import { ControlsView } from './views/controls.js';
+import { editPoints } from './edit.js';
 import { ShareView } from './views/share.js';
 import { NoticesView } from './views/notices.js';
 
 const $ = (id) => document.getElementById(id);
-
-/** New point list after an edit at (x1, x2) on the output. */
-export function editPoints(dataset, { x1, x2, action, shift }, tool, problem, nClasses) {
-  const train = dataset.train.map((p) => ({ x1: p.x1, x2: p.x2, label: p.label }));
-  const test = dataset.test.map((p) => ({ x1: p.x1, x2: p.x2, label: p.label }));
-  if (action === 'remove' || tool === 'remove') {
-    let best = null;
-    for (const [list, name] of [[train, 'train'], [test, 'test']]) {
-      list.forEach((p, i) => {
-        const d = (p.x1 - x1) ** 2 + (p.x2 - x2) ** 2;
-        if (!best || d < best.d) best = { d, name, i };
-      });
-    }
-    if (!best) return null;
-    (best.name === 'train' ? train : test).splice(best.i, 1);
-    if (!train.length) return null;
-    return { train, test };
-  }
-  let label;
-  if (problem === 'regression') {
-    label = (typeof tool === 'number' ? tool : 1) * (shift ? -1 : 1);
-    const k = Array.isArray(dataset.train[0] && dataset.train[0].label) ? dataset.train[0].label.length : 0;
-    if (k) label = Array(k).fill(label);
-  } else {
-    const k = Math.max(2, nClasses);
-    const base = typeof tool === 'number' ? tool : 0;
-    label = shift ? (k === 2 ? 1 - base : (base + 1) % k) : base;
-  }
-  train.push({ x1, x2, label });
-  return { train, test };
-}
 
 async function boot() {
   const parsed = parseHash(location.hash);

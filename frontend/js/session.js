@@ -45,7 +45,8 @@ export class Session {
   // ---- opening -------------------------------------------------------------------------
 
   /** Main page: open the hash's session if this browser owns it, else fork it, else create. */
-  async boot(parsed) {
+  async boot(parsedHash) {
+    let parsed = parsedHash;
     const { store, api } = this;
     const [datasets, presets] = await Promise.all([
       api.datasets().catch(() => []), api.presets().catch(() => []),
@@ -71,7 +72,14 @@ export class Session {
     if (!store.get('id') && !created) {
       const body = parsed.preset ? { preset: parsed.preset } : {};
       if (Object.keys(parsed.config).length) body.config = parsed.config;
-      created = await api.create(body);
+      try {
+        created = await api.create(body);
+      } catch (err) {
+        if (!(err.status >= 400 && err.status < 500) || !Object.keys(body).length) throw err;
+        store.notify(`${err.message.replace(/\.?$/, '.')} The default playground was opened instead.`);
+        created = await api.create({});
+        parsed = { ...parsed, config: {}, preset: null };
+      }
     }
     if (created) {
       saveToken(created.id, created.token);

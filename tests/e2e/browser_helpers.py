@@ -37,7 +37,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(base: str, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_healthy(base: str, timeout: float = 30.0,
+                 proc: subprocess.Popen[bytes] | None = None) -> None:
     """Poll GET /api/health until it answers 200 (or the process dies, or time runs out)."""
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -60,7 +61,9 @@ def run_server() -> Iterator[str]:
     code = ("from nnplayground.main import serve; from nnplayground.config import Settings; "
             f"serve(Settings(port={port}, store='memory', workers=1))")
     env = {**os.environ, "NNP_STORE": "memory", "NNP_WORKERS": "1"}
-    log = open(ROOT / "artifacts" / "browser-server.log", "wb") if ARTIFACTS.is_dir() else subprocess.DEVNULL  # noqa: SIM115
+    log: Any = subprocess.DEVNULL
+    if ARTIFACTS.is_dir():
+        log = open(ARTIFACTS / "browser-server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     try:

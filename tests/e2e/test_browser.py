@@ -45,6 +45,37 @@ except ImportError:
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
+EPOCH = "Number(document.querySelector('#epoch').textContent.replace(/,/g, ''))"
+VISIBLE_NEURONS = "document.querySelectorAll('.network .node.neuron').length > 0"
+READY = "!document.querySelector('#play').disabled"
+HEAT_CHANGED = """(expected) => {
+  const c = document.querySelector('#heatmap canvas.heatmap-grid');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  return Array.from(d).join(',') !== expected;
+}"""
+LABELLESS = """() => [...document.querySelectorAll('button, select, input')]
+  .filter((el) => el.offsetParent !== null)
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                  && !el.textContent.trim() && !el.title)
+  .map((el) => el.outerHTML.slice(0, 80))"""
+BP_TABLES = """() => Object.fromEntries([...document.querySelectorAll('.bp-matrix')].map((f) => [
+  f.dataset.matrix,
+  [...f.querySelectorAll('tr')].map((tr) =>
+    [...tr.querySelectorAll('td[data-v]')].map((td) =>
+      [Number(td.dataset.v), td.textContent]))]))"""
+Z1 = """() => [...document.querySelector('.bp-matrix[data-matrix="z1"]').querySelectorAll('tr')]
+  .map((tr) => [...tr.querySelectorAll('td[data-v]')].map((td) => Number(td.dataset.v)))"""
+VISIBLE_BUTTONS = """() => [...document.querySelectorAll('button')]
+  .filter((b) => b.offsetParent !== null).map((b) => b.id || b.textContent)"""
+HAS_GRADCHECK = """[...document.querySelectorAll('.bp-phase')]
+  .some((s) => s.dataset.phase === 'Gradient check')"""
+QR_DARK = """() => {
+  const c = document.querySelector('#qr');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++;
+  return n / (d.length / 4);
+}"""
 HEAT_PIXELS = """() => {
   const c = document.querySelector('#heatmap canvas.heatmap-grid');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -63,7 +94,19 @@ def digest(text: str) -> str:
 
 
 def wait_epoch_at_least(page: Any, n: int) -> None:
-    until(page, f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) >= {n}")
+    until(page, f"{EPOCH} >= {n}")
+
+
+def wait_epoch(page: Any, n: int) -> None:
+    until(page, f"{EPOCH} === {n}")
+
+
+def train_count(base: str, sid: str) -> int:
+    return len(api(base, "GET", f"/sessions/{sid}/dataset")["train"])
+
+
+def readout(page: Any) -> str:
+    return str(page.text_content("#lossReadout"))
 
 
 def wait_status(page: Any, status: str) -> None:
@@ -72,22 +115,18 @@ def wait_status(page: Any, status: str) -> None:
 
 def test_page_loads_without_errors(nnp_server: str, page: Any) -> None:
     sid = open_playground(page, nnp_server)
-    until(page, "document.querySelectorAll('.network .node.neuron').length > 0")
+    until(page, VISIBLE_NEURONS)
     until(page, "document.querySelectorAll('#datasets button.dataset').length >= 8")
     assert api(nnp_server, "GET", f"/sessions/{sid}")["epoch"] == 0
     assert page.text_content("#epoch") == "0"
     # every control has a label a screen reader can read
-    unlabeled = page.evaluate("""() => [...document.querySelectorAll('button, select, input')]
-      .filter((el) => el.offsetParent !== null)
-      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
-                      && !el.textContent.trim() && !el.title)
-      .map((el) => el.outerHTML.slice(0, 80))""")
-    assert unlabeled == []
+    assert page.evaluate(LABELLESS) == []
     save_screenshot(page, "main-page.png")
     page.problems.assert_clean()
 
 
-def test_play_advances_counter_chart_and_boundary_then_pause_stops(nnp_server: str, page: Any) -> None:
+def test_play_advances_counter_chart_and_boundary_then_pause_stops(nnp_server: str,
+                                                                   page: Any) -> None:
     sid = open_playground(page, nnp_server)
     until(page, "document.querySelector('#heatmap canvas.heatmap-grid').width > 1")
     before_pixels = page.evaluate(HEAT_PIXELS)
@@ -96,18 +135,18 @@ def test_play_advances_counter_chart_and_boundary_then_pause_stops(nnp_server: s
     page.click("#play")
     wait_status(page, "running")
     wait_epoch_at_least(page, 300)
-    until(page, f"document.querySelector('#lossReadout').textContent !== {json.dumps(readout_before)}")
+    until(page, f"document.querySelector('#lossReadout').textContent !== "
+                f"{json.dumps(readout_before)}")
     assert re.search(r"train loss \d", page.text_content("#lossReadout"))
-    until(page, "(expected) => { const c = document.querySelector('#heatmap canvas.heatmap-grid');"
-        " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        " return Array.from(d).join(',') !== expected; }", arg=before_pixels)
+    until(page, HEAT_CHANGED, arg=before_pixels)
     after = digest(page.evaluate(HEAT_PIXELS))
     assert after != before, "the decision boundary did not change while training"
     page.click("#play")
     wait_status(page, "paused")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["status"] == "paused", what="paused")
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["status"] == "paused",
+               what="paused")
     server_epoch = api(nnp_server, "GET", f"/sessions/{sid}")["epoch"]
-    until(page, f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) === {server_epoch}")
+    wait_epoch(page, server_epoch)
     frozen = epoch_of(page)
     readout = page.text_content("#lossReadout")
     page.wait_for_timeout(600)  # nothing may move while paused
@@ -150,7 +189,8 @@ def test_changing_the_dataset_resets(nnp_server: str, page: Any) -> None:
     assert summary["epoch"] == 0
     assert summary["spec"]["dataset"]["name"] == "spiral"
     assert api(nnp_server, "GET", f"/sessions/{sid}/dataset")["name"] == "spiral"
-    assert page.get_attribute("#datasets button[aria-label^='Dataset Spiral']", "aria-pressed") == "true"
+    spiral = "#datasets button[aria-label^='Dataset Spiral']"
+    assert page.get_attribute(spiral, "aria-pressed") == "true"
 
 
 def test_reloaded_url_restores_the_configuration(nnp_server: str, page: Any) -> None:
@@ -165,7 +205,7 @@ def test_reloaded_url_restores_the_configuration(nnp_server: str, page: Any) -> 
     until(page, "location.hash.includes('dataset=xor')")
     url = page.url
     page.reload()
-    until(page, "!document.querySelector('#play').disabled")
+    until(page, READY)
     assert session_id(page) == sid
     assert page.input_value("#lr") == "0.03"
     assert page.input_value("#activation") == "tanh"
@@ -178,7 +218,7 @@ def test_reloaded_url_restores_the_configuration(nnp_server: str, page: Any) -> 
     try:
         p2 = other.new_page()
         p2.goto(url)
-        until(p2, "!document.querySelector('#play').disabled")
+        until(p2, READY)
         sid2 = session_id(p2)
         assert sid2 != sid
         spec2 = api(nnp_server, "GET", f"/sessions/{sid2}")["spec"]
@@ -189,10 +229,10 @@ def test_reloaded_url_restores_the_configuration(nnp_server: str, page: Any) -> 
 
 def test_clicking_the_output_adds_a_point(nnp_server: str, page: Any) -> None:
     sid = open_playground(page, nnp_server)
-    n0 = len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"])
+    n0 = train_count(nnp_server, sid)
     box = page.locator("#heatmap").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
-    eventually(lambda: len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"]) == n0 + 1, what="the new point")
+    eventually(lambda: train_count(nnp_server, sid) == n0 + 1, what="the new point")
     ds = api(nnp_server, "GET", f"/sessions/{sid}/dataset")
     new = ds["train"][-1]
     assert ds["custom"] is True
@@ -201,7 +241,7 @@ def test_clicking_the_output_adds_a_point(nnp_server: str, page: Any) -> None:
     page.keyboard.down("Shift")
     page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.75)
     page.keyboard.up("Shift")
-    eventually(lambda: len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"]) == n0 + 2, what="the new point")
+    eventually(lambda: train_count(nnp_server, sid) == n0 + 2, what="the new point")
     new2 = api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"][-1]
     assert new2["label"] == 1 and abs(new2["x1"] + 3.0) < 0.3 and abs(new2["x2"] + 3.0) < 0.3
 
@@ -211,9 +251,7 @@ def test_backward_pass_view_shows_the_api_numbers_for_xnor(nnp_server: str, page
     page.click(".bp-compute")
     until(page, "document.querySelectorAll('.bp-matrix').length > 10")
     expected = api(nnp_server, "POST", f"/sessions/{sid}/backprop", json={})
-    shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.bp-matrix')]
-      .map((f) => [f.dataset.matrix, [...f.querySelectorAll('tr')].map((tr) =>
-         [...tr.querySelectorAll('td[data-v]')].map((td) => [Number(td.dataset.v), td.textContent]))]))""")
+    shown = page.evaluate(BP_TABLES)
     checked = 0
     for layer in expected["layers"]:
         l = layer["l"]
@@ -235,8 +273,9 @@ def test_backward_pass_view_shows_the_api_numbers_for_xnor(nnp_server: str, page
     # gradient check: the relative error the API reports is the one shown
     page.check("input[name='bp-check']")
     page.click(".bp-compute")
-    until(page, "[...document.querySelectorAll('.bp-phase')].some((s) => s.dataset.phase === 'Gradient check')")
-    check = api(nnp_server, "POST", f"/sessions/{sid}/backprop", json={"check": True})["gradient_check"]
+    until(page, HAS_GRADCHECK)
+    check = api(nnp_server, "POST", f"/sessions/{sid}/backprop",
+                json={"check": True})["gradient_check"]
     text = page.text_content(".bp-phase[data-phase='Gradient check']")
     from_page = float(re.search(r"relative error = .* = ([0-9.e+-]+)", text).group(1))
     assert from_page == pytest.approx(check["relative_error"], rel=1e-2)
@@ -246,8 +285,7 @@ def test_backward_pass_view_shows_the_api_numbers_for_xnor(nnp_server: str, page
     page.click(".bp-compute")
     until(page, "document.querySelector('.bp-head span').textContent.includes('m = 1 point')")
     one = api(nnp_server, "POST", f"/sessions/{sid}/backprop", json={"index": 2})
-    z1 = page.evaluate("""() => [...document.querySelector('.bp-matrix[data-matrix="z1"]').querySelectorAll('tr')]
-      .map((tr) => [...tr.querySelectorAll('td[data-v]')].map((td) => Number(td.dataset.v)))""")
+    z1 = page.evaluate(Z1)
     assert z1 == one["layers"][0]["z"]
 
 
@@ -257,19 +295,19 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
     problems = watch_problems(watch)
     try:
         watch.goto(f"{nnp_server}/watch.html#id={sid}")
-        until(watch, "document.querySelectorAll('.network .node.neuron').length > 0")
+        until(watch, VISIBLE_NEURONS)
         until(page, "document.querySelector('#watchers').textContent.includes('1 watching')")
         page.click("#play")
-        until(watch, "Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) > 200")
+        until(watch, f"{EPOCH} > 200")
         until(watch, "document.querySelector('#lossReadout').textContent.includes('train loss')")
         until(watch, "document.querySelector('#status').textContent === 'running'")
         page.click("#play")
         wait_status(page, "paused")
         until(watch, "document.querySelector('#status').textContent === 'paused'")
         final = api(nnp_server, "GET", f"/sessions/{sid}")["epoch"]
-        until(watch, f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) === {final}")
+        wait_epoch(watch, final)
         # nothing on the page can change the session: the only button is Fork
-        buttons = watch.evaluate("[...document.querySelectorAll('button')].filter((b) => b.offsetParent !== null).map((b) => b.id || b.textContent)")
+        buttons = watch.evaluate(VISIBLE_BUTTONS)
         assert buttons == ["fork"]
         for sel in ("#play", "#step", "#reset", "#lr", "#addLayer", ".bp-compute"):
             assert watch.query_selector(sel) is None
@@ -277,11 +315,11 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
         watch.click(".network .hit[data-kind='W']", force=True)  # no editor on the watch page
         assert watch.query_selector(".param-editor:not([hidden])") is None
         box = watch.locator("#heatmap").bounding_box()
-        n0 = len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"])
+        n0 = train_count(nnp_server, sid)
         watch.mouse.click(box["x"] + 20, box["y"] + 20)
         watch.keyboard.press(" ")
         watch.wait_for_timeout(300)
-        assert len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"]) == n0
+        assert train_count(nnp_server, sid) == n0
         assert api(nnp_server, "GET", f"/sessions/{sid}")["epoch"] == final
         save_screenshot(watch, "watch-page.png")
         problems.assert_clean()
@@ -289,7 +327,8 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
         watch.close()
 
 
-def test_fork_from_the_watch_page_opens_an_own_session(nnp_server: str, page: Any, context: Any) -> None:
+def test_fork_from_the_watch_page_opens_an_own_session(nnp_server: str, page: Any,
+                                                       context: Any) -> None:
     sid = open_playground(page, nnp_server, "#preset=xnor")
     page.click("#step")
     wait_epoch_at_least(page, 1)
@@ -299,7 +338,7 @@ def test_fork_from_the_watch_page_opens_an_own_session(nnp_server: str, page: An
         until(watch, "document.querySelector('#epoch').textContent === '1'")
         watch.click("#fork")
         watch.wait_for_url(re.compile(r"/#id="))
-        until(watch, "!document.querySelector('#play').disabled")
+        until(watch, READY)
         new = session_id(watch)
         assert new != sid
         assert api(nnp_server, "GET", f"/sessions/{new}")["parent"] == sid
@@ -310,22 +349,22 @@ def test_fork_from_the_watch_page_opens_an_own_session(nnp_server: str, page: An
         watch.close()
 
 
-def test_phone_viewport_has_no_horizontal_overflow_and_touch_adds_points(nnp_server: str, browser: Any) -> None:
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                              device_scale_factor=2)
+def test_phone_viewport_has_no_overflow_and_touch_works(nnp_server: str, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True, device_scale_factor=2)
     try:
         p = ctx.new_page()
         sid = open_playground(p, nnp_server)
-        until(p, "document.querySelectorAll('.network .node.neuron').length > 0")
+        until(p, VISIBLE_NEURONS)
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.click("details.more-options > summary")
         p.click("#share")
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.click("#closeShare")
-        n0 = len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"])
+        n0 = train_count(nnp_server, sid)
         box = p.locator("#heatmap").bounding_box()
         p.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        eventually(lambda: len(api(nnp_server, "GET", f"/sessions/{sid}/dataset")["train"]) == n0 + 1, what="the new point")
+        eventually(lambda: train_count(nnp_server, sid) == n0 + 1, what="the new point")
         p.tap("#play")
         until(p, "document.querySelector('#status').textContent === 'running'")
         p.tap("#play")
@@ -351,11 +390,10 @@ def test_share_dialog_has_link_and_qr(nnp_server: str, page: Any) -> None:
     sid = open_playground(page, nnp_server)
     page.click("#share")
     assert page.input_value("#watchLink") == f"{nnp_server}/watch.html#id={sid}"
-    size = page.evaluate("[document.querySelector('#qr').width, document.querySelector('#qr').height]")
+    size = page.evaluate("() => [document.querySelector('#qr').width, "
+                         "document.querySelector('#qr').height]")
     assert size[0] == size[1] and size[0] >= 29 * 5  # a version 3+ code with its quiet zone
-    dark = page.evaluate("""() => { const c = document.querySelector('#qr');
-      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n / (d.length / 4); }""")
+    dark = page.evaluate(QR_DARK)
     assert 0.2 < dark < 0.6
 
 
@@ -397,8 +435,9 @@ def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) 
     page.click("#play")
     wait_status(page, "paused")
     final = api(nnp_server, "GET", f"/sessions/{sid}")["epoch"]
-    until(page, f"Number(document.querySelector('#epoch').textContent.replace(/,/g, '')) === {final}")
-    until(page, f"document.querySelector('#lossReadout').textContent.includes('Last epoch {final:,}')")
+    wait_epoch(page, final)
+    until(page, f"document.querySelector('#lossReadout').textContent"
+                f".includes('Last epoch {final:,}')")
     # every epoch 1..final arrived exactly once across both connections (history refills aside)
     covered: list[int] = []
     for first, n in received:
@@ -415,3 +454,52 @@ def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) 
     epoch = int(re.search(r"Epoch ([\d,]+)", readout).group(1).replace(",", ""))
     loss = float(re.search(r"train loss ([0-9.e+-]+)", readout).group(1))
     assert loss == pytest.approx(hist["train_loss"][epoch - hist["first"]], rel=1e-3)
+
+
+def test_clicking_a_link_or_bias_edits_its_value(nnp_server: str, page: Any) -> None:
+    sid = open_playground(page, nnp_server, "#preset=xnor")
+    until(page, VISIBLE_NEURONS)
+    page.dispatch_event(".network .hit[data-kind='W'][data-l='1'][data-i='0'][data-j='1']", "click")
+    page.wait_for_selector(".param-editor:not([hidden])")
+    assert page.text_content(".param-editor span") == "W¹[1,2] ="
+    page.fill(".param-editor input", "2.5")
+    page.press(".param-editor input", "Enter")
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}/model")["weights"][0][0][1] == 2.5,
+               what="the edited weight")
+    page.click(".network .bias[data-l='2'][data-i='0']")
+    page.fill(".param-editor input", "-1.25")
+    page.click(".param-editor button[type=submit]")
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}/model")["biases"][1] == [[-1.25]],
+               what="the edited bias")
+    # the diagram shows the new value
+    page.hover(".network .bias[data-l='2'][data-i='0']")
+    until(page, "document.querySelector('.network .tooltip').textContent.includes('-1.25')")
+
+
+def test_url_can_hide_controls_for_a_class(nnp_server: str, page: Any) -> None:
+    open_playground(page, nnp_server, "#hide=lr,data,backprop,features")
+    until(page, VISIBLE_NEURONS)
+    for sel in ("#lr", "#datasets", "#backpropPanel"):
+        assert not page.is_visible(sel), sel
+    assert page.is_visible("#activation") and page.is_visible("#play")
+    assert page.query_selector(".network button.node.input") is None  # features not clickable
+    page.reload()
+    until(page, READY)
+    assert "hide=lr,data,backprop,features" in page.url
+    assert not page.is_visible("#lr")
+
+
+def test_learning_rate_changes_live_while_training(nnp_server: str, page: Any) -> None:
+    sid = open_playground(page, nnp_server)
+    page.click("#play")
+    wait_epoch_at_least(page, 200)
+    before = epoch_of(page)
+    page.select_option("#lr", "0.3")
+    page.select_option("#regRate", "0.001")
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.3,
+               what="the new learning rate")
+    wait_epoch_at_least(page, before + 200)  # no reset: the count goes on
+    assert page.text_content("#status") == "running"
+    assert "lr=0.3" in page.url and "regRate=0.001" in page.url
+    page.click("#play")
+    wait_status(page, "paused")

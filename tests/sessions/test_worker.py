@@ -336,19 +336,38 @@ def test_periodic_checkpoints_while_running() -> None:
     assert stored["model"]["epoch"] == h.session().epoch > 0
 
 
-def test_loop_serves_queued_commands_until_none(h: Harness) -> None:
+class StopWhenIdle(queue.Queue[Any]):
+    """A command queue that says "stop" (``None``) once the worker would block on it empty."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        if block and self.empty():
+            return None
+        return super().get(block, timeout)
+
+
+def test_loop_serves_commands_and_trains_until_told_to_stop(h: Harness) -> None:
     h.create()
-    h.commands.put((101, "step", "s1", {"epochs": 7, "wait": True}))
-    h.worker.loop()  # trains until the step is done, then blocks on the queue ...
+    h.worker.commands = StopWhenIdle()
+    h.worker.commands.put((101, "step", "s1", {"epochs": 7, "wait": True}))
+    h.worker.commands.put((102, "summary", "s1", {}))
+    h.worker.loop()  # handles both, trains the 7 epochs, then finds nothing left and stops
     h.pump()
-    assert h.answer(101) == (True, h.session().summary())
+    assert h.worker.stopping
+    ok, summary = h.answer(101)
+    assert ok and summary["epoch"] == 7 and summary["status"] == "paused"
+    ok, summary = h.answer(102)
+    assert ok and summary["epoch"] == 0 and summary["status"] == "running"
+
+
+def test_a_none_command_stops_the_loop_before_later_commands(h: Harness) -> None:
+    h.create()
+    h.commands.put((101, "start", "s1", {}))
+    h.commands.put(None)
     h.commands.put((102, "summary", "s1", {}))
-    h.commands.put(None)  # ... until the None that tells it to stop
     h.worker.loop()
     h.pump()
-    ok, summary = h.answer(102)
-    assert ok and summary["epoch"] == 7
-    assert h.worker.stopping
+    assert h.worker.stopping and h.answer(101)[0]
+    assert 102 not in h.replies and h.session().epoch == 0
 
 
 # ----- snapshots ---------------------------------------------------------------------------

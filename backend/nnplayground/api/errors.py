@@ -84,6 +84,10 @@ def install(app: FastAPI) -> None:
         field = _field(tuple(first.get("loc", ())))
         code = "malformed_json" if first.get("type") == "json_invalid" else "validation_error"
         message = f"{field}: {first.get('msg', 'invalid')}"
+        if code == "malformed_json":  # its loc is a character position, not a field
+            where = first.get("loc", ("body", "?"))[-1]
+            detail = (first.get("ctx") or {}).get("error", "")
+            field, message = "body", f"body: invalid JSON at character {where}: {detail}"
         return JSONResponse({"code": code, "message": message, "field": field,
                              "errors": [{"field": _field(tuple(e.get("loc", ()))),
                                          "message": e.get("msg")} for e in errors[:20]]},
@@ -91,7 +95,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        codes = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed",
+                 413: "too_large"}  # 400: a body that cannot be decoded at all
         return JSONResponse({"code": codes.get(exc.status_code, "http_error"),
                              "message": str(exc.detail), "field": None},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -1,4 +1,4 @@
-"""REST routes about the server rather than a session: datasets, presets, health."""
+"""REST routes about the server rather than a session: datasets, presets, limits, health."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ async def datasets() -> list[dict[str, Any]]:
 async def presets() -> list[dict[str, Any]]:
     """The tutorial's examples, the 2-2-2 worked example and the playground default."""
     return [preset_summary(p) for p in PRESETS.values()]
+
+
+@router.get("/limits")
+async def limits(state: State) -> dict[str, Any]:
+    """The server's limits (a request over one gets 422 ``over_limit`` naming it)."""
+    s = state.settings
+    names = ("max_layers", "max_neurons", "max_points", "max_epochs_per_call",
+             "max_resolution", "max_sessions", "max_body_bytes", "ws_max_message_bytes",
+             "ws_max_commands_per_second", "max_gradcheck_parameters")
+    return {name: getattr(s, name) for name in names}
 
 
 @router.get("/health", response_model=Health)

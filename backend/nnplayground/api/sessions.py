@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Query, Request, Response
 
 from ..presets import PRESETS
@@ -134,15 +135,26 @@ async def export_model(sid: SessionId, state: State) -> dict[str, Any]:
 async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any]:
     """Replace the network by an exported model (bit-identical predictions); history resets."""
     model = body.model_dump()
+    settings = state.settings
     layers = model["config"].get("layers")
-    if isinstance(layers, list) and len(layers) - 2 > state.settings.max_layers:
-        raise over_limit("config.layers", "max_layers", len(layers) - 2,
-                         state.settings.max_layers)
-    if isinstance(layers, list) and any(
-        isinstance(n, int) and n > state.settings.max_neurons for n in layers[1:-1]
-    ):
-        raise over_limit("config.layers", "max_neurons", max(layers[1:-1]),
-                         state.settings.max_neurons)
+    if isinstance(layers, list) and len(layers) - 2 > settings.max_layers:
+        raise over_limit("config.layers", "max_layers", len(layers) - 2, settings.max_layers)
+    if isinstance(layers, list):
+        for n in layers[1:-1]:
+            if isinstance(n, int) and n > settings.max_neurons:
+                raise over_limit("config.layers", "max_neurons", n, settings.max_neurons)
+    spec = model.get("spec")
+    dataset = spec.get("dataset") if isinstance(spec, dict) else None
+    points = dataset.get("n_points") if isinstance(dataset, dict) else None
+    if isinstance(points, int) and points > settings.max_points:
+        raise over_limit("spec.dataset.n_points", "max_points", points, settings.max_points)
+    for name in ("weights", "biases"):  # numbers in rectangular arrays, or a 422 here
+        for l, value in enumerate(model[name]):
+            try:
+                np.asarray(value, dtype=np.float64)
+            except (TypeError, ValueError, OverflowError):
+                raise ApiError(422, "validation_error", f"{name}[{l}] must be an array of "
+                               "numbers with one length per row", f"{name}[{l}]") from None
     return _summary(state, await state.pool.call(sid, "load_model", {"model": model}))
 
 

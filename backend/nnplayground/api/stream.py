@@ -28,6 +28,7 @@ from .schemas import ConfigIn
 router = APIRouter(tags=["stream"])
 COMMANDS = ("start", "pause", "step", "reset", "set")
 QUEUE_SIZE = 256
+REPLAY_CHUNK = 10_000  # epochs per replayed message (about 130 KB)
 
 
 class RateLimit:
@@ -70,10 +71,11 @@ class Connection:
                               "field": field, "command": command})
 
     async def send_history(self, batch: dict[str, Any]) -> None:
-        if batch["train_loss"]:
-            await self.send_json({k: batch[k] for k in ("type", "first", "train_loss",
-                                                         "test_loss", "accuracy",
-                                                         "test_accuracy")})
+        """Missed epochs as ``epoch`` messages of at most ``REPLAY_CHUNK`` epochs each."""
+        series = ("train_loss", "test_loss", "accuracy", "test_accuracy")
+        for start in range(0, len(batch["train_loss"]), REPLAY_CHUNK):
+            part = {k: batch[k][start : start + REPLAY_CHUNK] for k in series}
+            await self.send_json({"type": "epoch", "first": batch["first"] + start, **part})
         self.last = batch["epoch"]
 
     async def refill(self) -> None:
@@ -125,7 +127,7 @@ class Connection:
                 continue
             try:
                 data = json.loads(raw if raw is not None else raw_bytes)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # too deep too
                 await self.error("malformed", "messages must be JSON objects")
                 continue
             if not isinstance(data, dict) or not isinstance(data.get("type"), str):

@@ -1,34 +1,42 @@
-"""The training loop, compiled once into straight-line in-place NumPy calls.
+"""The training loop, compiled once into a flat list of in-place NumPy calls.
 
 Tiny networks are bound by the number of NumPy calls per epoch (each costs about half a
-microsecond here, whatever the array size) and large ones by the arithmetic, so a
-:class:`Trainer` computes the tutorial's update with as few calls as it can, each on
-contiguous memory, and no allocation per epoch:
+microsecond here, whatever the array size) and larger ones by the arithmetic, which for the
+sigmoid is mostly ``exp``. A :class:`Trainer` computes the tutorial's update with as few
+calls as it can, each on contiguous memory, and allocates nothing per epoch:
 
 * every buffer is preallocated for the batch size, and each call writes with ``out=``;
 * the bias is folded into the weight matrix, against a row of ones kept under every
-  activation buffer, so ``z = [W|b] @ [a;1]`` is one ``dot`` and ``dW`` and ``db`` come out
+  activation buffer, so ``z = [W|b] @ [a;1]`` is one ``dot``, and ``dW`` and ``db`` come out
   of one ``dot``;
-* the trainer keeps each packed matrix *transposed*, ``Q = [W|b]^T`` (C-contiguous), copied
+* the trainer holds each packed matrix *transposed*, ``Q = [W|b]^T`` (C-contiguous), copied
   from ``Network.params`` when a run starts and back when it ends: the forward pass reads
   ``Q.T`` and the backward pass ``W^T = Q[:-1]``, both views BLAS takes as they are (``dot``
-  copies an operand that is neither C- nor F-contiguous, such as ``P[:, :-1].T``), and the
-  gradient comes out in the same layout as ``[a;1] @ delta^T``;
+  copies an operand that is neither C- nor F-contiguous, such as ``P[:, :-1].T``: an
+  allocation per layer and epoch), and the gradient comes out in ``Q``'s layout as
+  ``[a;1] @ delta^T``;
+* all the ``Q`` are views of one block and all their gradients of another, so the update
+  is one call for the whole network (regularisation two or three, momentum three);
 * sigmoid layers are stored negated (``Network.signs``), so ``dot`` already yields ``-z`` and
-  the sigmoid is ``1 / (1 + exp(-z))`` in three calls; the sign is carried into the update;
+  the sigmoid is ``1 / (1 + exp(-z))`` in three calls. Each delta buffer holds the delta
+  times the sign its layer is stored with, which makes the gradient ``[a;1] @ delta^T`` that
+  of the stored matrix itself; the sign costs nothing (``a (a - 1)`` instead of ``a (1 - a)``,
+  a negative constant instead of a positive one);
 * the learning rate and ``1/m`` are folded into the output delta (deltas are linear in it,
   so every gradient comes out scaled and plain gradient descent is one subtraction);
-* activation derivatives, optimiser steps and regularisation are inlined as ufunc calls,
-  with constants as 0-d arrays (a Python float costs a conversion on every call), ``divide``
-  rather than ``reciprocal`` (SIMD), and a linear layer's derivative (1) skipped;
-* the MSE loss is one dot product of the residual ``a - y`` that backward needs anyway;
-* the calls are rendered once as the source of a Python function (``Program``), so the hot
-  loop runs ``K`` epochs with plain calls on local names: no per-call tuple unpacking, no
-  interpreter loop over a list; the compiled code is cached by its source, which depends
-  only on the architecture and options.
+* a hidden layer's derivative overwrites its activations, which backward no longer needs
+  once that layer's gradient is taken, and hidden deltas alternate between two buffers:
+  less memory to touch, and ``D * f'(z)`` is ``D * a * (1 - a)`` in three calls, no temporary;
+* activations, derivatives and optimiser steps are written out as ufunc calls with constants
+  as 0-d arrays (a Python float costs a conversion on every call), ``divide(1, t)`` rather
+  than ``reciprocal(t)`` (the former is vectorised), and a linear layer's derivative skipped;
+* the MSE loss is one ``vdot`` of the residual ``a - y`` that backward needs anyway;
+* the caller runs ``K`` epochs per call, and the loop runs nothing but the calls, the loss
+  and its finiteness check.
 
-The result equals :meth:`Network.step` repeated (tests hold them to 1e-12). What it leaves
-out: anything but training; predictions and the backward-pass view use ``network.py``.
+The result equals :meth:`Network.step` repeated up to rounding (tests hold them to 1e-12).
+What it leaves out: anything but training; predictions and the backward-pass view use
+``network.py``.
 """
 
 from __future__ import annotations
@@ -54,7 +62,7 @@ INF = float("inf")
 
 
 class Program:
-    """NumPy calls ``f(*args)`` recorded once, in order, and replayed every epoch."""
+    """NumPy calls ``f(*args)``, recorded once in order and replayed every epoch."""
 
     def __init__(self) -> None:
         self.ops: list[Op] = []
@@ -62,9 +70,18 @@ class Program:
     def __call__(self, f: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.ops.append((functools.partial(f, **kwargs) if kwargs else f, args))
 
+    def run(self) -> None:
+        f: Callable[..., Any]
+        for f, args in self.ops:
+            f(*args)
 
+
+@functools.lru_cache(maxsize=64)
 def _const(value: float, dt: np.dtype[Any]) -> Array:
-    return np.asarray(value, dtype=dt)
+    """A read-only 0-d array: as an operand it costs nothing, unlike a Python float."""
+    c = np.asarray(value, dtype=dt)
+    c.flags.writeable = False
+    return c
 
 
 def _activate(p: Program, name: str, fn: Callable[..., Any], z: Array) -> None:
@@ -94,43 +111,19 @@ def _activate(p: Program, name: str, fn: Callable[..., Any], z: Array) -> None:
         p(fn, z, z)
 
 
-def _derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array,
-                out: Array) -> bool:
-    """``out = f'(z)`` from ``a = f(z)``; False (and nothing done) where ``f'`` is 1."""
-    dt = a.dtype
-    if name == "sigmoid":  # a (1 - a)
-        p(np.subtract, _const(1.0, dt), a, out)
-        p(np.multiply, out, a, out)
-    elif name == "tanh":  # 1 - a^2
-        p(np.multiply, a, a, out)
-        p(np.subtract, _const(1.0, dt), out, out)
-    elif name == "relu":
-        p(np.greater, a, _const(0.0, dt), out)
-    elif name == "leaky_relu":
-        p(np.greater, a, _const(0.0, dt), out)
-        p(np.multiply, out, _const(1.0 - LEAKY_SLOPE, dt), out)
-        p(np.add, out, _const(LEAKY_SLOPE, dt), out)
-    elif name == "linear":
-        return False
-    else:
-        assert grad is not None, f"{name} is not element-wise"
-        p(grad, a, out)
-    return True
-
-
 def _times_derivative(p: Program, name: str, grad: Callable[..., Any] | None, a: Array,
                       D: Array, sign: float) -> None:
     """``D *= sign * f'(z)`` from ``a = f(z)``, overwriting ``a`` (not needed again this epoch).
 
-    The sign is free for sigmoid and tanh (swap the operands of the subtraction).
+    The sign is free for the sigmoid and tanh: swap the operands of the subtraction.
     """
     dt = a.dtype
     one = _const(1.0, dt)
-    if name == "sigmoid":  # D a (1 - a), or D a (a - 1)
+    if name == "sigmoid":  # D a (1 - a)
         p(np.multiply, D, a, D)
         p(np.subtract, *((one, a) if sign > 0 else (a, one)), a)
         sign = 1.0
-    elif name == "tanh":  # D (1 - a^2), or D (a^2 - 1)
+    elif name == "tanh":  # D (1 - a^2)
         p(np.multiply, a, a, a)
         p(np.subtract, *((one, a) if sign > 0 else (a, one)), a)
         sign = 1.0
@@ -169,7 +162,7 @@ class _Params:
 
     ``Q[l] = params[l].T`` (shape ``(n_{l-1} + 1, n_l)``, C-contiguous) and ``G[l]``, the
     gradient of the cost with respect to ``Q[l]`` times the folded learning rate, are views of
-    ``flat`` and ``grad``, so one call updates, regularises or checks every layer.
+    ``flat`` and ``grad``; with momentum, the velocities (``Momentum.v[l].T``) are ``velocity``.
     """
 
     def __init__(self, net: Network) -> None:
@@ -178,10 +171,9 @@ class _Params:
         self.grad = np.empty_like(self.flat)
         self.Q = self.views(self.flat)
         self.G = self.views(self.grad)
-        # Momentum's velocities, likewise (Momentum.step on each layer, in one block).
         opt = net.optimizer
         self.momentum = opt if isinstance(opt, Momentum) and type(opt) is Momentum else None
-        self.velocity = np.empty_like(self.flat)
+        self.velocity = np.empty_like(self.flat) if self.momentum is not None else self.flat
 
     def views(self, block: Array) -> list[Array]:
         out, start = [], 0
@@ -223,11 +215,10 @@ class _Batch:
         self.loss = loss = LOSSES[c.loss]
         self.mse = c.loss == "mse"
         fold = c.learning_rate if opt.folds_learning_rate else 1.0
-        # Every delta buffer holds sign_l * coef * dC/dz^l, with sign_l the sign the layer is
-        # stored with: then dot(A[l], delta.T) is coef times the gradient of Q[l] itself.
+        # Delta buffers hold sign_l * coef * dC/dz^l (sign_l: how layer l is stored).
         coef = _const(signs[-1] * fold / m, dt)
 
-        p = Program()
+        p = self.program = Program()
         _forward(p, net, Q, A)
         p(np.subtract, aL, Y, R)
         # The output delta: dC/dz^L = (a - y) for the fused pairs and a linear output, else
@@ -244,18 +235,20 @@ class _Batch:
                 p(np.add.reduce, delta, 0, None, col, True)
                 p(np.subtract, R, col, delta)
                 p(np.multiply, delta, aL, delta)
-            else:
-                _derivative(p, out.name, out.grad, aL, delta)
+            elif out.name == "sigmoid":  # a (1 - a) (a - y)
+                p(np.subtract, _const(1.0, dt), aL, delta)
+                p(np.multiply, delta, aL, delta)
                 p(np.multiply, delta, R, delta)
+            else:
+                p(out.vjp, aL, R, delta)
             p(np.multiply, delta, coef, delta)
 
-        # Backward, last layer first. Hidden deltas alternate between two buffers; the
-        # derivative overwrites a^l, which is not needed once dW^l is computed.
+        # Backward, last layer first: G[l], then delta^{l-1} from W before the update.
         size = max(net.layers[1:-1], default=0) * m
         spare = [np.empty(size, dtype=dt), np.empty(size, dtype=dt)]
         for l in range(L - 1, -1, -1):
             p(np.dot, A[l], delta.T, G[l])
-            if l > 0:  # delta^{l-1} = (W^T delta) * f'(z^{l-1}), with W before the update
+            if l > 0:  # delta^{l-1} = (W^T delta) * f'(z^{l-1})
                 nxt = spare[l % 2][: (Q[l].shape[0] - 1) * m].reshape(-1, m)
                 p(np.dot, Q[l][:-1], delta, nxt)
                 hidden = acts[l - 1]
@@ -274,7 +267,7 @@ class _Batch:
             else:
                 p(np.multiply, flat, reg, tmp)
             p(np.add, grad, tmp, grad)
-        if type(opt) is SGD:
+        if type(opt) is SGD:  # Q -= G
             p(np.subtract, flat, grad, flat)
         elif params.momentum is not None:  # v = beta v - G; Q += v
             v = params.velocity
@@ -285,7 +278,6 @@ class _Batch:
             p(opt.begin_step)
             for l, (q, g) in enumerate(zip(Q, G, strict=True)):
                 p(opt.step, l, q.T, g.T, 1.0)
-        self.ops = p.ops
 
     def load(self, X: Array, Y: Array) -> None:
         np.copyto(self.A[0][:-1], X)
@@ -293,9 +285,7 @@ class _Batch:
 
     def run(self) -> float:
         """One forward + backward + update; returns the loss of the weights it started from."""
-        f: Callable[..., Any]
-        for f, args in self.ops:
-            f(*args)
+        self.program.run()
         if self.mse:
             return float(np.vdot(self.R, self.R)) / self.R.size
         return self.loss.value(self.aL, self.Y, self.R)
@@ -303,15 +293,26 @@ class _Batch:
     def epochs(self, count: int, losses: Array) -> int:
         """``count`` epochs, the loss of each into ``losses``; returns how many ran before the
         first loss that is not finite (which is not stored), or ``count``."""
-        ops, R, aL, Y = self.ops, self.R, self.aL, self.Y
-        vdot = np.vdot
-        value = None if self.mse else self.loss.value
-        size = R.size
+        ops, R = self.program.ops, self.R
         f: Callable[..., Any]
-        for e in range(count):  # the hot loop: nothing but the epoch itself
+        if self.mse:  # the hot loop: store sum((a - y)^2), divide all of them at the end
+            vdot = np.vdot
+            done = count
+            for e in range(count):
+                for f, args in ops:
+                    f(*args)
+                loss = vdot(R, R)
+                if not loss < INF:
+                    done = e
+                    break
+                losses[e] = loss
+            np.divide(losses[:done], R.size, out=losses[:done])
+            return done
+        value, aL, Y = self.loss.value, self.aL, self.Y
+        for e in range(count):
             for f, args in ops:
                 f(*args)
-            loss = vdot(R, R) / size if value is None else value(aL, Y, R)
+            loss = value(aL, Y, R)
             if not loss < INF:
                 return e
             losses[e] = loss
@@ -326,15 +327,13 @@ class _Evaluate:
         self.Y = np.empty((net.layers[-1], m), dtype=net.dtype)
         self.aL = self.A[-1][:-1]
         self.R = np.empty_like(self.aL)
-        p = Program()
-        _forward(p, net, Q, self.A)
-        p(np.subtract, self.aL, self.Y, self.R)
+        self.program = Program()
+        _forward(self.program, net, Q, self.A)
+        self.program(np.subtract, self.aL, self.Y, self.R)
         self.loss = LOSSES[net.config.loss]
-        self.ops = p.ops
 
     def run(self) -> float:
-        for f, args in self.ops:
-            f(*args)
+        self.program.run()
         return self.loss.value(self.aL, self.Y, self.R)
 
 
@@ -364,8 +363,7 @@ class Trainer:
 
         net = self.net
         history = History(*np.full((4, epochs), np.nan))
-        losses, test_losses, acc, test_acc = (history.loss, history.test_loss, history.accuracy,
-                                              history.test_accuracy)
+        losses = history.loss
         evaluate = self.evaluate if test is not None else None
         if evaluate is not None:
             assert test is not None
@@ -386,16 +384,16 @@ class Trainer:
                 else:
                     for e in range(epochs):
                         if evaluate is not None:
-                            test_losses[e] = evaluate.run()
+                            history.test_loss[e] = evaluate.run()
                             if track_accuracy:
-                                test_acc[e] = (_correct(evaluate.aL, evaluate.Y)
-                                               / evaluate.Y.shape[1])
+                                history.test_accuracy[e] = (_correct(evaluate.aL, evaluate.Y)
+                                                            / evaluate.Y.shape[1])
                         loss, correct = self._epoch(X, Y, m, track_accuracy)
                         if not loss < INF:
                             self._diverged(e, history)
                         losses[e] = loss
                         if track_accuracy:
-                            acc[e] = correct / m
+                            history.accuracy[e] = correct / m
                         net.epoch += 1
         finally:
             self.params.store(net.params)

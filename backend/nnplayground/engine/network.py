@@ -323,11 +323,13 @@ class Network:
     # ----- serialisation -------------------------------------------------------------------
     @property
     def rng_state(self) -> dict[str, Any]:
-        return dict(self.rng.bit_generator.state)
+        """The shuffling generator's state, integers as decimal strings (JSON-safe in
+        JavaScript, whose numbers lose integers above 2^53)."""
+        return _map_ints(dict(self.rng.bit_generator.state), str)
 
     @rng_state.setter
     def rng_state(self, state: dict[str, Any]) -> None:
-        self.rng.bit_generator.state = state
+        self.rng.bit_generator.state = _map_ints(state, int)
 
     def to_dict(self) -> dict[str, Any]:
         """The complete model as JSON-ready data: config, seed, weights, biases, epoch, state.
@@ -365,6 +367,19 @@ class Network:
         except (ValueError, TypeError, KeyError) as exc:
             raise ConfigError(f"invalid optimizer or rng state: {exc}", "optimizer_state") from exc
         return net
+
+
+def _map_ints(state: dict[str, Any], convert: Any) -> dict[str, Any]:
+    """Apply ``convert`` to the integer fields of a bit generator's state (nested)."""
+    out: dict[str, Any] = {}
+    for k, v in state.items():
+        if isinstance(v, dict):
+            out[k] = _map_ints(v, convert)
+        elif k in ("state", "inc") and isinstance(v, int | str):
+            out[k] = convert(v)
+        else:
+            out[k] = v
+    return out
 
 
 def predictions(out: Array) -> NDArray[np.int64]:

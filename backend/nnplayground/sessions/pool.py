@@ -52,6 +52,13 @@ class Event:
 class WorkerPool:
     """Training processes and the plumbing to talk to them from asyncio."""
 
+    #: the worker processes' entry point, called with ``(index, worker_options(), commands,
+    #: events)``; ``cluster.py`` runs a variant
+    worker_main = staticmethod(run_worker)
+
+    def worker_options(self) -> dict[str, Any]:
+        return self.settings.model_dump()
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.n = settings.worker_count
@@ -74,8 +81,8 @@ class WorkerPool:
         os.environ.update({k: "1" for k in BLAS_ENV})
         try:
             proc = self._ctx.Process(
-                target=run_worker, name=f"nnp-worker-{i}", daemon=True,
-                args=(i, self.settings.model_dump(), commands, self._events))
+                target=self.worker_main, name=f"nnp-worker-{i}", daemon=True,
+                args=(i, self.worker_options(), commands, self._events))
             proc.start()
         finally:
             for k, v in saved.items():

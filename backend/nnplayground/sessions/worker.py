@@ -10,7 +10,9 @@ so sessions share the CPU fairly in time. Snapshots (weights, the boundary grid 
 neuron's grid) are computed at most ``snapshot_fps`` times a second per watched session,
 however many watchers it has, and less often when many sessions are watched, so drawing never
 takes more than ``snapshot_share`` of the worker's time. Sessions are checkpointed to the
-store on pause, on changes, every ``checkpoint_seconds`` while running and on shutdown.
+store on pause, on changes, every ``checkpoint_seconds`` while running and on shutdown. Epoch
+events carry ``t``, the wall-clock time their chunk finished. A worker whose parent (the API
+process) disappears, e.g. killed with -9, checkpoints and exits instead of training on.
 
 What it leaves out: access control and limits (the API checks them before sending).
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import os
 import signal
 import time
 from collections import deque
@@ -34,7 +37,7 @@ from ..datasets import DatasetError, from_points
 from ..engine import EngineError, Network, gradient_check
 from .session import Session, grid_points
 from .spec import SessionSpec
-from .store import Store, open_store
+from .store import Store, StoreUnavailableError, open_store
 
 log = logging.getLogger("nnplayground.worker")
 DEFER = object()
@@ -49,13 +52,21 @@ class RefusedError(Exception):
 
 
 def run_worker(index: int, settings: dict[str, Any], commands: Any, events: Any) -> None:
-    """Process entry point: serve commands until a ``None`` command or SIGTERM."""
+    """Process entry point: serve commands until a ``None`` command, SIGTERM or the death of
+    the parent (the API process)."""
+    serve(Worker(Settings(**settings), commands, events))
+
+
+def serve(worker: Worker) -> None:
+    """Run ``worker``'s loop in this process, then checkpoint everything it holds."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the API, which stops us
-    worker = Worker(Settings(**settings), commands, events)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    worker.parent = os.getppid()
     try:
         worker.loop()
     finally:
+        if worker.orphaned:  # nobody reads the event queue any more: do not wait to flush it
+            worker.events.cancel_join_thread()
         worker.checkpoint_all()
         worker.store.close()
 
@@ -87,6 +98,8 @@ class Worker:
         self.snapshot_cost = 0.002  # seconds per snapshot, measured (moving average)
         self.last_checkpoint: dict[str, float] = {}
         self.stopping = False
+        self.parent: int | None = None  # the API process: exit when it is gone (kill -9)
+        self.orphaned = False
 
     def stop(self) -> None:
         self.stopping = True
@@ -94,6 +107,10 @@ class Worker:
     # ----- the loop ------------------------------------------------------------------------
     def loop(self) -> None:
         while not self.stopping:
+            if self.parent is not None and os.getppid() != self.parent:
+                log.warning("the server process is gone; checkpointing and exiting")
+                self.orphaned = self.stopping = True
+                return
             self.drain(block=not self.running)
             if self.running and not self.stopping:
                 sid = self.running[0]
@@ -128,6 +145,8 @@ class Worker:
         except NotFoundError:
             self.reply(req, False, {"status": 404, "code": "not_found",
                                     "message": "no session with this id"})
+        except StoreUnavailableError as exc:
+            self.reply(req, False, {"status": 503, "code": "unavailable", "message": str(exc)})
         except RefusedError as exc:
             self.reply(req, False, {"status": 409, "code": "conflict", "message": str(exc)})
         except (EngineError, DatasetError) as exc:
@@ -237,7 +256,8 @@ class Worker:
         self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
             else elapsed / k
         if self.watchers.get(sid):
-            self.publish(s, "epoch", batch.to_event(), batch.first, s.epoch)
+            self.publish(s, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
+                         s.epoch)
         now = time.monotonic()
         if s.status == "diverged":
             self.halt(s, "diverged")

@@ -58,10 +58,12 @@ export class BackpropView {
     this.phase = 0;
     this.stale = true;
     this._buildControls();
-    store.on(['status', 'epoch', 'dataset'], () => {
-      if (store.get('status') !== 'running') this.stale = true;
-      this.renderNote();
-      if (this.isOpen() && this.stale && store.get('status') !== 'running') this.scheduleCompute();
+    store.on(['status', 'epoch', 'dataset', 'config'], (keys) => {
+      const running = store.get('status') === 'running';
+      if (keys.includes('status') || keys.includes('config')) this.renderNote();
+      if (running) return; // numbers move too fast to read: wait for a pause
+      this.stale = true;
+      if (this.isOpen()) this.scheduleCompute();
     });
   }
 
@@ -97,7 +99,8 @@ export class BackpropView {
     if (running) parts.push('Training is running: pause (space) to step through one epoch with fixed numbers.');
     if (config && config.batch_size) parts.push(`Note: training uses mini-batches of ${config.batch_size}; this view shows the pass over the points chosen here.`);
     if (config && config.regularization && config.regularization !== 'none' && config.reg_rate > 0) parts.push('Regularisation adds its own term to the update.');
-    this.note.textContent = parts.join(' ');
+    const text = parts.join(' ');
+    if (this.note.textContent !== text) this.note.textContent = text;
   }
 
   scheduleCompute() {

@@ -39,6 +39,42 @@ function ensureOption(select, value, text) {
   select.value = value;
 }
 
+/** The run buttons, the epoch counter and the status: redrawn on every epoch, so kept small. */
+export class RunView {
+  constructor(doc, store, loop) {
+    this.$ = (id) => doc.getElementById(id);
+    this.store = store;
+    this.loop = loop;
+    store.on(['epoch', 'status', 'role', 'connection', 'token'], () => loop.invalidate(this));
+  }
+
+  reset() { this.loop.invalidate(this); }
+
+  update() {
+    const { $ } = this;
+    const s = this.store.state;
+    const running = s.status === 'running';
+    const play = $('play');
+    const label = running ? 'Pause' : 'Play';
+    if (play.getAttribute('aria-label') !== label) play.setAttribute('aria-label', label);
+    play.classList.toggle('running', running);
+    const owner = s.role === 'owner' || (s.role === null && s.token);
+    const off = !owner || s.connection !== 'open';
+    play.disabled = off;
+    $('reset').disabled = off;
+    $('step').disabled = off || running;
+    setText($('epoch'), count(s.epoch));
+    setText($('status'), s.status);
+    const cls = `status ${s.status}`;
+    if ($('status').className !== cls) $('status').className = cls;
+  }
+}
+
+/** Set an element's text only when it differs (a same-value write still costs a layout). */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export class ControlsView {
   constructor(doc, store, loop, session) {
     this.doc = doc;
@@ -81,6 +117,7 @@ export class ControlsView {
     $('regenerate').addEventListener('click', () => session.setDataset({ seed: (store.get('config').dataset.seed || 0) + 1 }));
     $('addLayer').addEventListener('click', () => this.changeLayers(+1));
     $('removeLayer').addEventListener('click', () => this.changeLayers(-1));
+    $('outputIndex').addEventListener('change', (e) => store.setUi({ output: Number(e.target.value) }));
     $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
     $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
     $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
@@ -91,7 +128,8 @@ export class ControlsView {
     $('tools').addEventListener('change', (e) => {
       if (e.target.name === 'tool') store.setUi({ tool: e.target.value === 'remove' ? 'remove' : Number(e.target.value) });
     });
-    store.on(['config', 'status', 'epoch', 'problem', 'nClasses', 'presets', 'ui', 'connection', 'busy', 'hide', 'layers', 'role'], () => loop.invalidate(this));
+    store.on(['config', 'status', 'problem', 'nClasses', 'presets', 'ui', 'connection', 'busy', 'hide', 'layers', 'role'], () => loop.invalidate(this));
+    this.run = new RunView(doc, store, loop);
   }
 
   changeLayers(delta) {
@@ -142,17 +180,8 @@ export class ControlsView {
     const s = store.state;
     const c = s.config;
     if (!c) return;
-    const running = s.status === 'running';
-    const play = $('play');
-    play.setAttribute('aria-label', running ? 'Pause' : 'Play');
-    play.classList.toggle('running', running);
-    const owner = s.role === 'owner' || (s.role === null && s.token);
-    for (const id of ['play', 'step', 'reset']) $(id).disabled = !owner || s.connection !== 'open';
-    $('step').disabled = $('step').disabled || running;
-    $('epoch').textContent = count(s.epoch);
-    $('status').textContent = s.status === 'diverged' ? 'diverged' : s.status;
-    $('status').className = `status ${s.status}`;
-    $('problem').textContent = s.problem === 'regression' ? 'Regression' : s.nClasses > 2 ? `Classification (${s.nClasses} classes)` : 'Classification';
+    this.run.update();
+    setText($('problem'), s.problem === 'regression' ? 'Regression' : s.nClasses > 2 ? `Classification (${s.nClasses} classes)` : 'Classification');
     ensureOption($('lr'), String(c.learning_rate), rate(c.learning_rate));
     $('activation').value = c.hidden_activation;
     $('reg').value = c.regularization;
@@ -166,13 +195,13 @@ export class ControlsView {
     if (this.doc.activeElement !== $('seed')) $('seed').value = String(c.seed);
     const d = c.dataset;
     $('ratio').value = String(Math.round((d.ratio ?? 0.5) * 100));
-    $('ratioOut').textContent = `${Math.round((d.ratio ?? 0.5) * 100)}%`;
+    setText($('ratioOut'), `${Math.round((d.ratio ?? 0.5) * 100)}%`);
     $('noise').value = String(Math.round(d.noise * 100));
-    $('noiseOut').textContent = String(Math.round(d.noise * 100));
+    setText($('noiseOut'), String(Math.round(d.noise * 100)));
     if (this.doc.activeElement !== $('points')) $('points').value = String(d.n_points ?? '');
-    $('dseed').textContent = String(d.seed);
+    setText($('dseed'), String(d.seed));
     const n = c.hidden_layers.length;
-    $('layerCount').textContent = `${n} hidden layer${n === 1 ? '' : 's'}`;
+    setText($('layerCount'), `${n} hidden layer${n === 1 ? '' : 's'}`);
     $('addLayer').disabled = n >= LIMITS.maxLayers;
     $('removeLayer').disabled = n === 0;
     $('showTest').checked = s.ui.showTest;
@@ -180,13 +209,29 @@ export class ControlsView {
     $('logScale').checked = s.ui.logScale;
     this.doc.body.classList.toggle('busy', s.busy);
     const conn = $('connection');
-    conn.textContent = { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '';
-    conn.className = `connection ${s.connection}`;
+    setText(conn, { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '');
+    if (conn.className !== `connection ${s.connection}`) conn.className = `connection ${s.connection}`;
     this._presets();
     this._tools();
+    this._outputs();
     for (const el of this.doc.querySelectorAll('[data-hide]')) {
-      el.hidden = s.hide.includes(el.dataset.hide);
+      const hide = s.hide.includes(el.dataset.hide);
+      if (el.hidden !== hide) el.hidden = hide;
     }
+  }
+
+  /** A regression with several outputs: choose which one the heatmap shows. */
+  _outputs() {
+    const s = this.store.state;
+    const n = s.layers[s.layers.length - 1];
+    const show = s.problem === 'regression' && n > 1;
+    this.$('outputPick').hidden = !show;
+    if (!show) return;
+    const select = this.$('outputIndex');
+    if (select.options.length !== n) {
+      select.replaceChildren(...Array.from({ length: n }, (_, k) => new Option(`${k + 1} of ${n}`, String(k))));
+    }
+    select.value = String(Math.min(s.ui.output || 0, n - 1));
   }
 
   _presets() {

@@ -141,10 +141,11 @@ export class HeatmapView {
     ctx.font = '10px system-ui, sans-serif';
     ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
     const ticks = (lo, hi) => {
-      const span = hi - lo;
-      const step = span > 8 ? 2 : span > 3 ? 1 : span > 1.2 ? 0.5 : 0.25;
+      const raw = (hi - lo) / 5;
+      const mag = 10 ** Math.floor(Math.log10(raw));
+      const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw);
       const out = [];
-      for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Math.round(v * 100) / 100);
+      for (let k = Math.ceil(lo / step); k * step <= hi + 1e-9; k++) out.push(Number((k * step).toPrecision(6)));
       return out;
     };
     ctx.textAlign = 'center';

@@ -75,7 +75,7 @@ export class NetworkView {
     this.tip.className = 'tooltip';
     this.tip.hidden = true;
     this.editor = this._makeEditor();
-    store.on(['snapshot', 'config', 'layers', 'network'], () => loop.invalidate(this));
+    store.on(['snapshot', 'config', 'layers', 'network', 'hide'], () => loop.invalidate(this));
     new ResizeObserver(() => { this.key = null; loop.invalidate(this); }).observe(root);
   }
 
@@ -100,7 +100,7 @@ export class NetworkView {
     const features = config.features;
     if (sizes[0] !== features.length) return; // a snapshot of the old architecture
     const width = this.root.clientWidth;
-    const key = JSON.stringify([sizes, features, width, this.store.get('role')]);
+    const key = JSON.stringify([sizes, features, width, this.store.get('role'), this.store.get('hide')]);
     if (key !== this.key) {
       this.key = key;
       this._build(sizes, features, width);
@@ -189,14 +189,16 @@ export class NetworkView {
     FEATURES.forEach((name, k) => {
       const p = pos[0][k];
       const active = features.includes(name);
-      const tile = document.createElement(this.editable ? 'button' : 'div');
+      const hideList = this.store.get('hide') || [];
+      const togglable = this.editable && !hideList.includes('features');
+      const tile = document.createElement(togglable ? 'button' : 'div');
       tile.className = `node input${active ? ' active' : ''}`;
-      if (this.editable) {
+      if (togglable) {
         tile.type = 'button';
         tile.setAttribute('aria-pressed', String(active));
         tile.addEventListener('click', () => this.onToggleFeature && this.onToggleFeature(name));
       }
-      tile.title = `${FEATURE_LABELS[name]}: ${active ? 'on (click to switch off)' : 'off (click to switch on)'}`;
+      tile.title = togglable ? `${FEATURE_LABELS[name]}: ${active ? 'on (click to switch off)' : 'off (click to switch on)'}` : `${FEATURE_LABELS[name]}: ${active ? 'on' : 'off'}`;
       tile.setAttribute('aria-label', `Input feature ${FEATURE_LABELS[name]}, ${active ? 'on' : 'off'}`);
       this._place(tile, p);
       const canvas = document.createElement('canvas');
@@ -252,7 +254,7 @@ export class NetworkView {
     }
 
     // per-layer neuron buttons
-    if (this.editable && this.onNeurons) {
+    if (this.editable && this.onNeurons && !(this.store.get('hide') || []).includes('layers')) {
       hidden.forEach((n, h) => {
         const c = h + 1;
         const box = document.createElement('div');
@@ -406,7 +408,7 @@ export class NetworkView {
   }
 
   _editFrom(e) {
-    if (!this.editable || !this.onEditParameter) return;
+    if (!this.editable || !this.onEditParameter || (this.store.get('hide') || []).includes('edit')) return;
     const t = this._target(e);
     if (!t) return;
     e.stopPropagation();

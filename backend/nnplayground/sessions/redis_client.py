@@ -1,0 +1,60 @@
+"""Redis connections for the redis backend: short timeouts, one quick retry, errors mapped.
+
+A command that cannot reach Redis fails within a few seconds instead of hanging, and becomes
+:class:`~.store.StoreUnavailableError` in a worker or :class:`~.backends.Unavailable` (HTTP 503
+``unavailable``) in the API process. Importing this module imports the ``redis`` client (the
+optional extra ``nnplayground[redis]``). What it leaves out: what is stored (``redis_keys``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import redis
+import redis.asyncio
+from redis.backoff import ConstantBackoff
+
+from .backends import Unavailable
+from .store import StoreUnavailableError
+
+ERRORS: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+CONNECT_TIMEOUT = 2.0
+COMMAND_TIMEOUT = 5.0
+
+
+def sync_client(url: str) -> redis.Redis:
+    """A blocking client (training workers): one retry after a dropped connection."""
+    return redis.Redis.from_url(
+        url, socket_timeout=COMMAND_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT,
+        retry=redis.retry.Retry(ConstantBackoff(0.05), 1))
+
+
+def async_client(url: str) -> redis.asyncio.Redis:
+    """An asyncio client (API process): one retry after a dropped connection."""
+    return redis.asyncio.Redis.from_url(
+        url, socket_timeout=COMMAND_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT,
+        retry=redis.asyncio.retry.Retry(ConstantBackoff(0.05), 1))
+
+
+def describe(exc: BaseException) -> str:
+    return f"the shared session store (Redis) is unreachable: {type(exc).__name__}"
+
+
+@contextlib.contextmanager
+def unavailable() -> Iterator[None]:
+    """In the API process: Redis errors become a 503 ``unavailable`` answer."""
+    try:
+        yield
+    except ERRORS as exc:
+        raise Unavailable(describe(exc)) from None
+
+
+@contextlib.contextmanager
+def store_unavailable() -> Iterator[None]:
+    """In a store: Redis errors become :class:`StoreUnavailableError`."""
+    try:
+        yield
+    except ERRORS as exc:
+        raise StoreUnavailableError(describe(exc)) from None

@@ -1,0 +1,113 @@
+"""The session registry shared by every replica, in Redis: ids, token hashes, activity.
+
+A session created through one replica is known to all the others at once: ``reg`` maps id ->
+token hash, ``active`` holds each id's last activity (unix seconds) for expiry, ``running``
+the ids a command last left running (expiry spares them). Activity is written at most once a
+second per session (touches are gathered and flushed together), so reading a session costs one
+round trip to Redis. Redis errors become 503 ``unavailable``. What it leaves out: the sessions'
+states (``redis_store.py``) and who trains them (``cluster.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import time
+
+from .redis_client import async_client, unavailable
+from .redis_keys import Keys
+from .session import hash_token
+
+FLUSH_SECONDS = 1.0
+
+
+class RedisRegistry:
+    """:class:`~.backends.SessionRegistry` in Redis."""
+
+    def __init__(self, url: str, keys: Keys | None = None) -> None:
+        self.keys = keys or Keys()
+        self._r = async_client(url)
+        self._touched: dict[str, tuple[float, bool | None]] = {}
+        self._flushed = time.monotonic()
+
+    async def count(self) -> int:
+        with unavailable():
+            return int(await self._r.hlen(self.keys.registry))
+
+    async def exists(self, sid: str) -> bool:
+        with unavailable():
+            return bool(await self._r.hexists(self.keys.registry, sid))
+
+    async def allows(self, sid: str, token: str) -> bool:
+        with unavailable():
+            stored = await self._r.hget(self.keys.registry, sid)
+        return stored is not None and hmac.compare_digest(stored.decode(), hash_token(token))
+
+    async def add(self, sid: str, token_hash: str) -> None:
+        with unavailable():
+            pipe = self._r.pipeline(transaction=True)
+            pipe.hset(self.keys.registry, sid, token_hash)
+            pipe.zadd(self.keys.active, {sid: time.time()})
+            await pipe.execute()
+
+    async def remove(self, sid: str) -> None:
+        self._touched.pop(sid, None)
+        with unavailable():
+            pipe = self._r.pipeline(transaction=True)
+            pipe.hdel(self.keys.registry, sid)
+            pipe.zrem(self.keys.active, sid)
+            pipe.srem(self.keys.running, sid)
+            await pipe.execute()
+
+    async def touch(self, sid: str, running: bool | None = None) -> None:
+        old = self._touched.get(sid)
+        keep = running if running is not None else (old[1] if old else None)
+        self._touched[sid] = (time.time(), keep)
+        if running is not None or time.monotonic() - self._flushed >= FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the gathered touches (kept for the next flush if Redis is unreachable)."""
+        if not self._touched:
+            return
+        touched, self._touched = self._touched, {}
+        self._flushed = time.monotonic()
+        try:
+            with unavailable():
+                pipe = self._r.pipeline(transaction=False)
+                pipe.zadd(self.keys.active, {s: t for s, (t, _) in touched.items()}, xx=True)
+                for sid, (_, running) in touched.items():
+                    if running is True:
+                        pipe.sadd(self.keys.running, sid)
+                    elif running is False:
+                        pipe.srem(self.keys.running, sid)
+                await pipe.execute()
+        except Exception:
+            for sid, value in touched.items():
+                self._touched.setdefault(sid, value)
+            raise
+
+    async def idle(self, ttl: float) -> list[str]:
+        await self.flush()
+        with unavailable():
+            pipe = self._r.pipeline(transaction=True)
+            pipe.zrangebyscore(self.keys.active, "-inf", time.time() - ttl)
+            pipe.smembers(self.keys.running)
+            stale, running = await pipe.execute()
+        return [s.decode() for s in stale if s not in running]
+
+    async def load(self, index: list[tuple[str, str, float]]) -> None:
+        """Register stored sessions the registry does not know (it normally knows them all)."""
+        if not index:
+            return
+        with unavailable():
+            pipe = self._r.pipeline(transaction=False)
+            for sid, token_hash, updated in index:
+                pipe.hsetnx(self.keys.registry, sid, token_hash)
+                pipe.zadd(self.keys.active, {sid: updated}, nx=True)
+            await pipe.execute()
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):  # closing: Redis may be gone
+            await self.flush()
+        await self._r.aclose()
