@@ -80,7 +80,7 @@ def test_mini_batch_shuffles_every_epoch_and_reports_the_batch_mean():
     check = Network([2, 3, 1], seed=2, batch_size=5)
     check.rng_state = state
     rng = np.random.default_rng()
-    rng.bit_generator.state = state
+    rng.bit_generator.state = check.rng.bit_generator.state
     losses = []
     for _ in range(2):
         order = rng.permutation(20)

@@ -1,0 +1,603 @@
+"""Several server processes (replicas) sharing sessions through Redis: :class:`ClusterPool`.
+
+Same interface as :class:`~.pool.WorkerPool`, which it wraps for this replica's own training
+processes. Each session is trained by exactly one replica, the holder of its lease in Redis
+(``leases.py``): the first replica that needs a session (to create it, or for any request when
+nobody holds it) takes the lease and loads the session into one of its workers; it renews the
+lease every third of ``lease_seconds`` for as long as it keeps the session.
+
+* Commands: a request for a session another replica owns is published on that replica's
+  channel ``r:{id}`` and answered on the caller's; the owner runs it on its worker as if it came
+  from its own API. Nobody listening on the owner's channel means the owner is gone: the call
+  waits for the lease to run out and takes the session over itself.
+* Events: what a worker publishes goes to this replica's watchers directly and to channel
+  ``ev:{sid}``, to which every replica with watchers of that session subscribes. Events and
+  replies leave a replica through one ordered pipeline and arrive on one subscription, so a
+  watcher sees the epochs before the ``ack`` of the ``pause`` that ended them, as on one machine.
+* Watchers: each replica keeps its watcher count per session in ``viewers:{id}`` and announces
+  changes on channel ``viewers``; every replica sums them (``watcher_count``) and the owner
+  passes the total to its worker, which computes snapshots only for watched sessions.
+* Failover: a session's ``run`` entry says it is running (and the epoch a ``step`` stops at).
+  When a lease runs out because its replica died, a live replica claims it, loads the last
+  checkpoint and resumes it; training is deterministic, so the replayed epochs equal the lost
+  ones, and each watcher's stream skips the epochs it already has (``api/stream.py``). A
+  replica that stops cleanly hands its sessions over at once.
+* Redis unreachable: calls fail with 503 ``unavailable`` and background loops retry; the
+  subscription is re-established and this replica's counts re-announced when Redis is back.
+
+What it leaves out: training (``worker.py``, ``cluster_worker.py``), storage
+(``redis_store.py``), access control (``redis_registry.py`` and the API).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from ..config import Settings
+from .backends import Unavailable
+from .cluster_worker import run_cluster_worker
+from .leases import Leases
+from .pool import Event, WorkerError, WorkerPool
+from .redis_client import ERRORS, async_client, describe, unavailable
+from .redis_keys import Keys
+
+log = logging.getLogger("nnplayground.cluster")
+OUTBOX_LIMIT = 20_000
+BATCH = 512
+RETRY_SECONDS = 0.1
+
+
+class _MovedError(Exception):
+    """The replica asked no longer owns the session."""
+
+
+class _GoneError(Exception):
+    """Nobody listens on the owner's channel: it died (or lost Redis)."""
+
+
+def replica_id() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+class LocalWorkers(WorkerPool):
+    """This replica's training processes, whose events the cluster also forwards to Redis."""
+
+    worker_main = staticmethod(run_cluster_worker)
+
+    def __init__(self, settings: Settings, cluster: ClusterPool) -> None:
+        super().__init__(settings)
+        self.cluster = cluster
+
+    def worker_options(self) -> dict[str, Any]:
+        return {**super().worker_options(), "replica": self.cluster.id}
+
+    def assigned(self, sid: str) -> bool:
+        return sid in self._owner
+
+    def _dispatch(self, msg: tuple[Any, ...]) -> None:
+        if msg[0] == "event" and msg[2].startswith("_"):
+            self.cluster.on_internal(msg[1], msg[2], msg[3])
+            return
+        super()._dispatch(msg)
+        if msg[0] == "event":
+            self.cluster.on_local_event(*msg[1:])
+
+
+class ClusterPool:
+    """:class:`~.backends.Pool` for one replica of a Redis cluster."""
+
+    def __init__(self, settings: Settings, keys: Keys | None = None) -> None:
+        self.settings = settings
+        self.keys = keys or Keys()
+        self.id = replica_id()
+        self.local = LocalWorkers(settings, self)
+        self.n = self.local.n
+        self.tick = settings.lease_seconds / 3
+        self.owned: dict[str, None] = {}  # sessions whose lease we hold (an ordered set)
+        self._adopting: dict[str, asyncio.Future[None]] = {}
+        self._viewers: dict[str, dict[str, int]] = {}  # sid -> other replica -> watchers
+        self._channels: dict[str, asyncio.Event] = {}  # ev:{sid} we subscribe to -> confirmed
+        self._pending: dict[int, tuple[asyncio.Future[Any], str]] = {}
+        self._ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._outbox: asyncio.Queue[tuple[Callable[[Any], Any], asyncio.Future[Any] | None]]
+        self._outbox = asyncio.Queue(OUTBOX_LIMIT)
+        self._pubsub: Any = None
+        self._redis: Any = None
+        self._leases: Leases | None = None
+        self._warned = False
+        self._inbox = self.keys.inbox(self.id).encode()
+        self._viewers_channel = self.keys.viewers_channel.encode()
+        self._events_prefix = self.keys.events("").encode()
+
+    # ----- life cycle ----------------------------------------------------------------------
+    async def start(self) -> None:
+        self._redis = async_client(self.settings.store)
+        self._leases = Leases(self._redis, self.keys, self.id, self.settings.lease_seconds)
+        await self.local.start()
+        self._loops = [asyncio.create_task(self._publisher()),
+                       asyncio.create_task(self._listen()),
+                       asyncio.create_task(self._maintain())]
+        log.info("replica %s: %d training workers, lease %.1f s", self.id, self.n,
+                 self.settings.lease_seconds)
+
+    async def stop(self) -> None:
+        """Checkpoint every session (workers), hand the leases over, leave the cluster."""
+        await self.local.stop()
+        maintain = self._loops[2] if self._loops else None
+        if maintain is not None:
+            maintain.cancel()
+        for _ in range(100):  # let the last events and the _run updates leave (at most 1 s)
+            if self._outbox.empty():
+                break
+            await asyncio.sleep(0.01)
+        assert self._leases is not None
+        with contextlib.suppress(*ERRORS):
+            for sid in list(self.owned):
+                await self._leases.release(sid, handover=True)
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.delete(self.keys.viewers(self.id))
+            pipe.zrem(self.keys.replicas, self.id)
+            pipe.publish(self.keys.viewers_channel, json.dumps({"r": self.id, "gone": True}))
+            await pipe.execute()
+        for task in [*self._loops, *self._tasks]:
+            task.cancel()
+        for task in [*self._loops, *self._tasks]:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._fail_pending(None, "the server is shutting down")
+        with contextlib.suppress(*ERRORS):
+            await self._redis.aclose()
+
+    def alive(self) -> int:
+        return self.local.alive()
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            if isinstance(exc, WorkerError):
+                log.warning("background cluster task: %s", exc.info.get("message"))
+            else:
+                log.error("background cluster task failed", exc_info=exc)
+
+    # ----- the outbox: one ordered pipeline to Redis ---------------------------------------
+    def _send(self, add: Callable[[Any], Any], result: bool = False) -> asyncio.Future[Any] | None:
+        """Queue commands (``add(pipeline)``); with ``result``, a future of the last one's."""
+        fut = asyncio.get_running_loop().create_future() if result else None
+        try:
+            self._outbox.put_nowait((add, fut))
+        except asyncio.QueueFull:
+            if fut is not None:
+                fut.set_exception(Unavailable("too many messages waiting for Redis"))
+        return fut
+
+    async def _publisher(self) -> None:
+        while True:
+            batch = [await self._outbox.get()]
+            while len(batch) < BATCH and not self._outbox.empty():
+                batch.append(self._outbox.get_nowait())
+            pipe = self._redis.pipeline(transaction=False)
+            marks = []
+            for add, fut in batch:
+                add(pipe)
+                marks.append((len(pipe.command_stack) - 1, fut))
+            try:
+                results = await pipe.execute(raise_on_error=False)
+            except ERRORS as exc:
+                self._warn(exc)
+                for _, fut in marks:
+                    if fut is not None and not fut.done():
+                        fut.set_exception(Unavailable(describe(exc)))
+                await asyncio.sleep(RETRY_SECONDS * 2)
+                continue
+            for i, fut in marks:
+                if fut is not None and not fut.done():
+                    if isinstance(results[i], Exception):
+                        fut.set_exception(Unavailable(describe(results[i])))
+                    else:
+                        fut.set_result(results[i])
+
+    def _warn(self, exc: BaseException) -> None:
+        if not self._warned:
+            log.warning("replica %s: %s", self.id, describe(exc))
+            self._warned = True
+
+    # ----- the subscription: commands, replies, events, watcher counts ---------------------
+    async def _listen(self) -> None:
+        while True:
+            ps = self._redis.pubsub()
+            try:
+                for ev in self._channels.values():
+                    ev.clear()
+                await ps.subscribe(self.keys.inbox(self.id), self.keys.viewers_channel,
+                                   *(self.keys.events(s) for s in self._channels))
+                self._pubsub = ps
+                await self._resync()
+                if self._warned:
+                    log.info("replica %s: Redis is reachable again", self.id)
+                    self._warned = False
+                while True:
+                    msg = await ps.get_message(timeout=1.0)
+                    if msg is not None:
+                        self._on_message(msg)
+            except ERRORS as exc:
+                self._warn(exc)
+                self._fail_pending(None, describe(exc))
+            finally:
+                self._pubsub = None
+                with contextlib.suppress(Exception):
+                    await ps.aclose()
+            await asyncio.sleep(RETRY_SECONDS * 5)
+
+    def _on_message(self, msg: dict[str, Any]) -> None:
+        kind, channel = msg["type"], msg["channel"]
+        if kind == "subscribe" and channel.startswith(self._events_prefix):
+            ev = self._channels.get(channel[len(self._events_prefix):].decode())
+            if ev is not None:
+                ev.set()
+        if kind != "message":
+            return
+        data = msg["data"]
+        if channel == self._inbox:
+            self._on_inbox(json.loads(data))
+        elif channel == self._viewers_channel:
+            self._on_viewers(json.loads(data))
+        elif channel.startswith(self._events_prefix):
+            origin, kind, first, last, text = data.decode().split("\n", 4)
+            if origin != self.id:
+                sid = channel[len(self._events_prefix):].decode()
+                self.local.publish_local(sid, Event(kind, text, int(first), int(last)))
+
+    def _on_inbox(self, msg: dict[str, Any]) -> None:
+        t = msg["t"]
+        if t == "reply":
+            entry = self._pending.get(msg["req"])
+            if entry is None or entry[0].done():
+                return
+            if msg.get("moved"):
+                entry[0].set_exception(_MovedError())
+            elif msg["ok"]:
+                entry[0].set_result(msg["result"])
+            else:
+                entry[0].set_exception(WorkerError(msg["error"]))
+        elif t == "call":
+            self._spawn(self._serve(msg))
+        elif t == "tell" and msg["sid"] in self.owned:
+            self.local.tell(msg["sid"], msg["op"], msg["p"])
+
+    async def _serve(self, msg: dict[str, Any]) -> None:
+        """Run a call from another replica on our worker and send the answer back."""
+        sid, req, origin = msg["sid"], msg["req"], msg["from"]
+        reply: dict[str, Any] = {"t": "reply", "req": req}
+        if sid not in self.owned:
+            reply["moved"] = True
+        else:
+            try:
+                reply["result"] = await self._local_call(sid, msg["op"], msg["p"],
+                                                         msg.get("timeout"))
+                reply["ok"] = True
+            except WorkerError as exc:
+                reply.update(ok=False, error=exc.info)
+        text = json.dumps(reply)
+        channel = self.keys.inbox(origin)
+        self._send(lambda p: p.publish(channel, text))
+
+    async def _resync(self) -> None:
+        """After (re)connecting: announce our counts, heartbeat, reload everyone else's."""
+        assert self._leases is not None
+        mine = {sid: n for sid in self._channels if (n := self.local.watcher_count(sid))}
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.delete(self.keys.viewers(self.id))
+        if mine:
+            pipe.hset(self.keys.viewers(self.id), mapping=mine)
+        pipe.publish(self.keys.viewers_channel, json.dumps({"r": self.id, "all": mine}))
+        await pipe.execute()
+        await self._leases.renew(list(self.owned))
+        replicas = [r.decode() for r in await self._redis.zrange(self.keys.replicas, 0, -1)]
+        others = [r for r in replicas if r != self.id]
+        pipe = self._redis.pipeline(transaction=False)
+        for r in others:
+            pipe.hgetall(self.keys.viewers(r))
+        tables = await pipe.execute()
+        old = set(self._viewers)
+        self._viewers = {}
+        for r, table in zip(others, tables, strict=True):
+            for sid, n in table.items():
+                self._viewers.setdefault(sid.decode(), {})[r] = int(n)
+        for sid in old | set(self._viewers):
+            self._count_changed(sid)
+
+    # ----- watchers ------------------------------------------------------------------------
+    def subscribe(self, sid: str, maxsize: int = 0) -> asyncio.Queue[Event]:
+        q = self.local.subscribe(sid, maxsize)
+        if sid not in self._channels:
+            self._channels[sid] = asyncio.Event()
+            if self._pubsub is not None:
+                self._spawn(self._pubsub.subscribe(self.keys.events(sid)))
+        self._local_count_changed(sid)
+        return q
+
+    def unsubscribe(self, sid: str, q: asyncio.Queue[Event]) -> None:
+        self.local.unsubscribe(sid, q)
+        if self.local.watcher_count(sid) == 0 and self._channels.pop(sid, None) is not None:
+            if self._pubsub is not None:
+                self._spawn(self._pubsub.unsubscribe(self.keys.events(sid)))
+        self._local_count_changed(sid)
+
+    def watcher_count(self, sid: str) -> int:
+        return self.local.watcher_count(sid) + sum(self._viewers.get(sid, {}).values())
+
+    def publish_local(self, sid: str, event: Event) -> None:
+        self.local.publish_local(sid, event)
+
+    def _local_count_changed(self, sid: str) -> None:
+        n = self.local.watcher_count(sid)
+        key, channel = self.keys.viewers(self.id), self.keys.viewers_channel
+        text = json.dumps({"r": self.id, "sid": sid, "n": n})
+
+        def add(p: Any) -> None:
+            if n:
+                p.hset(key, sid, n)
+            else:
+                p.hdel(key, sid)
+            p.publish(channel, text)
+
+        self._send(add)
+        if sid in self.owned:
+            self.local.tell(sid, "watchers", {"count": self.watcher_count(sid)})
+
+    def _on_viewers(self, msg: dict[str, Any]) -> None:
+        r = msg["r"]
+        if r == self.id:
+            return
+        changed: set[str] = set()
+        if "sid" in msg:
+            counts = {msg["sid"]: int(msg["n"])}
+        else:  # a replica (re)announced all its counts, or left
+            counts = msg.get("all", {})
+            for sid, table in self._viewers.items():
+                if table.pop(r, None) is not None:
+                    changed.add(sid)
+        for sid, n in counts.items():
+            table = self._viewers.setdefault(sid, {})
+            if n:
+                table[r] = n
+            else:
+                table.pop(r, None)
+            changed.add(sid)
+        for sid in changed:
+            if not self._viewers.get(sid, True):
+                del self._viewers[sid]
+            self._count_changed(sid)
+
+    def _count_changed(self, sid: str) -> None:
+        total = self.watcher_count(sid)
+        if sid in self.owned:
+            self.local.tell(sid, "watchers", {"count": total})
+        if self.local.watcher_count(sid):
+            self.local.publish_local(sid, Event("watchers", json.dumps(
+                {"type": "watchers", "count": total})))
+
+    # ----- events from our workers ---------------------------------------------------------
+    def on_local_event(self, sid: str, kind: str, text: str, first: int, last: int) -> None:
+        data = f"{self.id}\n{kind}\n{first}\n{last}\n{text}".encode()
+        channel = self.keys.events(sid)
+        self._send(lambda p: p.publish(channel, data))
+        if kind == "status" and json.loads(text).get("status") == "deleted":
+            self._forget(sid, release=True)
+
+    def on_internal(self, sid: str, kind: str, text: str) -> None:
+        if kind == "_lost":
+            self._forget(sid)
+        elif kind == "_run" and sid in self.owned:
+            info = json.loads(text)
+            key = self.keys.run
+            if info["running"]:
+                target = int(info["target"])
+                self._send(lambda p: p.hset(key, sid, target))
+            else:
+                self._send(lambda p: p.hdel(key, sid))
+
+    # ----- ownership -----------------------------------------------------------------------
+    def assign(self, sid: str) -> int:
+        return self.local.assign(sid)
+
+    def release(self, sid: str) -> None:
+        if sid in self.owned:
+            self._forget(sid, release=True)
+        else:
+            self.local.release(sid)
+
+    def _forget(self, sid: str, release: bool = False) -> None:
+        """Stop owning ``sid``: our worker drops it; ``release`` gives the lease back."""
+        self.owned.pop(sid, None)
+        self.local.tell(sid, "evict", {})
+        self.local.release(sid)
+        if release and self._leases is not None:
+            self._spawn(self._leases.release(sid))
+
+    async def _owner(self, sid: str) -> str:
+        """The replica that owns ``sid``; if nobody does, this one (after loading it)."""
+        assert self._leases is not None
+        while True:
+            if sid in self.owned:
+                return self.id
+            adopting = self._adopting.get(sid)
+            if adopting is not None:
+                await asyncio.shield(adopting)
+                continue
+            with unavailable():
+                holder, run = await self._leases.acquire(sid)
+            if holder != self.id or sid in self.owned:
+                return holder or self.id
+            await self._adopt(sid, run)
+
+    async def _adopt(self, sid: str, run: str | None) -> None:
+        """We hold a new lease on ``sid``: give it a worker; resume it if it was running."""
+        if sid in self._adopting or sid in self.owned:
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._adopting[sid] = done
+        try:
+            if not self.local.assigned(sid):
+                self.local.assign(sid)
+            self.owned[sid] = None
+            total = self.watcher_count(sid)
+            if total:
+                self.local.tell(sid, "watchers", {"count": total})
+            if run is not None:
+                await self._resume(sid, int(run))
+        finally:
+            del self._adopting[sid]
+            done.set_result(None)
+
+    async def _resume(self, sid: str, target: int) -> None:
+        """Train on from the last checkpoint: the session was running when its owner died."""
+        try:
+            if target:
+                epoch = (await self.local.call(sid, "summary"))["epoch"]
+                if target > epoch:
+                    await self.local.call(sid, "step", {"epochs": target - epoch})
+                    log.info("resumed %s (step to epoch %d) from epoch %d", sid, target, epoch)
+                    return
+                key = self.keys.run
+                self._send(lambda p: p.hdel(key, sid))
+                return
+            summary = await self.local.call(sid, "start")
+            log.info("resumed %s from epoch %d", sid, summary["epoch"])
+        except WorkerError as exc:
+            log.warning("could not resume %s: %s", sid, exc.info.get("message"))
+            key = self.keys.run
+            self._send(lambda p: p.hdel(key, sid))
+            if exc.info.get("code") == "not_found":
+                self._forget(sid, release=True)
+
+    # ----- commands ------------------------------------------------------------------------
+    async def call(self, sid: str, op: str, payload: dict[str, Any] | None = None,
+                   timeout: float | None = None) -> Any:
+        """Run ``op`` on the worker of the replica that owns ``sid`` and return its answer."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (timeout or self.settings.call_timeout_seconds)
+        if op == "watch":  # our subscription must be in place before the history is read
+            ev = self._channels.get(sid)
+            if ev is not None and not ev.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(ev.wait(), min(2.0, deadline - loop.time()))
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise WorkerError({"status": 504, "code": "timeout",
+                                   "message": f"{op} did not finish in time"})
+            owner = await self._owner(sid)
+            if owner == self.id:
+                return await self._local_call(sid, op, payload, left)
+            try:
+                return await self._remote(owner, sid, op, payload, left)
+            except _MovedError:
+                await asyncio.sleep(RETRY_SECONDS / 10)
+            except _GoneError:
+                if deadline - loop.time() < RETRY_SECONDS:
+                    raise Unavailable("the server process that trains this session does "
+                                      "not answer") from None
+                await asyncio.sleep(RETRY_SECONDS)  # its lease runs out, then we take over
+
+    async def _local_call(self, sid: str, op: str, payload: dict[str, Any] | None,
+                          timeout: float | None) -> Any:
+        try:
+            return await self.local.call(sid, op, payload, timeout)
+        except WorkerError as exc:
+            if exc.info.get("code") == "not_found" and sid in self.owned:
+                self._forget(sid, release=True)  # do not keep a lease on nothing
+            raise
+
+    async def _remote(self, owner: str, sid: str, op: str, payload: dict[str, Any] | None,
+                      timeout: float) -> Any:
+        req = next(self._ids)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[req] = (fut, owner)
+        text = json.dumps({"t": "call", "req": req, "from": self.id, "sid": sid, "op": op,
+                           "p": payload or {}, "timeout": timeout})
+        channel = self.keys.inbox(owner)
+        try:
+            sent = self._send(lambda p: p.publish(channel, text), result=True)
+            assert sent is not None
+            if not await sent:
+                raise _GoneError
+            return await asyncio.wait_for(fut, timeout)
+        except TimeoutError:
+            raise WorkerError({"status": 504, "code": "timeout",
+                               "message": f"{op} did not finish in time"}) from None
+        finally:
+            self._pending.pop(req, None)
+
+    def tell(self, sid: str, op: str, payload: dict[str, Any] | None = None) -> None:
+        """Send ``op`` without waiting. ``watch`` is not sent: watchers are counted by the
+        cluster (``viewers``), and the owner tells its worker the total."""
+        if op == "watch":
+            return
+        if sid in self.owned:
+            self.local.tell(sid, op, payload)
+        else:
+            self._spawn(self._tell(sid, op, payload or {}))
+
+    async def _tell(self, sid: str, op: str, payload: dict[str, Any]) -> None:
+        owner = await self._owner(sid)
+        if owner == self.id:
+            self.local.tell(sid, op, payload)
+            return
+        text = json.dumps({"t": "tell", "sid": sid, "op": op, "p": payload})
+        channel = self.keys.inbox(owner)
+        self._send(lambda p: p.publish(channel, text))
+
+    def _fail_pending(self, replicas: set[str] | None, message: str) -> None:
+        """Calls waiting on ``replicas`` (None: on anyone) fail with 503."""
+        for req, (fut, owner) in list(self._pending.items()):
+            if (replicas is None or owner in replicas) and not fut.done():
+                fut.set_exception(Unavailable(message))
+                self._pending.pop(req, None)
+
+    # ----- leases: renew, claim, reap ------------------------------------------------------
+    async def _maintain(self) -> None:
+        assert self._leases is not None
+        while True:
+            try:
+                forgotten, lost = await self._leases.renew(list(self.owned))
+                for sid in lost:
+                    if sid in self.owned:
+                        log.warning("lost the lease of %s; another replica owns it now", sid)
+                        self._forget(sid)
+                if forgotten and self._pubsub is not None:
+                    await self._resync()  # we were silent for a lease: re-announce our counts
+                for sid, run in await self._leases.claim():
+                    log.info("taking over %s from a replica that stopped", sid)
+                    self._spawn(self._adopt(sid, run))
+                dead = await self._leases.reap()
+                if dead:
+                    gone = set(dead)
+                    self._fail_pending(gone, "the server process that trained this session "
+                                       "stopped; it resumes on another one, retry")
+                    for r in dead:
+                        self._on_viewers({"r": r, "gone": True})
+                    channel = self.keys.viewers_channel
+                    texts = [json.dumps({"r": r, "gone": True}) for r in dead]
+                    self._send(lambda p: [p.publish(channel, t) for t in texts])
+            except ERRORS as exc:
+                self._warn(exc)
+                self._fail_pending(None, describe(exc))
+            await asyncio.sleep(self.tick)
