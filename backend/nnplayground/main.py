@@ -1,7 +1,8 @@
 """The FastAPI application: routers, error handlers, security headers, the page, the lifespan.
 
-``create_app(settings)`` builds an app whose lifespan opens the store, loads the session index,
-starts the training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
+``create_app(settings)`` builds an app whose lifespan picks the pool and registry for the
+store (``sessions/backends.py``: local, or shared by several replicas through Redis), starts
+the training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
 worker to checkpoint before exiting. ``serve(settings)`` runs it with uvicorn. The page in
 ``frontend/`` is served at ``/`` (from the wheel's copy when installed). What it leaves out:
 the routes' logic (``api/``) and training (``sessions/``).
@@ -26,9 +27,8 @@ from . import __version__
 from .api import errors, meta, sessions, stream
 from .api.deps import AppState
 from .config import Settings
-from .sessions.pool import WorkerPool
-from .sessions.registry import Registry
-from .sessions.store import open_store
+from .sessions.backends import open_backend
+from .sessions.pool import WorkerError
 
 log = logging.getLogger("nnplayground")
 
@@ -102,11 +102,15 @@ async def _expire(state: AppState) -> None:
     """Delete sessions idle longer than ``session_ttl_seconds`` (never a running one)."""
     while True:
         await asyncio.sleep(min(60.0, state.settings.session_ttl_seconds / 4))
-        for sid in state.registry.idle(state.settings.session_ttl_seconds):
-            with contextlib.suppress(Exception):
-                await state.pool.call(sid, "delete")
-            state.registry.remove(sid)
-            state.pool.release(sid)
+        try:
+            idle = await state.registry.idle(state.settings.session_ttl_seconds)
+            for sid in idle:
+                with contextlib.suppress(Exception):
+                    await state.pool.call(sid, "delete")
+                await state.registry.remove(sid)
+                state.pool.release(sid)
+        except WorkerError as exc:  # the shared store is unreachable: next time
+            log.warning("session expiry postponed: %s", exc.info.get("message"))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -114,13 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        registry = Registry()
-        store = open_store(settings.store, settings.data_dir)
-        try:
-            registry.load(store.index())
-        finally:
-            store.close()
-        pool = WorkerPool(settings)
+        pool, registry = await open_backend(settings)  # local, or shared through Redis
         await pool.start()
         state = AppState(settings, pool, registry)
         app.state.nnp = state
@@ -132,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with contextlib.suppress(asyncio.CancelledError):
                 await expiry
             await pool.stop()
+            await registry.close()
 
     app = FastAPI(
         title="nnplayground", version=__version__, lifespan=lifespan, docs_url=None,

@@ -1,14 +1,13 @@
-"""Helpers for the API tests: WebSocket reads with a deadline, models and predictions.
+"""Helpers for the API tests: WebSocket reads with a deadline, epoch lists, matchers, a grid.
 
 Starlette's ``WebSocketTestSession.receive`` waits forever; :func:`receive` waits at most
 ``timeout`` seconds (generous: the machine may be shared) so a missing message fails the test
-instead of hanging it. :func:`read_until` collects messages until one matches.
+instead of hanging it.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -36,24 +35,6 @@ def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
         raise WebSocketDisconnect(message.get("code", 1000), message.get("reason", ""))
     data: Message = json.loads(message["text"])
     return data
-
-
-def read_until(ws: WebSocketTestSession, match: Callable[[Message], bool],
-               timeout: float = TIMEOUT) -> tuple[Message, list[Message]]:
-    """Read until ``match(message)``; returns that message and every message before it."""
-    deadline = time.monotonic() + timeout
-    seen: list[Message] = []
-    while True:
-        left = deadline - time.monotonic()
-        assert left > 0, f"no matching message within {timeout} s; got {types(seen)}"
-        msg = receive(ws, left)
-        if match(msg):
-            return msg, seen
-        seen.append(msg)
-
-
-def types(messages: list[Message]) -> list[str]:
-    return [m.get("type", "?") for m in messages]
 
 
 def epochs_of(messages: list[Message]) -> list[int]:

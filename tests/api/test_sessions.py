@@ -381,6 +381,33 @@ def test_model_import_over_the_limits(client: TestClient, new_session: NewSessio
           "over_limit", "spec.dataset.n_points")
 
 
+def test_model_import_refuses_parts_the_engine_cannot_read(client: TestClient,
+                                                           new_session: NewSession):
+    sid, _, headers = new_session(preset="xnor", config={"optimizer": "adam"})
+    train(client, sid, headers, 2)
+    good = model(client, sid)
+    rng = good["rng_state"]
+    for bad, field in [
+        ({**good, "config": {**good["config"], "layers": None}}, None),
+        ({**good, "optimizer_state": [True, None, "x"]}, None),
+        ({**good, "rng_state": {**rng, "uinteger": -(10**30)}}, None),
+        ({**good, "spec": {**good["spec"], "hidden_layers": None}}, None),
+        ({**good, "weights": [{"a": 1}, 2]}, "weights[0]"),
+        ({**good, "biases": [["a"], [1.0]]}, "biases[0]"),
+    ]:
+        r = client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers)
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["code"] in ("invalid_config", "invalid_dataset", "validation_error")
+        if field is not None:
+            assert r.json()["field"] == field
+    # An input or output layer is allocated too: it is limited like the hidden ones.
+    for layers in ([2_000_000, 2, 1], [2, 2, 2_000_000]):
+        error(client.put(f"/api/sessions/{sid}/model", headers=headers,
+                         json={**good, "config": {**good["config"], "layers": layers}}),
+              422, "over_limit", "config.layers")
+    assert model(client, sid) == good
+
+
 # ----- dataset -----------------------------------------------------------------------------
 def test_get_the_dataset(client: TestClient, new_session: NewSession):
     sid, _, _ = new_session(config={"dataset": {"name": "gaussians", "n_points": 50,
@@ -439,7 +466,7 @@ def test_replace_the_dataset_refuses_bad_points(client: TestClient, new_session:
 # ----- predict, boundary, backprop, history ------------------------------------------------
 def test_predict_gives_classes_for_classification(client: TestClient, new_session: NewSession):
     sid, _, headers = new_session()
-    train(client, sid, headers, 3000)
+    train(client, sid, headers, 10000)  # the preset's run
     out = predict(client, sid, [[0, 0], [0, 1], [1, 0], [1, 1]])
     assert len(out["outputs"]) == 4 and all(len(o) == 1 for o in out["outputs"])
     assert out["classes"] == [int(o[0] > 0.5) for o in out["outputs"]]

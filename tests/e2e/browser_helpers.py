@@ -1,27 +1,21 @@
-"""Fixtures for the real-browser tests: a server (the lead's ``server`` fixture when
-tests/e2e/conftest.py provides one, else one started here), headless Chromium, and pages that
-record console errors and failed requests.
+"""Fixtures for the real-browser tests: the module's real server (``server`` from
+tests/e2e/conftest.py), headless Chromium (one per module, so its event loop is gone before
+other modules run), and pages that record console errors and failed requests.
 
-The fallback server is ``nnplayground.main.serve`` in a subprocess on a free loopback port
-(memory store, one worker); readiness is polled on /api/health, never slept for. Chromium is
-Debian's /usr/bin/chromium: missing, the tests skip -- except in CI (CI=true), where they fail.
+Chromium is Debian's /usr/bin/chromium: missing, the tests skip -- except in CI (CI=true),
+where they fail.
 What it leaves out: the scenarios themselves (test_browser.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 CHROMIUM = os.environ.get("NNP_CHROMIUM", "/usr/bin/chromium")
@@ -31,69 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_healthy(base: str, timeout: float = 30.0,
-                 proc: subprocess.Popen[bytes] | None = None) -> None:
-    """Poll GET /api/health until it answers 200 (or the process dies, or time runs out)."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the server exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError as exc:
-            last = exc
-        time.sleep(0.05)  # poll interval, not synchronisation
-    raise RuntimeError(f"the server at {base} did not become healthy: {last}")
-
-
-@contextlib.contextmanager
-def run_server() -> Iterator[str]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    code = ("from nnplayground.main import serve; from nnplayground.config import Settings; "
-            f"serve(Settings(port={port}, store='memory', workers=1))")
-    env = {**os.environ, "NNP_STORE": "memory", "NNP_WORKERS": "1"}
-    log: Any = subprocess.DEVNULL
-    if ARTIFACTS.is_dir():
-        log = open(ARTIFACTS / "browser-server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(base, proc=proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if log is not subprocess.DEVNULL:
-            log.close()
+@pytest.fixture(scope="module")
+def nnp_server(server: str) -> str:
+    """The base URL of the module's real server (``server`` in tests/e2e/conftest.py)."""
+    return server.rstrip("/")
 
 
 @pytest.fixture(scope="module")
-def nnp_server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The base URL of a real server: the lead's ``server`` fixture if there is one."""
-    try:
-        base = request.getfixturevalue("server")
-    except pytest.FixtureLookupError:
-        ARTIFACTS.mkdir(exist_ok=True)
-        with run_server() as own:
-            yield own
-        return
-    yield str(base).rstrip("/")
-
-
-@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":

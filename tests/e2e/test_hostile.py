@@ -16,6 +16,7 @@ raw socket so nothing normalises or refuses them on the client side.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -126,10 +127,9 @@ class Raw:
 def raw_http(port: int, data: bytes) -> tuple[int, bytes]:
     """Send ``data`` as is and read the answer until the server closes; (status, body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
-        try:
+        # The server may answer early and close: then read what it said.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered early and closed: read what it said
         chunks = []
         while True:
             try:

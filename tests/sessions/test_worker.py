@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import queue
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from nnplayground.datasets import DatasetSpec
 from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
-from nnplayground.sessions.store import MemoryStore
+from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
 from nnplayground.sessions.worker import Worker, quantize
 from tests.conftest import make_settings
 
@@ -206,7 +208,10 @@ def test_step_with_wait_answers_only_at_the_target_and_events_cover_every_epoch(
     assert chunks > 5
     ok, summary = h.answer(req)
     assert ok and summary["epoch"] == 150 and summary["status"] == "paused"
-    assert epochs_of(h.take("epoch")) == list(range(1, 151))
+    events = h.take("epoch")
+    assert epochs_of(events) == list(range(1, 151))
+    times = [e.msg["t"] for e in events]  # wall-clock time of each chunk's end
+    assert times == sorted(times) and abs(times[-1] - time.time()) < 60
     final = h.take("status")[-1].msg
     assert final["status"] == "paused" and final["epoch"] == 150
     assert h.store.load("s1")["model"]["epoch"] == 150  # type: ignore[index]
@@ -370,6 +375,16 @@ def test_a_none_command_stops_the_loop_before_later_commands(h: Harness) -> None
     assert 102 not in h.replies and h.session().epoch == 0
 
 
+def test_an_orphaned_worker_stops(h: Harness) -> None:
+    h.create()
+    h.call("start", "s1")
+    h.worker.parent = -1  # not our parent's pid: the API process is gone
+    assert os.getppid() != -1
+    h.worker.loop()
+    assert h.worker.orphaned and h.worker.stopping
+    assert h.session().epoch == 0  # it did not train on
+
+
 # ----- snapshots ---------------------------------------------------------------------------
 def test_snapshot_event() -> None:
     h = Harness(snapshot_resolution=12, neuron_resolution=6)
@@ -403,6 +418,21 @@ def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
     h.call("watch", "s1")
     h.call("start", "s1")
     assert [e.kind for e in h.log] == ["status", "snapshot"]
+
+
+def test_snapshots_slow_down_when_drawing_would_crowd_out_training() -> None:
+    h = Harness(snapshot_fps=10, snapshot_share=0.2)
+    for sid in ("a", "b", "c"):
+        h.create(sid)
+        h.call("start", sid)
+    h.worker.snapshot_cost = 0.05
+    assert h.worker.snapshot_interval() == pytest.approx(0.1)  # nobody watches
+    h.call("watch", "a")
+    h.call("watch", "b")
+    # two watched running sessions at 50 ms a snapshot: 0.5 s apart keeps drawing at 20%
+    assert h.worker.snapshot_interval() == pytest.approx(2 * 0.05 / 0.2)
+    h.worker.snapshot_cost = 0.001
+    assert h.worker.snapshot_interval() == pytest.approx(0.1)  # never above snapshot_fps
 
 
 def test_quantize_a_constant_grid() -> None:
@@ -509,6 +539,17 @@ def test_invalid_config_is_422_naming_the_field(h: Harness) -> None:
     assert info["field"] == "dataset.noise"
     info = h.fail("predict", "s1", {"inputs": [[1.0]]})
     assert info["status"] == 422 and info["field"] == "inputs"
+
+
+def test_an_unreachable_store_is_503() -> None:
+    class Down(MemoryStore):
+        def load(self, id: str) -> dict[str, Any] | None:
+            raise StoreUnavailableError("the store is down")
+
+    h = Harness()
+    h.worker.store = Down()
+    info = h.fail("summary", "s1")
+    assert info["status"] == 503 and info["code"] == "unavailable"
 
 
 def test_unknown_operation_is_409(h: Harness) -> None:

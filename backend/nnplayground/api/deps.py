@@ -14,8 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Request
 
 from ..config import Settings
-from ..sessions.pool import WorkerPool
-from ..sessions.registry import Registry
+from ..sessions.backends import Pool, SessionRegistry
 from .errors import ApiError, not_found, over_limit
 
 
@@ -24,8 +23,8 @@ class AppState:
     """What the lifespan creates and every request uses."""
 
     settings: Settings
-    pool: WorkerPool
-    registry: Registry
+    pool: Pool  # a WorkerPool, or a ClusterPool with a redis:// store
+    registry: SessionRegistry
 
 
 def get_state(request: Request) -> AppState:
@@ -36,10 +35,10 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
-def session_id(state: State, id: Annotated[str, Path(max_length=64)]) -> str:
-    if id not in state.registry:
+async def session_id(state: State, id: Annotated[str, Path(max_length=64)]) -> str:
+    if not await state.registry.exists(id):
         raise not_found()
-    state.registry.touch(id)
+    await state.registry.touch(id)
     return id
 
 
@@ -53,14 +52,14 @@ def bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def owner(state: State, sid: SessionId,
-          authorization: Annotated[str | None, Header()] = None) -> str:
+async def owner(state: State, sid: SessionId,
+                authorization: Annotated[str | None, Header()] = None) -> str:
     token = bearer(authorization)
     if token is None:
         raise ApiError(401, "missing_token", "this change needs the session's token: "
                        "Authorization: Bearer <token>", "Authorization",
                        headers={"WWW-Authenticate": "Bearer"})
-    if not state.registry.allows(sid, token):
+    if not await state.registry.allows(sid, token):
         raise ApiError(403, "wrong_token", "this token does not own the session", "Authorization")
     return sid
 

@@ -86,7 +86,8 @@ def install(app: FastAPI) -> None:
         message = f"{field}: {first.get('msg', 'invalid')}"
         if code == "malformed_json":  # its loc is a character position, not a field
             where = first.get("loc", ("body", "?"))[-1]
-            detail = (first.get("ctx") or {}).get("error", "")
+            ctx = first.get("ctx")
+            detail = ctx.get("error", "") if isinstance(ctx, dict) else ""
             field, message = "body", f"body: invalid JSON at character {where}: {detail}"
         return JSONResponse({"code": code, "message": message, "field": field,
                              "errors": [{"field": _field(tuple(e.get("loc", ()))),

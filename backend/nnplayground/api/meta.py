@@ -47,5 +47,5 @@ async def limits(state: State) -> dict[str, Any]:
 async def health(state: State) -> Health:
     alive = state.pool.alive()
     return Health(status="ok" if alive == state.pool.n else "degraded", workers=state.pool.n,
-                  workers_alive=alive, sessions=len(state.registry),
+                  workers_alive=alive, sessions=await state.registry.count(),
                   store=state.settings.store.split("://")[0], version=__version__)

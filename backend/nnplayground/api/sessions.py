@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import numpy as np
 from fastapi import APIRouter, Query, Request, Response
 
+from ..datasets import DatasetError
+from ..engine import EngineError, Network
 from ..presets import PRESETS
 from ..sessions.session import hash_token, new_id, new_token
 from ..sessions.spec import SessionSpec
@@ -39,13 +41,13 @@ def _summary(state: State, result: dict[str, Any]) -> dict[str, Any]:
 
 async def _register(state: State, request: Request, sid: str, token: str,
                     result: dict[str, Any]) -> Created:
-    state.registry.add(sid, hash_token(token))
+    await state.registry.add(sid, hash_token(token))
     url = str(request.base_url).rstrip("/") + f"/watch.html#id={sid}"
     return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
 
 
-def _room(state: State) -> None:
-    if len(state.registry) >= state.settings.max_sessions:
+async def _room(state: State) -> None:
+    if await state.registry.count() >= state.settings.max_sessions:
         raise ApiError(503, "session_limit", f"the server holds its limit of "
                        f"{state.settings.max_sessions} sessions; try again later",
                        headers={"Retry-After": "60"})
@@ -66,7 +68,7 @@ async def create_session(body: SessionCreate, state: State, request: Request) ->
     if spec.dataset.n_points > state.settings.max_points:
         raise over_limit("dataset.n_points", "max_points", spec.dataset.n_points,
                          state.settings.max_points)
-    _room(state)
+    await _room(state)
     sid, token = new_id(), new_token()
     payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict()}
     if preset is not None and preset.weights is not None and "hidden_layers" not in changes:
@@ -93,7 +95,7 @@ async def change_session(sid: Owner, body: ConfigIn, state: State) -> dict[str, 
 @router.delete("/{id}", status_code=204)
 async def delete_session(sid: Owner, state: State) -> Response:
     await state.pool.call(sid, "delete")
-    state.registry.remove(sid)
+    await state.registry.remove(sid)
     state.pool.release(sid)
     return Response(status_code=204)
 
@@ -101,7 +103,7 @@ async def delete_session(sid: Owner, state: State) -> Response:
 @router.post("/{id}/fork", status_code=201, response_model=Created)
 async def fork_session(sid: SessionId, state: State, request: Request) -> Created:
     """A copy of the session (weights, data, history) owned by the caller."""
-    _room(state)
+    await _room(state)
     new, token = new_id(), new_token()
     snapshot = await state.pool.call(sid, "fork_state",
                                      {"id": new, "token_hash": hash_token(token)})
@@ -139,8 +141,8 @@ async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any
     layers = model["config"].get("layers")
     if isinstance(layers, list) and len(layers) - 2 > settings.max_layers:
         raise over_limit("config.layers", "max_layers", len(layers) - 2, settings.max_layers)
-    if isinstance(layers, list):
-        for n in layers[1:-1]:
+    if isinstance(layers, list):  # inputs and outputs too: they are allocated as well
+        for n in layers:
             if isinstance(n, int) and n > settings.max_neurons:
                 raise over_limit("config.layers", "max_neurons", n, settings.max_neurons)
     spec = model.get("spec")
@@ -155,6 +157,15 @@ async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any
             except (TypeError, ValueError, OverflowError):
                 raise ApiError(422, "validation_error", f"{name}[{l}] must be an array of "
                                "numbers with one length per row", f"{name}[{l}]") from None
+    try:  # parse it here first: a part the engine cannot read is the client's error
+        if isinstance(spec, dict):
+            SessionSpec.from_dict(spec)
+        Network.from_dict(model)
+    except (EngineError, DatasetError):
+        raise  # 422 naming the field
+    except Exception as exc:
+        raise ApiError(422, "invalid_config", f"the model cannot be loaded: "
+                       f"{type(exc).__name__}: {exc}"[:300], "model") from None
     return _summary(state, await state.pool.call(sid, "load_model", {"model": model}))
 
 

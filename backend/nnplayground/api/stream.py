@@ -3,8 +3,9 @@
 On connect the server sends ``hello`` (the session summary, the caller's role and the viewer
 count), then every epoch after ``?since=`` as one ``epoch`` message, then live events in
 order. Epoch numbers are tracked per connection so a reconnect with ``since`` or a slow
-client that fell behind (its queue overflowed) is refilled from the history: no gaps, no
-duplicates. Commands (``start``, ``pause``, ``step``, ``reset``, ``set``) need the token,
+client that fell behind (its queue overflowed) is refilled from the history, and epochs a new
+owner replays after a failover are cut from the messages: no gaps, no duplicates. Commands
+(``start``, ``pause``, ``step``, ``reset``, ``set``) need the token,
 given as ``?token=`` or in an ``auth`` message; each is answered by ``ack`` or ``error``.
 Messages are size- and rate-limited. The protocol is documented in ``docs/protocol.md``.
 """
@@ -51,9 +52,9 @@ class RateLimit:
 class Connection:
     """One client: its role, its place in the epoch sequence, and its two loops."""
 
-    def __init__(self, ws: WebSocket, state: AppState, sid: str, token: str | None) -> None:
+    def __init__(self, ws: WebSocket, state: AppState, sid: str) -> None:
         self.ws, self.state, self.sid = ws, state, sid
-        self.owner = bool(token) and state.registry.allows(sid, token or "")
+        self.owner = False  # set from the token by ``stream`` or an ``auth`` message
         self.last = 0  # the last epoch this client has received
         self.limit = RateLimit(state.settings.ws_max_commands_per_second)
         self.lock = asyncio.Lock()
@@ -98,7 +99,10 @@ class Connection:
                     await self.refill()
                     if event.last <= self.last:
                         continue
-                await self.send(event.text)
+                # After a failover the new owner replays the epochs since its checkpoint.
+                text = event.text if event.first > self.last else epochs_after(event.text,
+                                                                              self.last)
+                await self.send(text)
                 self.last = event.last
             else:
                 if event.kind == "status" and '"reset": true' in event.text:
@@ -142,7 +146,8 @@ class Connection:
             return
         if kind == "auth":
             token = data.get("token")
-            self.owner = isinstance(token, str) and self.state.registry.allows(self.sid, token)
+            self.owner = isinstance(token, str) and await self.state.registry.allows(self.sid,
+                                                                                      token)
             if not self.owner:
                 await self.error("wrong_token", "this token does not own the session", "token",
                                  "auth")
@@ -165,7 +170,9 @@ class Connection:
             err = from_worker(exc)
             await self.error(err.code, err.message, err.field, kind)
         else:
-            self.state.registry.touch(self.sid, running=result.get("status") == "running")
+            with contextlib.suppress(WorkerError):  # the registry's store may be unreachable
+                await self.state.registry.touch(self.sid,
+                                                running=result.get("status") == "running")
             await self.send_json({"type": "ack", "command": kind, "status": result.get("status"),
                                   "epoch": result.get("epoch"), "reset": result.get("reset")})
 
@@ -195,6 +202,16 @@ class Connection:
         return await pool.call(self.sid, kind)
 
 
+def epochs_after(text: str, last: int) -> str:
+    """An ``epoch`` message without its epochs up to ``last``."""
+    msg = json.loads(text)
+    skip = last + 1 - msg["first"]
+    for k in ("train_loss", "test_loss", "accuracy", "test_accuracy"):
+        msg[k] = msg[k][skip:]
+    msg["first"] = last + 1
+    return json.dumps(msg)
+
+
 def broadcast_watchers(state: AppState, sid: str) -> None:
     n = state.pool.watcher_count(sid)
     state.pool.publish_local(sid, Event("watchers", json.dumps({"type": "watchers",
@@ -205,12 +222,20 @@ def broadcast_watchers(state: AppState, sid: str) -> None:
 async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = None) -> None:
     state: AppState = ws.app.state.nnp
     await ws.accept()
-    if id not in state.registry:
+    conn = Connection(ws, state, id)
+    try:
+        known = await state.registry.exists(id)
+        conn.owner = bool(token) and known and await state.registry.allows(id, token or "")
+    except WorkerError as exc:  # e.g. 503 unavailable: the shared store is unreachable
+        err = from_worker(exc)
+        await conn.error(err.code, err.message)
+        await ws.close(code=1013)  # try again later
+        return
+    if not known:
         await ws.send_text(json.dumps({"type": "error", "code": "not_found",
                                        "message": "no session with this id"}))
         await ws.close(code=4404)
         return
-    conn = Connection(ws, state, id, token)
     if token and not conn.owner:
         await conn.error("wrong_token", "this token does not own the session; watching only",
                          "token")
@@ -240,8 +265,9 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         state.pool.unsubscribe(id, queue)
-        if id in state.registry:
-            state.pool.tell(id, "watch", {"delta": -1})
-            broadcast_watchers(state, id)
+        with contextlib.suppress(WorkerError):
+            if await state.registry.exists(id):
+                state.pool.tell(id, "watch", {"delta": -1})
+                broadcast_watchers(state, id)
         with contextlib.suppress(Exception):
             await ws.close()

@@ -51,10 +51,11 @@ from numpy.typing import NDArray
 from .activations import LEAKY_SLOPE
 from .errors import DivergenceError
 from .losses import LOSSES
+from .network import History
 from .optimizers import SGD, Momentum
 
 if TYPE_CHECKING:
-    from .network import History, Network
+    from .network import Network
 
 Array = NDArray[Any]
 Op = tuple[Callable[..., Any], tuple[Any, ...]]
@@ -146,7 +147,10 @@ def _times_derivative(p: Program, name: str, grad: Callable[..., Any] | None, a:
 
 def _buffers(net: Network, m: int) -> list[Array]:
     """``[a^l; 1]`` for every layer: shape ``(n_l + 1, m)``, the last row ones."""
-    return [np.ones((n + 1, m), dtype=net.dtype) for n in net.layers]
+    A = [np.empty((n + 1, m), dtype=net.dtype) for n in net.layers]
+    for a in A:
+        a[-1] = 1.0
+    return A
 
 
 def _forward(p: Program, net: Network, Q: list[Array], A: list[Array]) -> None:
@@ -301,11 +305,11 @@ class _Batch:
             for e in range(count):
                 for f, args in ops:
                     f(*args)
-                loss = vdot(R, R)
-                if not loss < INF:
+                total = vdot(R, R)
+                if not total < INF:
                     done = e
                     break
-                losses[e] = loss
+                losses[e] = total
             np.divide(losses[:done], R.size, out=losses[:done])
             return done
         value, aL, Y = self.loss.value, self.aL, self.Y
@@ -359,8 +363,6 @@ class Trainer:
 
     def run(self, X: Array, Y: Array, test: tuple[Array, Array] | None, epochs: int,
             track_accuracy: bool) -> History:
-        from .network import History
-
         net = self.net
         history = History(*np.full((4, epochs), np.nan))
         losses = history.loss

@@ -348,6 +348,17 @@ class Network:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Network:
+        """Rebuild a network from :meth:`to_dict`'s output; anything malformed is a
+        :class:`ConfigError` naming the part."""
+        try:
+            return cls._from_dict(data)
+        except ConfigError:
+            raise
+        except (TypeError, ValueError, OverflowError, AttributeError, KeyError) as exc:
+            raise ConfigError(f"invalid model: {type(exc).__name__}: {exc}", "model") from exc
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> Network:
         if not isinstance(data, dict) or not isinstance(data.get("config"), dict):
             raise ConfigError("a model needs a config object", "config")
         net = cls(config=NetworkConfig.from_dict(data["config"]))
@@ -364,7 +375,7 @@ class Network:
                 net.optimizer.load_state(data["optimizer_state"])
             if data.get("rng_state"):
                 net.rng_state = data["rng_state"]
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as exc:
             raise ConfigError(f"invalid optimizer or rng state: {exc}", "optimizer_state") from exc
         return net
 

@@ -23,7 +23,7 @@ from .store import StoreUnavailableError, open_store
 log = logging.getLogger("nnplayground.backends")
 
 
-class Unavailable(WorkerError):
+class UnavailableError(WorkerError):
     """HTTP 503 ``unavailable``: the shared store or a replica cannot be reached right now."""
 
     def __init__(self, message: str) -> None:
@@ -116,7 +116,7 @@ async def open_backend(settings: Settings) -> tuple[Pool, SessionRegistry]:
         shared = RedisRegistry(settings.store)
         try:
             await shared.load(index)
-        except Unavailable as exc:
+        except UnavailableError as exc:
             log.warning("could not check the session registry: %s", exc.info["message"])
         return ClusterPool(settings), shared
     local = Registry()

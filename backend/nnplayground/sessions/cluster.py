@@ -43,7 +43,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from ..config import Settings
-from .backends import Unavailable
+from .backends import UnavailableError
 from .cluster_worker import run_cluster_worker
 from .leases import Leases
 from .pool import Event, WorkerError, WorkerPool
@@ -184,7 +184,7 @@ class ClusterPool:
             self._outbox.put_nowait((add, fut))
         except asyncio.QueueFull:
             if fut is not None:
-                fut.set_exception(Unavailable("too many messages waiting for Redis"))
+                fut.set_exception(UnavailableError("too many messages waiting for Redis"))
         return fut
 
     async def _publisher(self) -> None:
@@ -203,13 +203,13 @@ class ClusterPool:
                 self._warn(exc)
                 for _, fut in marks:
                     if fut is not None and not fut.done():
-                        fut.set_exception(Unavailable(describe(exc)))
+                        fut.set_exception(UnavailableError(describe(exc)))
                 await asyncio.sleep(RETRY_SECONDS * 2)
                 continue
             for i, fut in marks:
                 if fut is not None and not fut.done():
                     if isinstance(results[i], Exception):
-                        fut.set_exception(Unavailable(describe(results[i])))
+                        fut.set_exception(UnavailableError(describe(results[i])))
                     else:
                         fut.set_result(results[i])
 
@@ -234,8 +234,12 @@ class ClusterPool:
                     self._warned = False
                 while True:
                     msg = await ps.get_message(timeout=1.0)
-                    if msg is not None:
+                    if msg is None:
+                        continue
+                    try:
                         self._on_message(msg)
+                    except Exception:  # one bad message must not stop the subscription
+                        log.exception("could not handle a message on %r", msg.get("channel"))
             except ERRORS as exc:
                 self._warn(exc)
                 self._fail_pending(None, describe(exc))
@@ -285,6 +289,9 @@ class ClusterPool:
         """Run a call from another replica on our worker and send the answer back."""
         sid, req, origin = msg["sid"], msg["req"], msg["from"]
         reply: dict[str, Any] = {"t": "reply", "req": req}
+        adopting = self._adopting.get(sid)
+        if adopting is not None:
+            await asyncio.shield(adopting)
         if sid not in self.owned:
             reply["moved"] = True
         else:
@@ -328,17 +335,21 @@ class ClusterPool:
         q = self.local.subscribe(sid, maxsize)
         if sid not in self._channels:
             self._channels[sid] = asyncio.Event()
-            if self._pubsub is not None:
-                self._spawn(self._pubsub.subscribe(self.keys.events(sid)))
+            self._spawn(self._subscription("subscribe", sid))
         self._local_count_changed(sid)
         return q
 
     def unsubscribe(self, sid: str, q: asyncio.Queue[Event]) -> None:
         self.local.unsubscribe(sid, q)
         if self.local.watcher_count(sid) == 0 and self._channels.pop(sid, None) is not None:
-            if self._pubsub is not None:
-                self._spawn(self._pubsub.unsubscribe(self.keys.events(sid)))
+            self._spawn(self._subscription("unsubscribe", sid))
         self._local_count_changed(sid)
+
+    async def _subscription(self, action: str, sid: str) -> None:
+        ps = self._pubsub
+        if ps is not None:  # else the listener subscribes when it (re)connects
+            with contextlib.suppress(*ERRORS):
+                await getattr(ps, action)(self.keys.events(sid))
 
     def watcher_count(self, sid: str) -> int:
         return self.local.watcher_count(sid) + sum(self._viewers.get(sid, {}).values())
@@ -436,36 +447,48 @@ class ClusterPool:
         """The replica that owns ``sid``; if nobody does, this one (after loading it)."""
         assert self._leases is not None
         while True:
-            if sid in self.owned:
-                return self.id
             adopting = self._adopting.get(sid)
-            if adopting is not None:
+            if adopting is not None:  # being taken over: wait until it runs again
                 await asyncio.shield(adopting)
                 continue
+            if sid in self.owned:
+                return self.id
             with unavailable():
                 holder, run = await self._leases.acquire(sid)
-            if holder != self.id or sid in self.owned:
-                return holder or self.id
-            await self._adopt(sid, run)
+            if holder is None:  # it expired between two steps of the script's caller
+                continue
+            if holder != self.id:
+                return holder
+            await asyncio.shield(self._adopt(sid, run))
 
-    async def _adopt(self, sid: str, run: str | None) -> None:
-        """We hold a new lease on ``sid``: give it a worker; resume it if it was running."""
-        if sid in self._adopting or sid in self.owned:
-            return
+    def _adopt(self, sid: str, run: str | None) -> asyncio.Future[None]:
+        """We hold a new lease on ``sid``: give it a worker, and resume it if it was running
+        (``run``); the future is done when it is ready for commands."""
+        done = self._adopting.get(sid)
+        if done is not None:
+            return done
         done = asyncio.get_running_loop().create_future()
-        self._adopting[sid] = done
-        try:
+        if sid not in self.owned:
             if not self.local.assigned(sid):
                 self.local.assign(sid)
             self.owned[sid] = None
             total = self.watcher_count(sid)
             if total:
                 self.local.tell(sid, "watchers", {"count": total})
-            if run is not None:
-                await self._resume(sid, int(run))
-        finally:
-            del self._adopting[sid]
+        if run is None:
             done.set_result(None)
+            return done
+        self._adopting[sid] = done
+
+        async def resume() -> None:
+            try:
+                await self._resume(sid, int(run))
+            finally:
+                del self._adopting[sid]
+                done.set_result(None)
+
+        self._spawn(resume())
+        return done
 
     async def _resume(self, sid: str, target: int) -> None:
         """Train on from the last checkpoint: the session was running when its owner died."""
@@ -513,7 +536,7 @@ class ClusterPool:
                 await asyncio.sleep(RETRY_SECONDS / 10)
             except _GoneError:
                 if deadline - loop.time() < RETRY_SECONDS:
-                    raise Unavailable("the server process that trains this session does "
+                    raise UnavailableError("the server process that trains this session does "
                                       "not answer") from None
                 await asyncio.sleep(RETRY_SECONDS)  # its lease runs out, then we take over
 
@@ -569,10 +592,20 @@ class ClusterPool:
         """Calls waiting on ``replicas`` (None: on anyone) fail with 503."""
         for req, (fut, owner) in list(self._pending.items()):
             if (replicas is None or owner in replicas) and not fut.done():
-                fut.set_exception(Unavailable(message))
+                fut.set_exception(UnavailableError(message))
                 self._pending.pop(req, None)
 
     # ----- leases: renew, claim, reap ------------------------------------------------------
+    def _announce_gone(self, replicas: list[str]) -> Callable[[Any], None]:
+        channel = self.keys.viewers_channel
+        texts = [json.dumps({"r": r, "gone": True}) for r in replicas]
+
+        def add(p: Any) -> None:
+            for text in texts:
+                p.publish(channel, text)
+
+        return add
+
     async def _maintain(self) -> None:
         assert self._leases is not None
         while True:
@@ -586,7 +619,7 @@ class ClusterPool:
                     await self._resync()  # we were silent for a lease: re-announce our counts
                 for sid, run in await self._leases.claim():
                     log.info("taking over %s from a replica that stopped", sid)
-                    self._spawn(self._adopt(sid, run))
+                    self._adopt(sid, run)
                 dead = await self._leases.reap()
                 if dead:
                     gone = set(dead)
@@ -594,9 +627,7 @@ class ClusterPool:
                                        "stopped; it resumes on another one, retry")
                     for r in dead:
                         self._on_viewers({"r": r, "gone": True})
-                    channel = self.keys.viewers_channel
-                    texts = [json.dumps({"r": r, "gone": True}) for r in dead]
-                    self._send(lambda p: [p.publish(channel, t) for t in texts])
+                    self._send(self._announce_gone(dead))
             except ERRORS as exc:
                 self._warn(exc)
                 self._fail_pending(None, describe(exc))

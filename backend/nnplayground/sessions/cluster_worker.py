@@ -36,13 +36,13 @@ log = logging.getLogger("nnplayground.cluster_worker")
 RETRY_SECONDS = 1.0
 
 
-def run_cluster_worker(index: int, options: dict[str, Any], commands: Any, events: Any) -> None:
-    """Process entry point (``WorkerPool.worker_main``): ``options`` are the settings plus
-    ``replica``, the id that fences this worker's checkpoints."""
-    options = dict(options)
+def run_cluster_worker(index: int, settings: dict[str, Any], commands: Any, events: Any) -> None:
+    """Process entry point (``WorkerPool.worker_main``): ``settings`` plus ``replica``, the id
+    that fences this worker's checkpoints."""
+    options = dict(settings)
     replica = options.pop("replica")
-    settings = Settings(**options)
-    serve(ClusterWorker(settings, commands, events, RedisStore(settings.store, fence=replica)))
+    config = Settings(**options)
+    serve(ClusterWorker(config, commands, events, RedisStore(config.store, fence=replica)))
 
 
 class ClusterWorker(Worker):

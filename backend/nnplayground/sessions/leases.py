@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .redis_client import text
 from .redis_keys import Keys
 
 NOW = "local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
@@ -98,10 +99,6 @@ return out
 """
 
 
-def _s(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 class Leases:
     """The lease scripts of one replica (``me``) on an asyncio Redis client."""
 
@@ -120,21 +117,21 @@ class Leases:
         k = self.keys
         holder, run = await self._acquire(keys=[k.lease(sid), k.owned, k.run],
                                           args=[self.me, self.ttl_ms, sid])
-        return (None if holder is None else _s(holder)), (None if run is None else _s(run))
+        return (None if holder is None else text(holder)), (None if run is None else text(run))
 
     async def renew(self, sids: list[str]) -> tuple[bool, list[str]]:
         """Heartbeat and renew; ``(was forgotten, sids whose lease is not ours any more)``."""
         k = self.keys
         out = await self._renew(keys=[k.owned, k.replicas],
                                 args=[self.me, self.ttl_ms, k.prefix, *sids])
-        return bool(int(out[0])), [_s(s) for s in out[1:]]
+        return bool(int(out[0])), [text(s) for s in out[1:]]
 
     async def claim(self) -> list[tuple[str, str]]:
         """Leases of running sessions that ran out, taken by this replica: ``(sid, run)``."""
         k = self.keys
         out = await self._claim(keys=[k.owned, k.run, k.replicas],
                                 args=[self.me, self.ttl_ms, k.prefix])
-        return [(_s(out[i]), _s(out[i + 1])) for i in range(0, len(out), 2)]
+        return [(text(out[i]), text(out[i + 1])) for i in range(0, len(out), 2)]
 
     async def release(self, sid: str, handover: bool = False) -> bool:
         k = self.keys
@@ -145,4 +142,4 @@ class Leases:
     async def reap(self) -> list[str]:
         k = self.keys
         out = await self._reap(keys=[k.replicas], args=[self.me, self.ttl_ms, k.prefix])
-        return [_s(r) for r in out]
+        return [text(r) for r in out]

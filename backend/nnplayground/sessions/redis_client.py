@@ -1,7 +1,7 @@
 """Redis connections for the redis backend: short timeouts, one quick retry, errors mapped.
 
 A command that cannot reach Redis fails within a few seconds instead of hanging, and becomes
-:class:`~.store.StoreUnavailableError` in a worker or :class:`~.backends.Unavailable` (HTTP 503
+:class:`~.store.StoreUnavailableError` in a worker or :class:`~.backends.UnavailableError` (HTTP 503
 ``unavailable``) in the API process. Importing this module imports the ``redis`` client (the
 optional extra ``nnplayground[redis]``). What it leaves out: what is stored (``redis_keys``).
 """
@@ -15,7 +15,7 @@ import redis
 import redis.asyncio
 from redis.backoff import ConstantBackoff
 
-from .backends import Unavailable
+from .backends import UnavailableError
 from .store import StoreUnavailableError
 
 ERRORS: tuple[type[BaseException], ...] = (
@@ -38,6 +38,11 @@ def async_client(url: str) -> redis.asyncio.Redis:
         retry=redis.asyncio.retry.Retry(ConstantBackoff(0.05), 1))
 
 
+def text(value: object) -> str:
+    """A reply from Redis (bytes) as text."""
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def describe(exc: BaseException) -> str:
     return f"the shared session store (Redis) is unreachable: {type(exc).__name__}"
 
@@ -48,7 +53,7 @@ def unavailable() -> Iterator[None]:
     try:
         yield
     except ERRORS as exc:
-        raise Unavailable(describe(exc)) from None
+        raise UnavailableError(describe(exc)) from None
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ import contextlib
 import hmac
 import time
 
-from .redis_client import async_client, unavailable
+from .redis_client import async_client, text, unavailable
 from .redis_keys import Keys
 from .session import hash_token
 
@@ -41,7 +41,7 @@ class RedisRegistry:
     async def allows(self, sid: str, token: str) -> bool:
         with unavailable():
             stored = await self._r.hget(self.keys.registry, sid)
-        return stored is not None and hmac.compare_digest(stored.decode(), hash_token(token))
+        return stored is not None and hmac.compare_digest(text(stored), hash_token(token))
 
     async def add(self, sid: str, token_hash: str) -> None:
         with unavailable():
@@ -94,7 +94,7 @@ class RedisRegistry:
             pipe.zrangebyscore(self.keys.active, "-inf", time.time() - ttl)
             pipe.smembers(self.keys.running)
             stale, running = await pipe.execute()
-        return [s.decode() for s in stale if s not in running]
+        return [text(s) for s in stale if s not in running]
 
     async def load(self, index: list[tuple[str, str, float]]) -> None:
         """Register stored sessions the registry does not know (it normally knows them all)."""

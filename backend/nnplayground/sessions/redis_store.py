@@ -29,7 +29,7 @@ import hashlib
 import json
 from typing import Any
 
-from .redis_client import store_unavailable, sync_client
+from .redis_client import store_unavailable, sync_client, text
 from .redis_keys import Keys
 
 MAX_ENTRIES = 64
@@ -111,11 +111,11 @@ class RedisStore:
             pipe = self._r.pipeline(transaction=True)
             pipe.hmget(self.keys.state(id), "state", "hist", "hdigest")
             pipe.xrange(self.keys.hist(id))
-            (text, meta, digest), entries = pipe.execute()
-        if text is None:
+            (head, meta, digest), entries = pipe.execute()
+        if head is None:
             self._meta.pop(id, None)
             return None
-        state: dict[str, Any] = json.loads(text)
+        state: dict[str, Any] = json.loads(head)
         if meta is None:
             self._meta.pop(id, None)
             return state
@@ -123,9 +123,9 @@ class RedisStore:
         parts: dict[str, list[bytes]] = {k: [] for k in lens}
         for _, fields in entries:
             for k, v in fields.items():
-                parts.setdefault(k.decode(), []).append(v)
+                parts.setdefault(text(k), []).append(v)
         state["history"] = {k: base64.b64encode(b"".join(parts[k])).decode() for k in lens}
-        self._meta[id] = (lens, digest.decode(), len(entries))
+        self._meta[id] = (lens, text(digest), len(entries))
         return state
 
     def save(self, state: dict[str, Any]) -> None:
@@ -170,7 +170,7 @@ class RedisStore:
                  json.dumps([state.get("token_hash", ""), state.get("updated", 0.0)]), *fields]
         keys = [self.keys.state(sid), self.keys.hist(sid), self.keys.index, self.keys.lease(sid)]
         answer = self._save(keys=keys, args=args)
-        answer = answer.decode() if isinstance(answer, bytes) else answer
+        answer = text(answer)
         if answer == "lost":
             self._meta.pop(sid, None)
             raise LeaseLostError(sid)
@@ -196,7 +196,7 @@ class RedisStore:
         out = []
         for sid, raw in entries.items():
             token_hash, updated = json.loads(raw)
-            out.append((sid.decode(), token_hash, updated))
+            out.append((text(sid), token_hash, updated))
         return out
 
     def close(self) -> None:

@@ -99,7 +99,10 @@ class SessionSpec:
             values["dataset"] = dataset_spec(values["dataset"])
         elif "dataset" in values and not isinstance(values["dataset"], DatasetSpec):
             raise DatasetError("dataset must be an object", "dataset")
-        return cls(**values)
+        try:
+            return cls(**values)
+        except (TypeError, OverflowError, AttributeError) as exc:  # wrong types in a file
+            raise ConfigError(f"invalid session spec: {exc}", "spec") from exc
 
     def with_changes(self, changes: dict[str, Any]) -> SessionSpec:
         """A copy with ``changes``; a partial ``dataset`` keeps the current dataset's other

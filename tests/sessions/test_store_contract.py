@@ -1,0 +1,307 @@
+"""One store contract, run against memory, sqlite and redis; then what only the redis store does
+(histories appended to a stream, compaction, fencing by lease, unreachable server).
+
+The redis cases start one real ``redis-server`` on a free port for the module (skipped without
+it locally, failing in CI) and empty its database before each test.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nnplayground.datasets import DatasetSpec
+from nnplayground.devcluster import RedisServer
+from nnplayground.launcher import free_port
+from nnplayground.sessions.session import SERIES, Session, hash_token
+from nnplayground.sessions.spec import SessionSpec
+from nnplayground.sessions.store import (
+    MemoryStore,
+    SqliteStore,
+    Store,
+    StoreUnavailableError,
+    open_store,
+)
+from tests.conftest import require
+
+SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=30))
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    exe = require("redis-server")
+    server = RedisServer(tmp_path_factory.mktemp("redis"), executable=exe).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest) -> str:
+    server: RedisServer = request.getfixturevalue("redis_server")
+    assert server.command("FLUSHALL") == "+OK"
+    return server.url()
+
+
+def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if kind == "memory":
+        return MemoryStore()
+    if kind == "sqlite":
+        return SqliteStore(tmp_path / "s.sqlite3")
+    return open_store(request.getfixturevalue("redis_url"), tmp_path)
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    s = make_store(request.param, tmp_path, request)
+    yield s
+    s.close()
+
+
+def state(sid: str, updated: float = 1.0, **extra: Any) -> dict[str, Any]:
+    return {"id": sid, "token_hash": "hash-" + sid, "updated": updated,
+            "model": {"weights": [[1.0, 2.0]]}, "history": {"loss": "AAAA"}, **extra}
+
+
+def session(sid: str = "s1") -> Session:
+    return Session(sid, hash_token("t-" + sid), SPEC)
+
+
+def same_session(a: Session, b: Session) -> bool:
+    return (a.epoch == b.epoch and a.status == b.status and a.version == b.version
+            and all(np.array_equal(x, y) for x, y in zip(a.net.params, b.net.params, strict=True))
+            and all(a.history[k] == b.history[k] for k in SERIES))
+
+
+# ----- the contract ------------------------------------------------------------------------
+def test_save_load_delete_index(store: Store) -> None:
+    assert store.index() == []
+    store.save(state("a", 1.5))
+    store.save(state("b", 2.5))
+    assert store.load("a") == state("a", 1.5)
+    assert sorted(store.index()) == [("a", "hash-a", 1.5), ("b", "hash-b", 2.5)]
+    store.delete("a")
+    assert store.load("a") is None
+    assert store.index() == [("b", "hash-b", 2.5)]
+    store.delete("a")  # twice is harmless, and so is an unknown id
+    store.delete("never")
+    assert store.load("b") == state("b", 2.5)
+
+
+def test_save_overwrites(store: Store) -> None:
+    store.save(state("a", 1.0, version=1))
+    store.save(state("a", 7.0, version=2, history={"loss": "AAAAAAAA"}))
+    loaded = store.load("a")
+    assert loaded is not None and loaded["version"] == 2
+    assert loaded["history"] == {"loss": "AAAAAAAA"}
+    assert store.index() == [("a", "hash-a", 7.0)]
+
+
+def test_states_are_copies(store: Store) -> None:
+    original = state("a")
+    store.save(original)
+    original["model"]["weights"][0][0] = 99.0
+    loaded = store.load("a")
+    assert loaded is not None and loaded["model"]["weights"] == [[1.0, 2.0]]
+    loaded["id"] = "other"
+    assert store.load("a") == state("a")
+
+
+def test_non_finite_numbers_survive(store: Store) -> None:
+    store.save(state("a", model={"weights": [[math.nan, math.inf, -math.inf]]}))
+    loaded = store.load("a")
+    assert loaded is not None
+    w = loaded["model"]["weights"][0]
+    assert math.isnan(w[0]) and w[1] == math.inf and w[2] == -math.inf
+
+
+@pytest.mark.parametrize("history", [
+    None, "not a dict", {"loss": "not base64!"}, {"loss": "AAA"}, {"loss": 3}, {},
+    {"a": "", "b": base64.b64encode(b"\x01" * 24).decode()},
+])
+def test_any_history_round_trips(store: Store, history: Any) -> None:
+    """Histories that are not base64 series are kept as they are."""
+    st = state("a", history=history)
+    if history is None:
+        del st["history"]
+    store.save(st)
+    assert store.load("a") == st
+    store.save(state("a"))  # and the next save of the usual shape replaces them
+    assert store.load("a") == state("a")
+
+
+def test_a_session_survives_checkpoints_resets_and_imports(store: Store) -> None:
+    """A session saved as it trains, is reset, trains again and imports a model: every load
+    rebuilds exactly the session that was saved."""
+    s = session()
+    for epochs in (0, 5, 1, 40, 0, 3):
+        s.train(epochs) if epochs else None
+        store.save(s.to_state())
+        loaded = store.load(s.id)
+        assert loaded == s.to_state()
+        assert same_session(Session.from_state(loaded), s)
+    s.reset()
+    store.save(s.to_state())
+    assert store.load(s.id) == s.to_state()
+    s.train(60)  # longer than before the reset: the old bytes must not survive
+    store.save(s.to_state())
+    assert same_session(Session.from_state(store.load(s.id) or {}), s)
+    model = s.model()
+    s.train(10)
+    store.save(s.to_state())
+    s.load_model(model)  # history starts again
+    store.save(s.to_state())
+    assert store.load(s.id) == s.to_state()
+    assert store.index() == [(s.id, s.token_hash, s.updated)]
+
+
+def test_many_checkpoints(store: Store) -> None:
+    """More checkpoints than the redis stream keeps entries: still every epoch, in order."""
+    s = session()
+    for _ in range(150):
+        s.train(2)
+        store.save(s.to_state())
+    loaded = store.load(s.id)
+    assert loaded is not None and loaded == s.to_state()
+    assert len(Session.from_state(loaded).history["train_loss"]) == 300
+
+
+def test_two_stores_share_states(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """Two connections (two processes) see each other's writes: sqlite and redis."""
+    for kind in ("sqlite", "redis"):
+        one, two = (make_store(kind, tmp_path / kind, request) for _ in range(2))
+        try:
+            s = session()
+            s.train(5)
+            one.save(s.to_state())
+            t = Session.from_state(two.load(s.id) or {})
+            t.train(5)  # the other process continues the same session
+            two.save(t.to_state())
+            s.train(5)
+            loaded = one.load(s.id)
+            assert loaded == t.to_state()
+            assert same_session(Session.from_state(loaded or {}), s)
+            two.delete(s.id)
+            assert one.load(s.id) is None and one.index() == []
+        finally:
+            one.close()
+            two.close()
+
+
+# ----- redis only ----------------------------------------------------------------------------
+@pytest.fixture
+def raw(redis_url: str) -> Iterator[Any]:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+def test_redis_appends_only_new_epochs_to_a_stream(redis_url: str, raw: Any) -> None:
+    from nnplayground.sessions.redis_store import RedisStore
+
+    store = RedisStore(redis_url)
+    s = session()
+    s.train(100)
+    store.save(s.to_state())
+    s.train(50)
+    store.save(s.to_state())
+    entries = raw.xrange(f"nnp:hist:{s.id}")
+    assert len(entries) == 2
+    assert [len(e[1][b"train_loss"]) for e in entries] == [800, 400]  # float64 bytes
+    tail = array("d", entries[1][1][b"train_loss"])
+    assert list(tail) == list(s.history["train_loss"][100:])
+    store.save(s.to_state())  # nothing new: no entry
+    assert raw.xlen(f"nnp:hist:{s.id}") == 2
+    head = raw.hget(f"nnp:state:{s.id}", "state")
+    assert b"history" not in head and len(head) < 4000  # the hash holds no history
+    s.reset()
+    s.train(7)
+    store.save(s.to_state())
+    assert raw.xlen(f"nnp:hist:{s.id}") == 1  # rewritten
+    fresh = RedisStore(redis_url)  # another process appends after loading
+    assert fresh.load(s.id) == s.to_state()
+    s.train(3)
+    fresh.save(s.to_state())
+    assert raw.xlen(f"nnp:hist:{s.id}") == 2
+    assert store.load(s.id) == s.to_state()
+    store.close()
+    fresh.close()
+
+
+def test_redis_stream_is_capped_by_compaction(redis_url: str, raw: Any) -> None:
+    from nnplayground.sessions.redis_store import MAX_ENTRIES, RedisStore
+
+    store = RedisStore(redis_url)
+    s = session()
+    lengths = []
+    for _ in range(MAX_ENTRIES + 5):
+        s.train(1)
+        store.save(s.to_state())
+        lengths.append(raw.xlen(f"nnp:hist:{s.id}"))
+    assert max(lengths) == MAX_ENTRIES
+    assert lengths[-1] < MAX_ENTRIES
+    assert store.load(s.id) == s.to_state()
+    store.close()
+
+
+def test_redis_stale_cache_falls_back_to_a_rewrite(redis_url: str) -> None:
+    """Two writers without leases (no fencing): the second's stale view is detected."""
+    from nnplayground.sessions.redis_store import RedisStore
+
+    one, two = RedisStore(redis_url), RedisStore(redis_url)
+    s = session()
+    s.train(10)
+    one.save(s.to_state())
+    assert two.load(s.id) == s.to_state()
+    s.reset()
+    s.train(20)
+    one.save(s.to_state())  # one rewrote the history...
+    t = Session.from_state(s.to_state())
+    t.train(5)
+    two.save(t.to_state())  # ... which two, appending to what it loaded, must notice
+    assert one.load(s.id) == t.to_state()
+    one.close()
+    two.close()
+
+
+def test_redis_fencing_by_lease(redis_url: str, raw: Any) -> None:
+    from nnplayground.sessions.redis_store import LeaseLostError, RedisStore
+
+    store = RedisStore(redis_url, fence="replica-a")
+    s = session()
+    with pytest.raises(LeaseLostError):  # nobody holds the lease
+        store.save(s.to_state())
+    assert store.load(s.id) is None
+    raw.set(f"nnp:lease:{s.id}", "replica-a", px=10_000)
+    store.save(s.to_state())
+    s.train(3)
+    raw.set(f"nnp:lease:{s.id}", "replica-b", px=10_000)  # another replica took it over
+    with pytest.raises(LeaseLostError):
+        store.save(s.to_state())
+    loaded = store.load(s.id)
+    assert loaded is not None and loaded["model"]["epoch"] == 0  # the old owner wrote nothing
+    store.close()
+
+
+def test_redis_unreachable_raises_store_unavailable(tmp_path: Path) -> None:
+    store = open_store(f"redis://127.0.0.1:{free_port()}/0", tmp_path)
+    try:
+        for action in (lambda: store.load("a"), lambda: store.save(state("a")), store.index,
+                       lambda: store.delete("a")):
+            with pytest.raises(StoreUnavailableError, match="unreachable"):
+                action()
+    finally:
+        store.close()
+
+
+def test_open_store_names_redis_in_its_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="redis://"):
+        open_store("postgres://x", tmp_path)
