@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__
+from . import __version__, jsonsafe
 from .api import errors, meta, sessions, stream
 from .api.deps import AppState
 from .config import Settings
@@ -47,6 +47,13 @@ def frontend_dir(settings: Settings) -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "frontend"
+
+
+class SafeJSONResponse(JSONResponse):
+    """The API's responses: JSON in which NaN and infinities (a diverged network) are null."""
+
+    def render(self, content: object) -> bytes:
+        return jsonsafe.dumps(content).encode()
 
 
 class BodyLimit:
@@ -134,6 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="nnplayground", version=__version__, lifespan=lifespan, docs_url=None,
+        default_response_class=SafeJSONResponse,
         redoc_url=None,
         description="Watch backpropagation happen: sessions that train small multilayer "
         "perceptrons with NumPy, over REST and a WebSocket stream.",

@@ -186,6 +186,16 @@ def test_live_update_of_a_diverged_session_pauses_it() -> None:
     assert (s.status, s.message, s.epoch) == ("paused", None, epoch)
 
 
+def test_a_diverged_session_with_broken_weights_stays_diverged_until_reset() -> None:
+    s = diverging(finite_weights=False)
+    s.train(1000)
+    assert s.status == "diverged" and not s.net.is_finite()
+    assert s.update({"learning_rate": 0.001}) is False
+    assert s.status == "diverged"
+    s.reset()
+    assert s.status == "idle" and s.net.is_finite()
+
+
 @pytest.mark.parametrize(
     "changes",
     [{"hidden_layers": [3]}, {"hidden_activation": "tanh"}, {"seed": 5},

@@ -63,7 +63,7 @@ class WorkerPool:
         self.settings = settings
         self.n = settings.worker_count
         self._ctx = mp.get_context("spawn")
-        self._events: Any = self._ctx.Queue()
+        self._events: list[Any] = []
         self._commands: list[Any] = []
         self._procs: list[Any] = []
         self._pending: dict[int, tuple[asyncio.Future[Any], int]] = {}
@@ -71,18 +71,20 @@ class WorkerPool:
         self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         self._owner: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._reader: threading.Thread | None = None
+        self._readers: list[threading.Thread] = []
         self._monitor: asyncio.Task[None] | None = None
 
     # ----- life cycle ----------------------------------------------------------------------
     def _spawn(self, i: int) -> None:
-        commands = self._ctx.Queue()
+        # Each worker gets its own queues: a worker killed while writing leaves its queue's
+        # lock held, and only that queue, which is abandoned with the dead process.
+        commands, events = self._ctx.Queue(), self._ctx.Queue()
         saved = {k: os.environ.get(k) for k in BLAS_ENV}
         os.environ.update({k: "1" for k in BLAS_ENV})
         try:
             proc = self._ctx.Process(
                 target=self.worker_main, name=f"nnp-worker-{i}", daemon=True,
-                args=(i, self.worker_options(), commands, self._events))
+                args=(i, self.worker_options(), commands, events))
             proc.start()
         finally:
             for k, v in saved.items():
@@ -90,18 +92,22 @@ class WorkerPool:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
+        reader = threading.Thread(target=self._read, args=(events,), name=f"nnp-events-{i}",
+                                  daemon=True)
+        reader.start()
         if i < len(self._procs):
-            self._commands[i], self._procs[i] = commands, proc
+            self._commands[i], self._events[i], self._procs[i] = commands, events, proc
+            self._readers[i] = reader
         else:
             self._commands.append(commands)
+            self._events.append(events)
             self._procs.append(proc)
+            self._readers.append(reader)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for i in range(self.n):
             self._spawn(i)
-        self._reader = threading.Thread(target=self._read, name="nnp-events", daemon=True)
-        self._reader.start()
         self._monitor = asyncio.create_task(self._watch_workers())
 
     async def stop(self) -> None:
@@ -116,10 +122,14 @@ class WorkerPool:
             await asyncio.to_thread(p.join, 30)
             if p.is_alive():
                 p.kill()
-        self._events.put(None)
-        if self._reader:
-            await asyncio.to_thread(self._reader.join, 5)
-        for q in [*self._commands, self._events]:
+        for p, events, reader in zip(self._procs, self._events, self._readers, strict=True):
+            if p.exitcode == 0:  # a worker that exited cleanly left its queue usable
+                events.put(None)
+                await asyncio.to_thread(reader.join, 5)
+            else:
+                events.cancel_join_thread()
+            events.close()
+        for q in self._commands:
             q.close()
             q.join_thread()
         for fut, _ in self._pending.values():
@@ -200,10 +210,11 @@ class WorkerPool:
     def watcher_count(self, sid: str) -> int:
         return len(self._subs.get(sid, ()))
 
-    def _read(self) -> None:
+    def _read(self, events: Any) -> None:
+        """One worker's replies and events, handed to the event loop in order."""
         while True:
             try:
-                msg = self._events.get()
+                msg = events.get()
             except (EOFError, OSError):
                 return
             if msg is None:

@@ -106,6 +106,7 @@ class Session:
         self.version = 1
         self.created = self.updated = time.time()
         self.history = {name: array("d") for name in SERIES}
+        self.history_start = 0  # the epoch before the first recorded one
         self._grid_inputs: dict[tuple[Any, ...], np.ndarray] = {}
         self._build()
 
@@ -165,14 +166,17 @@ class Session:
         return EpochBatch(first, *(_clean(c.tolist()) for c in cols))
 
     def history_since(self, since: int) -> EpochBatch:
-        """Epochs after ``since`` (0 = all) as one batch."""
-        since = max(0, min(since, self.epoch))
-        return EpochBatch(since + 1, *(_clean(self.history[s][since:]) for s in SERIES))
+        """Epochs after ``since`` (0 = all) as one batch; an imported model's history starts
+        at the epoch it was imported with (``history_start``)."""
+        since = max(self.history_start, min(since, self.epoch))
+        i = since - self.history_start
+        return EpochBatch(since + 1, *(_clean(self.history[s][i:]) for s in SERIES))
 
     def reset(self) -> None:
         """Back to epoch 0 with the seed's initial weights; the data is kept."""
         self.net = Network(config=self.spec.network_config())
         self.history = {name: array("d") for name in SERIES}
+        self.history_start = 0
         self.status = "idle"
         self.message = None
         self._touch()
@@ -183,7 +187,8 @@ class Session:
         if set(changes) <= LIVE:
             self.net.update(**{k: getattr(spec, k) for k in changes})
             self.spec = spec
-            if self.status == "diverged":
+            if self.status == "diverged" and self.net.is_finite():
+                # the loss blew up but the weights did not: a gentler setting may recover
                 self.status, self.message = "paused", None
             self._touch()
             return False
@@ -261,6 +266,7 @@ class Session:
             self.spec = spec
             self._build()
         self.history = {name: array("d") for name in SERIES}
+        self.history_start = net.epoch
         self.net = net
         self.status, self.message = "idle", None
         self._touch()
@@ -273,6 +279,7 @@ class Session:
             "message": self.message, "version": self.version, "created": self.created,
             "updated": self.updated, "model": self.net.to_dict(),
             "history": {k: base64.b64encode(v.tobytes()).decode() for k, v in self.history.items()},
+            "history_start": self.history_start,
         }
 
     @classmethod
@@ -282,6 +289,7 @@ class Session:
         s.net = _load_network(state["model"], state["status"] == "diverged")
         for k, v in state["history"].items():
             s.history[k] = array("d", base64.b64decode(v))
+        s.history_start = int(state.get("history_start", 0))
         s.status = "paused" if state["status"] == "running" else state["status"]
         s.message, s.version = state.get("message"), state["version"]
         s.created, s.updated = state["created"], state["updated"]
@@ -290,6 +298,9 @@ class Session:
     def fork(self, id: str, token_hash: str) -> Session:
         """A copy owned by someone else: same spec, data, weights and history."""
         state = self.to_state()
-        state.update(id=id, token_hash=token_hash, parent=self.id, status="idle" if
-                     self.status == "running" else self.status, version=1, created=time.time())
+        status = self.status
+        if status == "running":
+            status = "paused" if self.epoch else "idle"
+        state.update(id=id, token_hash=token_hash, parent=self.id, status=status, version=1,
+                     created=time.time())
         return Session.from_state(state)

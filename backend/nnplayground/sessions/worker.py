@@ -20,7 +20,6 @@ What it leaves out: access control and limits (the API checks them before sendin
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import os
 import signal
@@ -32,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import jsonsafe
 from ..config import Settings
 from ..datasets import DatasetError, from_points
 from ..engine import EngineError, Network, gradient_check
@@ -184,7 +184,7 @@ class Worker:
 
     def publish(self, s: Session, kind: str, message: dict[str, Any],
                 first: int = 0, last: int = 0) -> None:
-        self.events.put(("event", s.id, kind, json.dumps(message), first, last))
+        self.events.put(("event", s.id, kind, jsonsafe.dumps(message), first, last))
 
     def publish_status(self, s: Session, **extra: Any) -> None:
         self.publish(s, "status", {"type": "status", "status": s.status, "epoch": s.epoch,
@@ -193,6 +193,8 @@ class Worker:
             self.publish_snapshot(s)
 
     def publish_snapshot(self, s: Session) -> None:
+        if not s.net.is_finite():  # a diverged network has nothing to draw
+            return
         st = self.settings
         t0 = time.monotonic()
         grids = s.grids(st.snapshot_resolution)
@@ -304,7 +306,8 @@ class Worker:
 
     def _trainable(self, s: Session) -> None:
         if s.status == "diverged":
-            raise RefusedError("the session diverged: reset it or lower the learning rate first")
+            raise RefusedError("the session diverged (its weights are no longer finite): reset "
+                               "it, and lower the learning rate before training again")
 
     def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = self.get(sid)
@@ -452,7 +455,11 @@ class Worker:
                 raise EngineError(
                     f"gradient check is limited to {self.settings.max_gradcheck_parameters} "
                     f"parameters; this network has {net.n_parameters}", "check")
-            probe = Network.from_dict(net.to_dict()) if net.dtype != np.float64 else net
+            probe = net
+            if net.dtype != np.float64:  # check in float64 whatever the training dtype
+                model = net.to_dict()
+                model["config"]["dtype"] = "float64"
+                probe = Network.from_dict(model)
             chk = gradient_check(probe, X, Y)
             out["gradient_check"] = {
                 "relative_error": chk.relative_error, "layer_errors": chk.layer_errors,

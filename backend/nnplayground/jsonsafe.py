@@ -1,0 +1,30 @@
+"""JSON text that JavaScript can parse: non-finite floats become ``null``.
+
+A diverged network has NaN or infinite weights and outputs; Python's ``json`` would write
+``NaN``/``Infinity``, which ``JSON.parse`` refuses, and Starlette's JSON response refuses them
+outright. :func:`dumps` tries the fast path first and cleans the data only when it must.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def dumps(obj: Any) -> str:
+    """``json.dumps`` with NaN and infinities written as ``null``."""
+    try:
+        return json.dumps(obj, allow_nan=False)
+    except ValueError:
+        return json.dumps(_clean(obj), allow_nan=False)
