@@ -189,7 +189,7 @@ def test_failover_when_the_owner_is_killed(tmp_path: Path, how: str) -> None:
     try:
         a, b = c.a, c.b
         assert a.proc is not None
-        sid, token, _ = create(a.url, preset="xnor")
+        sid, token, _ = create(a.url, preset="playground")  # the default network
         seen = Epochs()
         statuses: list[dict[str, Any]] = []
 
@@ -212,7 +212,7 @@ def test_failover_when_the_owner_is_killed(tmp_path: Path, how: str) -> None:
                     os.kill(a.proc.pid, signal.SIGKILL)
                 killed_at = len(seen.losses)
             # B's watcher carries on: the session resumes there once A's lease runs out.
-            seen.until(watcher, lambda m: record(m) or len(seen.losses) >= killed_at + 3000)
+            seen.until(watcher, lambda m: record(m) or len(seen.losses) >= killed_at + 1500)
             resumed = [s for s in statuses if s["status"] == "running"]
             assert len(resumed) == 2  # the start on A, the resumption on B
             if how == "machine":
@@ -228,12 +228,10 @@ def test_failover_when_the_owner_is_killed(tmp_path: Path, how: str) -> None:
                 ack = read_until_paused(owner, mine)
             seen.until(watcher, lambda m: len(seen.losses) >= ack["epoch"])
         assert mine.losses == seen.losses and len(seen.losses) == ack["epoch"]
-        print("DEBUG", [(m["status"], m["epoch"]) for m in statuses], ack)
-        print("DEBUG summary", httpx.get(f"{b.url}/api/sessions/{sid}", timeout=30).json()["epoch"])
         history = httpx.get(f"{b.url}/api/sessions/{sid}/history", timeout=30).json()
         assert history["epoch"] == ack["epoch"]
         assert history["train_loss"] == seen.losses  # no gap, no duplicate
-        assert seen.losses == reference("xnor", ack["epoch"])  # as if never interrupted
+        assert seen.losses == reference("playground", ack["epoch"])  # as if uninterrupted
         until(lambda: not any(alive(p) for p in workers), "the killed replica's workers to exit",
               timeout=10)
     finally:

@@ -77,6 +77,7 @@ class Connection:
         for start in range(0, len(batch["train_loss"]), REPLAY_CHUNK):
             part = {k: batch[k][start : start + REPLAY_CHUNK] for k in series}
             await self.send_json({"type": "epoch", "first": batch["first"] + start, **part})
+            await asyncio.sleep(0)  # a long replay must not hold up everyone else
         self.last = batch["epoch"]
 
     async def refill(self) -> None:

@@ -45,7 +45,7 @@ from typing import Any
 from ..config import Settings
 from .backends import UnavailableError
 from .cluster_worker import run_cluster_worker
-from .leases import Leases
+from .leases import Leases, Renewer
 from .pool import Event, WorkerError, WorkerPool
 from .redis_client import ERRORS, async_client, describe, unavailable
 from .redis_keys import Keys
@@ -102,8 +102,10 @@ class ClusterPool:
         self.local = LocalWorkers(settings, self)
         self.n = self.local.n
         self.tick = settings.lease_seconds / 3
-        self.owned: dict[str, None] = {}  # sessions whose lease we hold (an ordered set)
+        self.owned: dict[str, int] = {}  # sessions whose lease we hold -> adoption number
         self._adopting: dict[str, asyncio.Future[None]] = {}
+        self._adoptions = itertools.count(1)
+        self._renewer: Renewer | None = None
         self._viewers: dict[str, dict[str, int]] = {}  # sid -> other replica -> watchers
         self._channels: dict[str, asyncio.Event] = {}  # ev:{sid} we subscribe to -> confirmed
         self._pending: dict[int, tuple[asyncio.Future[Any], str]] = {}
@@ -125,6 +127,16 @@ class ClusterPool:
         self._redis = async_client(self.settings.store)
         self._leases = Leases(self._redis, self.keys, self.id, self.settings.lease_seconds)
         await self.local.start()
+        loop = asyncio.get_running_loop()
+
+        def report(forgotten: bool, lost: list[tuple[str, int]]) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop closed: we are stopping
+                loop.call_soon_threadsafe(self._renewed, forgotten, lost)
+
+        self._renewer = Renewer(self.settings.store, self.keys, self.id,
+                                self.settings.lease_seconds, self.tick,
+                                lambda: dict(self.owned), report)
+        self._renewer.start()
         self._loops = [asyncio.create_task(self._publisher()),
                        asyncio.create_task(self._listen()),
                        asyncio.create_task(self._maintain())]
@@ -133,10 +145,13 @@ class ClusterPool:
 
     async def stop(self) -> None:
         """Checkpoint every session (workers), hand the leases over, leave the cluster."""
-        await self.local.stop()
+        await self.local.stop()  # (with our leases: the workers' checkpoints are fenced)
         maintain = self._loops[2] if self._loops else None
         if maintain is not None:
             maintain.cancel()
+        if self._renewer is not None:
+            self._renewer.stop()
+            await asyncio.to_thread(self._renewer.join, 10)
         for _ in range(100):  # let the last events and the _run updates leave (at most 1 s)
             if self._outbox.empty():
                 break
@@ -471,7 +486,7 @@ class ClusterPool:
         if sid not in self.owned:
             if not self.local.assigned(sid):
                 self.local.assign(sid)
-            self.owned[sid] = None
+            self.owned[sid] = next(self._adoptions)
             total = self.watcher_count(sid)
             if total:
                 self.local.tell(sid, "watchers", {"count": total})
@@ -606,17 +621,20 @@ class ClusterPool:
 
         return add
 
+    def _renewed(self, forgotten: bool, lost: list[tuple[str, int]]) -> None:
+        """The renewer found leases that are not ours any more (or that we were forgotten)."""
+        for sid, adoption in lost:
+            if self.owned.get(sid) == adoption:  # not one we took again meanwhile
+                log.warning("lost the lease of %s; another replica owns it now", sid)
+                self._forget(sid)
+        if forgotten and self._pubsub is not None:
+            self._spawn(self._resync())  # we were silent for a lease: re-announce our counts
+
     async def _maintain(self) -> None:
+        """Take over the sessions of replicas that stopped; forget replicas long silent."""
         assert self._leases is not None
         while True:
             try:
-                forgotten, lost = await self._leases.renew(list(self.owned))
-                for sid in lost:
-                    if sid in self.owned:
-                        log.warning("lost the lease of %s; another replica owns it now", sid)
-                        self._forget(sid)
-                if forgotten and self._pubsub is not None:
-                    await self._resync()  # we were silent for a lease: re-announce our counts
                 for sid, run in await self._leases.claim():
                     log.info("taking over %s from a replica that stopped", sid)
                     self._adopt(sid, run)

@@ -5,7 +5,9 @@ clocks do not matter.
 * ``acquire``: take a free lease (``SET NX PX``), answering the holder and, for a new owner,
   whether the session was running when its previous owner lost it (its ``run`` entry);
 * ``renew``: the owner extends all its leases at once (every third of the lease) and reports the
-  ones it no longer holds; the same call is the replica's heartbeat;
+  ones it no longer holds; the same call is the replica's heartbeat. :class:`Renewer` does it
+  from a thread of its own with a blocking client, so that an event loop busy for a while (a
+  long history sent to a client) never costs a replica the sessions it trains;
 * ``claim``: leases that ran out on a running session are taken by a live replica (each takes
   its share of them per call), which then resumes the session from its last checkpoint;
 * ``release``: give a lease back, optionally as a hand-over (shutdown) so that another replica
@@ -17,10 +19,15 @@ What it leaves out: what an owner does with a session (``cluster.py``).
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from .redis_client import text
+from .redis_client import ERRORS, describe, sync_client, text
 from .redis_keys import Keys
+
+log = logging.getLogger("nnplayground.leases")
 
 NOW = "local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
 
@@ -143,3 +150,51 @@ class Leases:
         k = self.keys
         out = await self._reap(keys=[k.replicas], args=[self.me, self.ttl_ms, k.prefix])
         return [text(r) for r in out]
+
+
+class Renewer(threading.Thread):
+    """Renews a replica's leases every ``interval`` seconds from its own thread.
+
+    ``owned()`` gives ``{sid: generation}`` (a copy); ``report(forgotten, lost)`` is called in
+    the thread with ``lost`` as ``[(sid, generation)]`` when some leases are not ours any more
+    or the replica had been forgotten (it must hand the call over to its event loop).
+    """
+
+    def __init__(self, url: str, keys: Keys, me: str, ttl_seconds: float, interval: float,
+                 owned: Callable[[], dict[str, int]],
+                 report: Callable[[bool, list[tuple[str, int]]], None]) -> None:
+        super().__init__(name="nnp-lease-renewer", daemon=True)
+        self.keys, self.me, self.interval = keys, me, interval
+        self.ttl_ms = max(1, int(ttl_seconds * 1000))
+        self.owned, self.report = owned, report
+        self._client = sync_client(url)
+        self._renew = self._client.register_script(RENEW)
+        self._stop = threading.Event()
+        self._failing = False
+
+    def run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                self.renew_once()
+        finally:
+            self._client.close()
+
+    def renew_once(self) -> None:
+        snapshot = self.owned()
+        k = self.keys
+        try:
+            out = self._renew(keys=[k.owned, k.replicas],
+                              args=[self.me, self.ttl_ms, k.prefix, *snapshot])
+        except ERRORS as exc:
+            if not self._failing:
+                log.warning("could not renew leases: %s", describe(exc))
+            self._failing = True
+            return
+        self._failing = False
+        forgotten = bool(int(out[0]))
+        lost = [(s, snapshot[s]) for s in map(text, out[1:]) if s in snapshot]
+        if forgotten or lost:
+            self.report(forgotten, lost)
+
+    def stop(self) -> None:
+        self._stop.set()
