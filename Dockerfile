@@ -1,4 +1,6 @@
 # nnplayground: one app process (uvicorn + training workers). Build: docker build -t nnplayground .
+# Alone: docker run -p 8000:8000 -v nnp-data:/data nnplayground (sqlite in /data);
+# several replicas sharing Redis behind nginx: docker-compose.yml.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     NNP_HOST=0.0.0.0 NNP_PORT=8000 NNP_DATA_DIR=/data

@@ -252,7 +252,7 @@ def test_a_redis_outage_is_a_503_and_service_resumes(tmp_path: Path) -> None:
 
         for srv in (a, b):
             for method, path, body in (("GET", f"/api/sessions/{sid}", None),
-                                       ("POST", "/api/sessions", {"preset": "xor"}),
+                                       ("POST", "/api/sessions", {"preset": "or"}),
                                        ("GET", "/api/health", None)):
                 r = httpx.request(method, srv.url + path, json=body, timeout=30)
                 assert r.status_code == 503, (path, r.text)

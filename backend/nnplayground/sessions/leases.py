@@ -169,12 +169,12 @@ class Renewer(threading.Thread):
         self.owned, self.report = owned, report
         self._client = sync_client(url)
         self._renew = self._client.register_script(RENEW)
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._failing = False
 
     def run(self) -> None:
         try:
-            while not self._stop.wait(self.interval):
+            while not self._halt.wait(self.interval):
                 self.renew_once()
         finally:
             self._client.close()
@@ -197,4 +197,4 @@ class Renewer(threading.Thread):
             self.report(forgotten, lost)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()

@@ -339,14 +339,18 @@ class Worker:
         self.publish_status(s)
         return DEFER if p.get("wait") else s.summary()
 
-    def op_reset(self, sid: str, p: dict[str, Any], req: int) -> Any:
+    def restart(self, sid: str, change: Callable[[Session], None]) -> Session:
+        """Stop ``sid``, apply a change that starts its run again, save and announce it."""
         s = self.get(sid)
         self.set_running(s, False)
         self.finish_targets(s)
-        s.reset()
+        change(s)
         self.checkpoint(s)
         self.publish_status(s, reset=True)
-        return s.summary()
+        return s
+
+    def op_reset(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.restart(sid, Session.reset).summary()
 
     def op_update(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = self.get(sid)
@@ -368,25 +372,14 @@ class Worker:
                 **s.data.to_points()}
 
     def op_set_points(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        s = self.get(sid)
-        self.set_running(s, False)
-        self.finish_targets(s)
-        s.set_points(p["points"])
-        self.checkpoint(s)
-        self.publish_status(s, reset=True)
+        self.restart(sid, lambda s: s.set_points(p["points"]))
         return self.op_dataset(sid, p, req)
 
     def op_model(self, sid: str, p: dict[str, Any], req: int) -> Any:
         return self.get(sid).model()
 
     def op_load_model(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        s = self.get(sid)
-        self.set_running(s, False)
-        self.finish_targets(s)
-        s.load_model(p["model"])
-        self.checkpoint(s)
-        self.publish_status(s, reset=True)
-        return s.summary()
+        return self.restart(sid, lambda s: s.load_model(p["model"])).summary()
 
     def op_predict(self, sid: str, p: dict[str, Any], req: int) -> Any:
         return self.get(sid).predict(p["inputs"])
