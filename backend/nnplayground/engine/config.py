@@ -26,11 +26,11 @@ LIVE_FIELDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class NetworkConfig:
-    """Everything that defines a network and how it trains."""
+@dataclass(frozen=True, kw_only=True)
+class TrainingOptions:
+    """How a network computes and trains, apart from its layer sizes (shared with the
+    session spec, which adds features and data and derives the sizes)."""
 
-    layers: tuple[int, ...]
     hidden_activation: str = "sigmoid"
     output_activation: str = "sigmoid"
     loss: str = "mse"
@@ -43,6 +43,17 @@ class NetworkConfig:
     momentum: float = 0.9
     seed: int = 0
     dtype: str = "float64"
+
+    def options(self) -> dict[str, Any]:
+        """The training options as keyword arguments."""
+        return {f.name: getattr(self, f.name) for f in fields(TrainingOptions)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkConfig(TrainingOptions):
+    """Everything that defines a network and how it trains."""
+
+    layers: tuple[int, ...]
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "layers", tuple(self.layers))

@@ -15,31 +15,22 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from ..datasets import DATASETS, DatasetError, DatasetSpec, dataset_info, default_spec
-from ..engine import FEATURES, ConfigError, NetworkConfig
+from ..engine import FEATURES, LIVE_FIELDS, ConfigError, NetworkConfig
+from ..engine.config import TrainingOptions
 
 #: Spec fields that change while training without a reset.
-LIVE = frozenset({"learning_rate", "batch_size", "regularization", "reg_rate", "optimizer",
-                  "momentum"})
+LIVE = LIVE_FIELDS
 
 
-@dataclass(frozen=True)
-class SessionSpec:
-    """A session's whole configuration (everything but the data points themselves)."""
+@dataclass(frozen=True, kw_only=True)
+class SessionSpec(TrainingOptions):
+    """A session's whole configuration (everything but the data points themselves): the
+    engine's training options plus hidden layers, input features and the dataset."""
 
     hidden_layers: tuple[int, ...] = (4, 2)
     features: tuple[str, ...] = ("x1", "x2")
-    hidden_activation: str = "sigmoid"
     output_activation: str = "auto"
     loss: str = "auto"
-    init: str = "he"
-    optimizer: str = "sgd"
-    learning_rate: float = 0.1
-    batch_size: int | None = None
-    regularization: str = "none"
-    reg_rate: float = 0.0
-    momentum: float = 0.9
-    seed: int = 0
-    dtype: str = "float64"
     dataset: DatasetSpec = field(default_factory=lambda: DatasetSpec("circle"))
 
     def __post_init__(self) -> None:
@@ -74,13 +65,8 @@ class SessionSpec:
                                                   "softmax" if self.n_outputs > 1 else "sigmoid")
         if loss == "auto":
             loss = "cce" if output == "softmax" else "mse"
-        return NetworkConfig(
-            layers=self.layers, hidden_activation=self.hidden_activation,
-            output_activation=output, loss=loss, init=self.init, optimizer=self.optimizer,
-            learning_rate=self.learning_rate, batch_size=self.batch_size,
-            regularization=self.regularization, reg_rate=self.reg_rate,
-            momentum=self.momentum, seed=self.seed, dtype=self.dtype,
-        )
+        options = {**self.options(), "output_activation": output, "loss": loss}
+        return NetworkConfig(layers=self.layers, **options)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
