@@ -74,23 +74,29 @@ class Watcher:
         async with connect(self.url, max_size=None) as ws:
             self.ws = ws
             async for raw in ws:
-                self.bytes += len(raw)
-                msg = json.loads(raw)
-                kind = msg["type"]
-                if kind == "hello":
-                    self.ready.set()
-                elif kind == "epoch":
-                    self.epochs += len(msg["train_loss"])
-                elif kind == "snapshot":
-                    self.frames += 1
-                elif kind == "ack":
-                    self.acks.put_nowait(time.perf_counter())
+                self.receive(raw)
 
-    async def command(self, kind: str) -> float:
+    def receive(self, raw: str | bytes) -> None:
+        self.handle(raw, json.loads(raw))
+
+    def handle(self, raw: str | bytes, msg: dict[str, Any]) -> None:
+        """Count one message (a subclass may look at more)."""
+        self.bytes += len(raw)
+        kind = msg["type"]
+        if kind == "hello":
+            self.ready.set()
+        elif kind == "epoch":
+            self.epochs += len(msg["train_loss"])
+        elif kind == "snapshot":
+            self.frames += 1
+        elif kind == "ack":
+            self.acks.put_nowait(time.perf_counter())
+
+    async def command(self, kind: str, timeout: float = 30) -> float:
         """Send a command; seconds until its ack."""
         t0 = time.perf_counter()
         await self.ws.send(json.dumps({"type": kind}))
-        return await asyncio.wait_for(self.acks.get(), 30) - t0
+        return await asyncio.wait_for(self.acks.get(), timeout) - t0
 
 
 async def measure(srv: Server, n: int, seconds: float) -> dict[str, Any]:

@@ -40,6 +40,12 @@ def env_of(service: dict[str, Any]) -> dict[str, str]:
     return {k: str(v) for k, v in env.items()}
 
 
+def settings_of(service: dict[str, Any]) -> Settings:
+    """The settings a replica runs with: its ``NNP_*`` variables, no ``.env`` file."""
+    values: dict[str, Any] = {k[4:].lower(): v for k, v in env_of(service).items()}
+    return Settings(_env_file=None, **values)
+
+
 def test_the_services(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert set(services) == {"redis", "app", "proxy"}
@@ -63,7 +69,7 @@ def test_the_app_environment_is_what_the_app_reads(compose: dict[str, Any]) -> N
     fields = set(Settings.model_fields)
     for name in env:
         assert name.startswith("NNP_") and name[4:].lower() in fields, f"{name} is not a setting"
-    settings = Settings(_env_file=None, **{k[4:].lower(): v for k, v in env.items()})  # type: ignore[arg-type]
+    settings = settings_of(compose["services"]["app"])  # valid values, too
     assert settings.host == "0.0.0.0"  # reachable from the proxy's container
     store = urlsplit(settings.store)
     assert store.scheme == "redis" and store.hostname == "redis"
@@ -73,8 +79,7 @@ def test_the_app_environment_is_what_the_app_reads(compose: dict[str, Any]) -> N
 
 def test_nginx_spreads_http_and_websockets_over_the_replicas(compose: dict[str, Any],
                                                              nginx: str) -> None:
-    port = Settings(_env_file=None, **{  # type: ignore[arg-type]
-        k[4:].lower(): v for k, v in env_of(compose["services"]["app"]).items()}).port
+    port = settings_of(compose["services"]["app"]).port
     assert re.search(rf"^\s*server\s+app:{port}\s+resolve;", nginx, re.M)  # every replica
     assert re.search(r"^\s*zone\s+\w+\s+\d+k;", nginx, re.M)  # needed by "resolve"
     assert re.search(r"^resolver\s+127\.0\.0\.11\b", nginx, re.M)  # Docker's DNS
@@ -97,5 +102,6 @@ def test_the_dockerfile() -> None:
     assert health is not None and "/api/health" in text[health.start():]
     assert re.search(r"pip install \"?\.\[redis\]", text)  # the redis extra for NNP_STORE
     expose = re.search(r"^EXPOSE (\d+)", text, re.M)
-    assert expose is not None and expose.group(1) in re.search(  # type: ignore[union-attr]
-        r"NNP_PORT=(\d+)", text).group(1)
+    port = re.search(r"NNP_PORT=(\d+)", text)
+    assert expose is not None and port is not None and expose.group(1) == port.group(1)
+    assert f"127.0.0.1:{port.group(1)}/api/health" in text

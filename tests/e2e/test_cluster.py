@@ -242,7 +242,7 @@ def test_a_redis_outage_is_a_503_and_service_resumes(tmp_path: Path) -> None:
     c = Cluster(tmp_path)
     try:
         a, b = c.a, c.b
-        sid, token, headers = create(a.url)
+        sid, _, headers = create(a.url)
         r = httpx.post(f"{b.url}/api/sessions/{sid}/train", json={"epochs": 50},
                        headers=headers, timeout=60)
         assert r.json()["epoch"] == 50

@@ -22,6 +22,7 @@ ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 CONNECT_TIMEOUT = 2.0
 COMMAND_TIMEOUT = 5.0
+MAX_CONNECTIONS = 64
 
 
 def sync_client(url: str) -> redis.Redis:
@@ -32,10 +33,14 @@ def sync_client(url: str) -> redis.Redis:
 
 
 def async_client(url: str) -> redis.asyncio.Redis:
-    """An asyncio client (API process): one retry after a dropped connection."""
-    return redis.asyncio.Redis.from_url(
-        url, socket_timeout=COMMAND_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT,
+    """An asyncio client (API process): one retry after a dropped connection; at most
+    ``MAX_CONNECTIONS`` at once, further commands wait for one (a burst of hundreds of
+    WebSocket connections must queue, not fail)."""
+    pool = redis.asyncio.BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=COMMAND_TIMEOUT,
+        socket_timeout=COMMAND_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT,
         retry=redis.asyncio.retry.Retry(ConstantBackoff(0.05), 1))
+    return redis.asyncio.Redis.from_pool(pool)
 
 
 def text(value: object) -> str:

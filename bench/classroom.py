@@ -1,0 +1,302 @@
+"""Benchmark: a classroom on two app processes sharing Redis, against one process with sqlite.
+
+The same load, in one run, on each set-up (loopback, two training processes in total):
+
+* one teacher session training the default network, its owner's WebSocket on the first process;
+* ``--watchers`` (200) watcher WebSockets on the teacher's session, spread over the processes;
+* ``--students`` (50) student sessions (forks of the teacher's) training at once, each with its
+  owner's WebSocket, spread over the processes.
+
+Figures, side by side: snapshot frames per second each teacher watcher receives (median and
+worst), the p99 latency from an epoch's computation (its ``t``) to its arrival at a watcher,
+the p99 of ``GET /api/health``, the time a ``pause`` sent through the last process takes to
+be acknowledged, and epochs lost or repeated over all watchers (target 0).
+
+    python bench/classroom.py [--seconds 10] [--watchers 200] [--students 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from nnplayground.devcluster import RedisServer
+from nnplayground.launcher import Server
+from server import Watcher, p99
+
+BATCH = 25
+WAIT = 600.0  # seconds: generous deadlines, for an overloaded machine
+SNAPSHOT = '{"type": "snapshot"'
+
+
+class ClassWatcher(Watcher):
+    """A watcher that also checks the epoch sequence and measures each epoch's latency."""
+
+    def __init__(self, ws_url: str, sid: str, token: str | None = None,
+                 since: int | None = None) -> None:
+        super().__init__(ws_url, sid, token)
+        if since is not None:  # clamped to the session's epoch: no history replay
+            self.url += ("&" if "?" in self.url else "?") + f"since={since}"
+        self.last = 0  # the last epoch received
+        self.lost = 0  # epochs skipped over
+        self.repeated = 0  # epochs received twice
+        self.latency: list[float] = []
+        self.measuring = False
+
+    def receive(self, raw: str | bytes) -> None:
+        if raw[:19] in (SNAPSHOT, SNAPSHOT.encode()):  # counted, not parsed: 200 watchers
+            self.bytes += len(raw)                      # of frames would swamp this client
+            self.frames += 1
+        else:
+            super().receive(raw)
+
+    def handle(self, raw: str | bytes, msg: dict[str, Any]) -> None:
+        super().handle(raw, msg)
+        if msg["type"] == "epoch":
+            first, n = msg["first"], len(msg["train_loss"])
+            if first > self.last + 1:
+                self.lost += first - self.last - 1
+            self.repeated += max(0, min(self.last, first + n - 1) - first + 1)
+            self.last = max(self.last, first + n - 1)
+            if self.measuring and "t" in msg:
+                self.latency.append(time.time() - msg["t"])
+        elif msg["type"] == "status" and msg.get("reset"):
+            self.last = 0
+
+
+async def until(condition: Any, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the load did not settle")
+        await asyncio.sleep(0.05)  # polling
+
+
+async def settle(watchers: list[ClassWatcher], quiet: float = 1.0) -> None:
+    """Wait until no bytes arrived for ``quiet`` seconds (each arrival sends everyone a
+    snapshot: the connections' burst must pass before measuring)."""
+    total, since = -1, time.monotonic()
+    deadline = since + WAIT
+    while time.monotonic() - since < quiet:
+        now = sum(w.bytes for w in watchers)
+        if now != total:
+            total, since = now, time.monotonic()
+        if time.monotonic() > deadline:
+            raise TimeoutError("the connections never settled")
+        await asyncio.sleep(0.1)  # polling
+
+
+Spec = tuple[str, str, "str | None"]  # (ws_url, session id, token: a student's own session)
+
+
+def client_process(specs: list[Spec], conn: Any) -> None:
+    """One of the processes standing for the class's browsers (a single client process could
+    not read 200 watchers' messages on a small machine): it connects its watchers and
+    students, then follows the coordinator's orders on ``conn``."""
+    asyncio.run(client_main(specs, conn))
+
+
+async def client_main(specs: list[Spec], conn: Any) -> None:
+    loop = asyncio.get_running_loop()
+    everyone = [ClassWatcher(url, sid, token) for url, sid, token in specs]
+    watchers = [w for w, (_, _, token) in zip(everyone, specs, strict=True) if token is None]
+    students = [w for w in everyone if w not in watchers]
+    tasks = []
+    for i in range(0, len(everyone), BATCH):  # the class arrives a few at a time
+        batch = everyone[i : i + BATCH]
+        tasks += [asyncio.create_task(w.run()) for w in batch]
+        await asyncio.gather(*(asyncio.wait_for(w.ready.wait(), WAIT) for w in batch))
+    conn.send("ready")
+    frames0: list[int] = []
+    epochs0: list[int] = []
+    t0 = 0.0
+    while True:
+        what, arg = await loop.run_in_executor(None, conn.recv)
+        if what == "settle":
+            await settle(everyone)
+            conn.send("settled")
+        elif what in ("start", "pause"):
+            conn.send([await w.command(what, WAIT) for w in students])
+        elif what == "measure":
+            for w in watchers:
+                w.measuring = True
+            frames0 = [w.frames for w in watchers]
+            epochs0 = [w.epochs for w in students]
+            t0 = time.perf_counter()
+            conn.send("measuring")
+        elif what == "stop":
+            elapsed = time.perf_counter() - t0
+            for w in watchers:
+                w.measuring = False
+            conn.send({"fps": [(w.frames - f) / elapsed for w, f in zip(watchers, frames0,
+                                                                          strict=True)],
+                       "latency": [x for w in watchers for x in w.latency],
+                       "students": sum(w.epochs - e for w, e in zip(students, epochs0,
+                                                                    strict=True)) / elapsed})
+        elif what == "final":  # every watcher has all epochs up to ``arg``
+            await until(lambda final=arg: all(w.last >= final for w in watchers), WAIT)
+            conn.send({"lost": sum(w.lost for w in watchers),
+                       "repeated": sum(w.repeated for w in watchers)})
+        else:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            conn.send("done")
+            return
+
+
+async def order(conns: list[Any], what: str, arg: Any = None) -> list[Any]:
+    """Send an order to every client process; their answers."""
+    loop = asyncio.get_running_loop()
+    for c in conns:
+        c.send((what, arg))
+    return list(await asyncio.gather(*(loop.run_in_executor(None, c.recv) for c in conns)))
+
+
+async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str, Any]:
+    """Run the classroom on ``servers``; the figures."""
+    clients = [httpx.AsyncClient(base_url=s.url, timeout=120) for s in servers]
+    n = len(servers)
+    r = await clients[0].post("/api/sessions", json={})  # the default network
+    r.raise_for_status()
+    teacher, token = r.json()["id"], r.json()["token"]
+    students: list[tuple[str, str, int]] = []
+    for i in range(args.students):
+        f = await clients[i % n].post(f"/api/sessions/{teacher}/fork")
+        f.raise_for_status()
+        students.append((f.json()["id"], f.json()["token"], i % n))
+    specs: list[Spec] = [(servers[i % n].ws_url, teacher, None) for i in range(args.watchers)]
+    specs += [(servers[k].ws_url, sid, tok) for sid, tok, k in students]
+    ctx = mp.get_context("spawn")
+    conns, procs = [], []
+    for i in range(args.clients):
+        mine, theirs = ctx.Pipe()
+        proc = ctx.Process(target=client_process, args=(specs[i :: args.clients], theirs),
+                           daemon=True)
+        proc.start()
+        conns.append(mine)
+        procs.append(proc)
+    loop = asyncio.get_running_loop()
+    for c in conns:
+        assert await loop.run_in_executor(None, c.recv) == "ready"
+    owner = ClassWatcher(servers[0].ws_url, teacher, token)
+    owner_task = asyncio.create_task(owner.run())
+    await asyncio.wait_for(owner.ready.wait(), WAIT)
+    await order(conns, "settle")
+    await owner.command("start", WAIT)
+    await order(conns, "start")
+    await asyncio.sleep(1.0)  # warm-up before measuring (not a synchronisation)
+
+    await order(conns, "measure")
+    teacher0 = owner.epochs
+    health: list[float] = []
+    t0 = time.perf_counter()
+    i = 0
+    while time.perf_counter() - t0 < args.seconds:
+        h0 = time.perf_counter()
+        (await clients[i % n].get("/api/health")).raise_for_status()
+        health.append(time.perf_counter() - h0)
+        i += 1
+        await asyncio.sleep(0.02)  # pacing of the probe
+    teacher_rate = (owner.epochs - teacher0) / (time.perf_counter() - t0)
+    stats = await order(conns, "stop")
+
+    # Pause the teacher through the last process (another one than its owner's page).
+    remote = ClassWatcher(servers[-1].ws_url, teacher, token, since=10**12)
+    remote_task = asyncio.create_task(remote.run())
+    await asyncio.wait_for(remote.ready.wait(), WAIT)
+    pause = await remote.command("pause", WAIT)
+    final = (await clients[-1].get(f"/api/sessions/{teacher}")).json()["epoch"]
+    checks = await order(conns, "final", final)
+    await order(conns, "pause")
+    await order(conns, "exit")
+    for proc in procs:
+        proc.join(30)
+    for t in (owner_task, remote_task):
+        t.cancel()
+    await asyncio.gather(owner_task, remote_task, return_exceptions=True)
+    for sid, tok, k in [(teacher, token, 0), *students]:
+        await clients[k].delete(f"/api/sessions/{sid}", headers={"Authorization":
+                                                                 f"Bearer {tok}"})
+    for c in clients:
+        await c.aclose()
+    return {"fps": [x for st in stats for x in st["fps"]],
+            "latency": [x for st in stats for x in st["latency"]],
+            "health": health, "pause": pause, "teacher": teacher_rate,
+            "students": sum(st["students"] for st in stats),
+            "lost": sum(c["lost"] for c in checks),
+            "repeated": sum(c["repeated"] for c in checks), "epochs": final}
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="nnp-classroom-") as tmp:
+        root = Path(tmp)
+        redis = RedisServer(root / "redis").start()
+        servers = [Server(root / f"app{i}", store=redis.url(), workers=1,
+                          NNP_CHECKPOINT_SECONDS="2").start() for i in range(2)]
+        try:
+            results["cluster"] = await classroom(servers, args)
+        finally:
+            for s in servers:
+                s.stop()
+            redis.stop()
+        single = Server(root / "single", store="sqlite", workers=2).start()
+        try:
+            results["single"] = await classroom([single], args)
+        finally:
+            single.stop()
+    report(results, args)
+
+
+def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    c, s = results["cluster"], results["single"]
+
+    def both(fn: Any, fmt: str) -> tuple[str, str]:
+        return format(fn(c), fmt), format(fn(s), fmt)
+
+    rows = [
+        ("frames/s per watcher, median", *both(lambda r: statistics.median(r["fps"]), ".1f"),
+         "10 (NNP_SNAPSHOT_FPS)"),
+        ("frames/s per watcher, worst", *both(lambda r: min(r["fps"]), ".1f"), ""),
+        ("p99 epoch computed -> at a watcher (ms)", *both(lambda r: p99(r["latency"]), ".1f"),
+         ""),
+        ("median epoch computed -> at a watcher (ms)",
+         *both(lambda r: statistics.median(r["latency"]) * 1000, ".1f"), ""),
+        ("p99 GET /api/health (ms)", *both(lambda r: p99(r["health"]), ".1f"), "< 100"),
+        ("pause via the last process, to its ack (ms)", *both(lambda r: r["pause"] * 1000,
+                                                              ".1f"), "< 200"),
+        (f"epochs lost over {args.watchers} watchers", *both(lambda r: r["lost"], "d"), "0"),
+        ("epochs repeated", *both(lambda r: r["repeated"], "d"), "0"),
+        ("teacher epochs/s", *both(lambda r: r["teacher"], ",.0f"), ""),
+        (f"{args.students} students, aggregate epochs/s", *both(lambda r: r["students"], ",.0f"),
+         ""),
+    ]
+    print(f"classroom: 1 teacher, {args.watchers} watchers, {args.students} students, "
+          f"{args.seconds:g} s, two training processes in total")
+    print(f"{'figure':46s} {'redis, 2 processes':>19s} {'sqlite, 1 process':>18s} "
+          f"{'target':>22s}")
+    for row in rows:
+        print(f"{row[0]:46s} {row[1]:>19s} {row[2]:>18s} {row[3]:>22s}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--watchers", type=int, default=200)
+    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=4,
+                        help="processes sharing the watchers' and students' WebSockets")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
