@@ -66,12 +66,12 @@ class Watcher:
         self.epochs = 0
         self.bytes = 0
         self.frames = 0
-        self.acks: asyncio.Queue[float] = asyncio.Queue()
+        self.acks: asyncio.Queue[tuple[float, dict[str, Any]]] = asyncio.Queue()
         self.ws: Any = None
         self.ready = asyncio.Event()
 
     async def run(self) -> None:
-        async with connect(self.url, max_size=None) as ws:
+        async with connect(self.url, max_size=None, ping_interval=None) as ws:
             self.ws = ws
             async for raw in ws:
                 self.receive(raw)
@@ -89,14 +89,22 @@ class Watcher:
             self.epochs += len(msg["train_loss"])
         elif kind == "snapshot":
             self.frames += 1
-        elif kind == "ack":
-            self.acks.put_nowait(time.perf_counter())
+        elif kind in ("ack", "error"):  # (an error answers a command too)
+            self.acks.put_nowait((time.perf_counter(), msg))
 
     async def command(self, kind: str, timeout: float = 30) -> float:
-        """Send a command; seconds until its ack."""
+        """Send a command; seconds until its ack (an error raises)."""
         t0 = time.perf_counter()
         await self.ws.send(json.dumps({"type": kind}))
-        return await asyncio.wait_for(self.acks.get(), timeout) - t0
+        try:
+            t, msg = await asyncio.wait_for(self.acks.get(), timeout)
+        except TimeoutError:
+            raise TimeoutError(f"no answer to {kind} in {timeout:g} s on {self.url} (close "
+                               f"code {getattr(self.ws, 'close_code', '?')}, "
+                               f"{self.bytes} bytes received)") from None
+        if msg["type"] == "error":
+            raise RuntimeError(f"{kind} refused: {msg['code']}: {msg['message']}")
+        return t - t0
 
 
 async def measure(srv: Server, n: int, seconds: float) -> dict[str, Any]:

@@ -39,12 +39,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_000_000, ge=1024)
     ws_max_message_bytes: int = Field(16_384, ge=256)
     ws_max_commands_per_second: float = Field(20.0, gt=0)
+    ws_compression: bool = Field(False, description="permessage-deflate on WebSockets: fewer "
+                                 "bytes, but each message is compressed once per connection, "
+                                 "so its CPU cost grows with the watchers")
     max_gradcheck_parameters: int = Field(2000, ge=1)
     call_timeout_seconds: float = Field(60.0, gt=0)
 
     # Training and streaming
     chunk_seconds: float = Field(0.02, gt=0, description="target length of one training chunk")
     snapshot_fps: float = Field(10.0, gt=0, le=60)
+    epoch_messages_per_second: float = Field(20.0, gt=0, le=1000, description="epoch messages "
+                                             "per second to a session's watchers: the epochs "
+                                             "of several chunks travel together")
     snapshot_share: float = Field(0.2, gt=0, le=1, description="worker time for snapshots")
     snapshot_resolution: int = Field(40, ge=4, le=200)
     neuron_resolution: int = Field(16, ge=4, le=64)

@@ -189,4 +189,5 @@ def serve(settings: Settings | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 ws_max_size=max(1 << 20, 4 * settings.ws_max_message_bytes),
+                ws_per_message_deflate=settings.ws_compression,
                 timeout_graceful_shutdown=10, log_level="info")

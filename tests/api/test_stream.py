@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
+from nnplayground.sessions.pool import Event
+
 from ..conftest import Session
 from .helpers import epochs_of, is_type, receive
 
@@ -291,3 +293,26 @@ def test_a_deleted_session_tells_its_watchers(client: TestClient, new_session: N
         ws.hello()
         assert client.delete(f"/api/sessions/{sid}", headers=headers).status_code == 204
         ws.until(is_type("status", status="deleted"))
+
+
+def test_a_status_first_brings_the_epochs_lost_before_it(client: TestClient,
+                                                          new_session: NewSession):
+    """Epoch events lost on the way (a replica that fell behind sheds them) and nothing after
+    them but the pause: the status makes the stream refill them first, so the watcher still
+    ends with every epoch, in order."""
+    sid, _, headers = new_session()
+    pool = client.app.state.nnp.pool
+    with connect(client, sid) as watcher:
+        watcher.hello()
+        watcher.until(is_type("snapshot"))
+        (queue,) = pool._subs[sid]  # this watcher's queue
+        client.portal.call(pool.unsubscribe, sid, queue)  # what is published now is lost
+        summary = client.post(f"/api/sessions/{sid}/train", json={"epochs": 7},
+                              headers=headers).json()
+        client.portal.call(queue.put_nowait, Event("status", json.dumps(
+            {"type": "status", "status": "paused", "epoch": 7, "version": summary["version"],
+             "message": None})))
+        mark = len(watcher.log)
+        status = watcher.until(is_type("status", status="paused"))
+        assert status["epoch"] == 7
+        assert epochs_of(watcher.log[mark:]) == list(range(1, 8))

@@ -4,8 +4,11 @@ answers as the local registry, 503 ``unavailable`` when Redis cannot be reached.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +93,23 @@ def test_redis_unreachable_is_503() -> None:
         await registry.close()
 
     asyncio.run(main())
+
+
+def test_the_local_backend_never_imports_redis(tmp_path: Path) -> None:
+    """``open_backend`` picks the local pair for sqlite and memory, without the redis client."""
+    code = (
+        "import asyncio, sys\n"
+        "from nnplayground.config import Settings\n"
+        "from nnplayground.main import create_app\n"
+        "from nnplayground.sessions.backends import LocalRegistry, open_backend\n"
+        "from nnplayground.sessions.pool import WorkerPool\n"
+        "for store in ('memory', 'sqlite'):\n"
+        "    s = Settings(_env_file=None, store=store, data_dir=sys.argv[1])\n"
+        "    create_app(s)\n"
+        "    pool, registry = asyncio.run(open_backend(s))\n"
+        "    assert type(pool) is WorkerPool and type(registry) is LocalRegistry\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'redis'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -94,6 +94,10 @@ def test_save_load_delete_index(store: Store) -> None:
     assert store.load("b") == state("b", 2.5)
 
 
+def test_load_missing_is_none(store: Store) -> None:
+    assert store.load("missing") is None
+
+
 def test_save_overwrites(store: Store) -> None:
     store.save(state("a", 1.0, version=1))
     store.save(state("a", 7.0, version=2, history={"loss": "AAAAAAAA"}))

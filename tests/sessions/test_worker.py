@@ -10,8 +10,11 @@ import base64
 import json
 import os
 import queue
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,7 +25,7 @@ from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
-from nnplayground.sessions.worker import Worker, quantize
+from nnplayground.sessions.worker import MIN_CHUNK_SECONDS, Worker, quantize
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
@@ -217,6 +220,32 @@ def test_step_with_wait_answers_only_at_the_target_and_events_cover_every_epoch(
     assert h.store.load("s1")["model"]["epoch"] == 150  # type: ignore[index]
     # the events' losses are the session's history
     assert h.call("history", "s1")["train_loss"] == list(h.session().history["train_loss"])
+
+
+def test_epochs_of_several_chunks_travel_together_and_before_the_status() -> None:
+    """At most ``epoch_messages_per_second`` epoch messages: here the first chunk's epochs at
+    once, then nothing until the pause, which sends every epoch since before its status."""
+    h = Harness(chunk_seconds=1e-5, epoch_messages_per_second=1e-3)
+    h.create()
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    for _ in range(6):
+        h.chunk()
+    first = h.take("epoch")
+    assert len(first) == 1 and first[0].first == 1
+    assert h.session().epoch > first[0].last  # five chunks' epochs wait
+    h.call("pause", "s1")
+    assert [e.kind for e in h.log][:2] == ["epoch", "status"]
+    assert epochs_of(first + h.take("epoch")) == list(range(1, h.session().epoch + 1))
+    # a new watcher's history starts after what the others were sent: nothing waits
+    h.call("start", "s1")
+    h.chunk()
+    h.chunk()
+    h.log.clear()
+    got = h.call("watch", "s1", {"since": 0})
+    sent = h.take("epoch")
+    assert len(sent) == 1 and sent[0].last == got["epoch"] == h.session().epoch
 
 
 def test_steps_add_up_while_running() -> None:
@@ -426,13 +455,33 @@ def test_snapshots_slow_down_when_drawing_would_crowd_out_training() -> None:
         h.create(sid)
         h.call("start", sid)
     h.worker.snapshot_cost = 0.05
-    assert h.worker.snapshot_interval() == pytest.approx(0.1)  # nobody watches
+    assert h.worker.snapshot_interval("a") == pytest.approx(0.1)  # nobody watches
     h.call("watch", "a")
     h.call("watch", "b")
     # two watched running sessions at 50 ms a snapshot: 0.5 s apart keeps drawing at 20%
-    assert h.worker.snapshot_interval() == pytest.approx(2 * 0.05 / 0.2)
+    assert h.worker.snapshot_interval("a") == pytest.approx(2 * 0.05 / 0.2)
+    assert h.worker.snapshot_interval("b") == pytest.approx(2 * 0.05 / 0.2)
     h.worker.snapshot_cost = 0.001
-    assert h.worker.snapshot_interval() == pytest.approx(0.1)  # never above snapshot_fps
+    assert h.worker.snapshot_interval("a") == pytest.approx(0.1)  # never above snapshot_fps
+
+
+def test_the_most_watched_session_keeps_the_full_frame_rate() -> None:
+    """A teacher's session with 200 watchers among 12 students' sessions with one each."""
+    h = Harness(snapshot_fps=10, snapshot_share=0.2)
+    students = [f"s{i}" for i in range(12)]
+    for sid in ("teacher", *students):
+        h.create(sid)
+        h.call("start", sid)
+        h.call("watch", sid, {"delta": 200 if sid == "teacher" else 1})
+    h.worker.snapshot_cost = 0.005  # 40 snapshots a second fit in 20% of the time
+    assert h.worker.snapshot_interval("teacher") == pytest.approx(0.1)
+    # the other 30 a second are shared by the students: 2.5 each
+    assert all(h.worker.snapshot_interval(s) == pytest.approx(1 / 2.5) for s in students)
+    rates = [1 / h.worker.snapshot_interval(s) for s in ("teacher", *students)]
+    assert sum(rates) * h.worker.snapshot_cost == pytest.approx(0.2)  # the whole budget
+    h.call("pause", "teacher")  # paused sessions are not drawn: the students share it all
+    h.worker.snapshot_cost = 0.005  # (the pause drew one: measured)
+    assert h.worker.snapshot_interval("s0") == pytest.approx(12 * 0.005 / 0.2)
 
 
 def test_quantize_a_constant_grid() -> None:
@@ -666,3 +715,48 @@ def test_checkpoint_all_saves_running_sessions(h: Harness) -> None:
     other = Worker(h.settings, queue.Queue(), queue.Queue(), store=h.store)
     assert other.get("a").status == "paused"
     assert other.get("a").epoch == h.worker.sessions["a"].epoch
+
+
+def test_a_worker_whose_parent_dies_while_it_exits_leaves() -> None:
+    """The end of ``serve``: a child blocked at exit (its event queue can no longer flush)
+    leaves as soon as its parent is gone."""
+    child = ("import os, threading\n"
+             "from nnplayground.sessions.worker import leave_if_orphaned\n"
+             "leave_if_orphaned(os.getppid())\n"
+             "print('ready', flush=True)\n"
+             "threading.Event().wait()\n")  # blocked for good, like a queue that cannot flush
+    parent = ("import subprocess, sys, os\n"
+              "p = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdout=subprocess.PIPE,"
+              " text=True)\n"
+              "assert p.stdout.readline() == 'ready\\n'\n"
+              "print(p.pid, flush=True)\n"
+              "os._exit(0)\n")  # gone without waiting for its child
+    out = subprocess.run([sys.executable, "-c", parent, child], capture_output=True, text=True,
+                         timeout=60, check=True)
+    pid = int(out.stdout)
+    deadline = time.monotonic() + 30
+    while alive(pid):
+        assert time.monotonic() < deadline, "the orphaned child did not leave"
+        time.sleep(0.05)  # polling another process's end
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its new parent to reap it has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_chunks_shorten_so_that_every_running_session_gets_a_chunk_per_frame() -> None:
+    h = Harness(chunk_seconds=0.02, snapshot_fps=10)
+    assert h.worker.chunk_budget() == 0.02
+    for i in range(26):  # a teacher and 25 students on one worker
+        h.create(f"s{i}")
+        h.call("start", f"s{i}")
+    assert h.worker.chunk_budget() == pytest.approx(0.1 / 26)  # a round in 1/snapshot_fps
+    for i in range(26, 200):
+        h.create(f"s{i}")
+        h.call("start", f"s{i}")
+    assert h.worker.chunk_budget() == MIN_CHUNK_SECONDS  # a floor for the chunks' fixed cost

@@ -3,7 +3,8 @@
 On connect the server sends ``hello`` (the session summary, the caller's role and the viewer
 count), then every epoch after ``?since=`` as one ``epoch`` message, then live events in
 order. Epoch numbers are tracked per connection so a reconnect with ``since`` or a slow
-client that fell behind (its queue overflowed) is refilled from the history, and epochs a new
+client that fell behind (its queue overflowed, or an epoch it should have had before a status
+message did not come) is refilled from the history, and epochs a new
 owner replays after a failover are cut from the messages: no gaps, no duplicates. Commands
 (``start``, ``pause``, ``step``, ``reset``, ``set``) need the token,
 given as ``?token=`` or in an ``auth`` message; each is answered by ``ack`` or ``error``.
@@ -106,9 +107,17 @@ class Connection:
                 await self.send(text)
                 self.last = event.last
             else:
-                if event.kind == "status" and '"reset": true' in event.text:
-                    self.last = 0
+                if event.kind == "status":
+                    await self.catch_up(json.loads(event.text))
                 await self.send(event.text)
+
+    async def catch_up(self, status: dict[str, Any]) -> None:
+        """Before a status: every epoch it names (an epoch event may have been dropped on the
+        way, e.g. shed by a replica that fell behind; nothing else would follow to show it)."""
+        if status.get("reset"):
+            self.last = 0
+        elif status.get("status") != "deleted" and status.get("epoch", 0) > self.last:
+            await self.refill()
 
     async def listen(self) -> None:
         settings = self.state.settings

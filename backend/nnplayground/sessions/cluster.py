@@ -11,9 +11,13 @@ lease every third of ``lease_seconds`` for as long as it keeps the session.
   from its own API. Nobody listening on the owner's channel means the owner is gone: the call
   waits for the lease to run out and takes the session over itself.
 * Events: what a worker publishes goes to this replica's watchers directly and to channel
-  ``ev:{sid}``, to which every replica with watchers of that session subscribes. Events and
-  replies leave a replica through one ordered pipeline and arrive on one subscription, so a
-  watcher sees the epochs before the ``ack`` of the ``pause`` that ended them, as on one machine.
+  ``ev:{sid}``, to which the other replicas with watchers of that session subscribe (a replica
+  never subscribes to the sessions it owns). Whenever such a subscription is (re)established,
+  the replica's watchers of the session refill from the history what they may have missed.
+  Events and replies leave a replica through one ordered pipeline and arrive on one
+  subscription, so a watcher sees the epochs before the ``ack`` of the ``pause`` that ended
+  them, as on one machine. A replica that falls behind drops relayed events older than a couple
+  of seconds; its watchers refill the epochs from the history, as when their queue overflows.
 * Watchers: each replica keeps its watcher count per session in ``viewers:{id}`` and announces
   changes on channel ``viewers``; every replica sums them (``watcher_count``) and the owner
   passes the total to its worker, which computes snapshots only for watched sessions.
@@ -25,8 +29,9 @@ lease every third of ``lease_seconds`` for as long as it keeps the session.
 * Redis unreachable: calls fail with 503 ``unavailable`` and background loops retry; the
   subscription is re-established and this replica's counts re-announced when Redis is back.
 
-What it leaves out: training (``worker.py``, ``cluster_worker.py``), storage
-(``redis_store.py``), access control (``redis_registry.py`` and the API).
+What it leaves out: the Redis plumbing of messages (``cluster_bus.py``), training
+(``worker.py``, ``cluster_worker.py``), storage (``redis_store.py``), access control
+(``redis_registry.py`` and the API).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from typing import Any
 
 from ..config import Settings
 from .backends import UnavailableError
+from .cluster_bus import Bus, event_message
 from .cluster_worker import run_cluster_worker
 from .leases import Leases, Renewer
 from .pool import Event, WorkerError, WorkerPool
@@ -51,8 +57,6 @@ from .redis_client import ERRORS, async_client, describe, unavailable
 from .redis_keys import Keys
 
 log = logging.getLogger("nnplayground.cluster")
-OUTBOX_LIMIT = 20_000
-BATCH = 512
 RETRY_SECONDS = 0.1
 
 
@@ -83,6 +87,10 @@ class LocalWorkers(WorkerPool):
     def assigned(self, sid: str) -> bool:
         return sid in self._owner
 
+    def watched(self) -> list[str]:
+        """Sessions with watchers connected to this replica."""
+        return list(self._subs)
+
     def _dispatch(self, msg: tuple[Any, ...]) -> None:
         if msg[0] == "event" and msg[2].startswith("_"):
             self.cluster.on_internal(msg[1], msg[2], msg[3])
@@ -107,20 +115,13 @@ class ClusterPool:
         self._adoptions = itertools.count(1)
         self._renewer: Renewer | None = None
         self._viewers: dict[str, dict[str, int]] = {}  # sid -> other replica -> watchers
-        self._channels: dict[str, asyncio.Event] = {}  # ev:{sid} we subscribe to -> confirmed
         self._pending: dict[int, tuple[asyncio.Future[Any], str]] = {}
         self._ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._loops: list[asyncio.Task[None]] = []
-        self._outbox: asyncio.Queue[tuple[Callable[[Any], Any], asyncio.Future[Any] | None]]
-        self._outbox = asyncio.Queue(OUTBOX_LIMIT)
-        self._pubsub: Any = None
+        self._maintenance: asyncio.Task[None] | None = None
         self._redis: Any = None
         self._leases: Leases | None = None
-        self._warned = False
-        self._inbox = self.keys.inbox(self.id).encode()
-        self._viewers_channel = self.keys.viewers_channel.encode()
-        self._events_prefix = self.keys.events("").encode()
+        self.bus = Bus(self.keys, self.id, self)
 
     # ----- life cycle ----------------------------------------------------------------------
     async def start(self) -> None:
@@ -137,25 +138,20 @@ class ClusterPool:
                                 self.settings.lease_seconds, self.tick,
                                 lambda: dict(self.owned), report)
         self._renewer.start()
-        self._loops = [asyncio.create_task(self._publisher()),
-                       asyncio.create_task(self._listen()),
-                       asyncio.create_task(self._maintain())]
+        self.bus.start(self._redis)
+        self._maintenance = asyncio.create_task(self._maintain())
         log.info("replica %s: %d training workers, lease %.1f s", self.id, self.n,
                  self.settings.lease_seconds)
 
     async def stop(self) -> None:
         """Checkpoint every session (workers), hand the leases over, leave the cluster."""
         await self.local.stop()  # (with our leases: the workers' checkpoints are fenced)
-        maintain = self._loops[2] if self._loops else None
-        if maintain is not None:
-            maintain.cancel()
+        if self._maintenance is not None:
+            self._maintenance.cancel()
         if self._renewer is not None:
             self._renewer.stop()
             await asyncio.to_thread(self._renewer.join, 10)
-        for _ in range(100):  # let the last events and the _run updates leave (at most 1 s)
-            if self._outbox.empty():
-                break
-            await asyncio.sleep(0.01)
+        await self.bus.stop()  # after the last events and _run updates left
         assert self._leases is not None
         with contextlib.suppress(*ERRORS):
             for sid in list(self.owned):
@@ -165,9 +161,10 @@ class ClusterPool:
             pipe.zrem(self.keys.replicas, self.id)
             pipe.publish(self.keys.viewers_channel, json.dumps({"r": self.id, "gone": True}))
             await pipe.execute()
-        for task in [*self._loops, *self._tasks]:
+        tasks = [*self._tasks, *([self._maintenance] if self._maintenance else [])]
+        for task in tasks:
             task.cancel()
-        for task in [*self._loops, *self._tasks]:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._fail_pending(None, "the server is shutting down")
@@ -191,99 +188,8 @@ class ClusterPool:
             else:
                 log.error("background cluster task failed", exc_info=exc)
 
-    # ----- the outbox: one ordered pipeline to Redis ---------------------------------------
-    def _send(self, add: Callable[[Any], Any], result: bool = False) -> asyncio.Future[Any] | None:
-        """Queue commands (``add(pipeline)``); with ``result``, a future of the last one's."""
-        fut = asyncio.get_running_loop().create_future() if result else None
-        try:
-            self._outbox.put_nowait((add, fut))
-        except asyncio.QueueFull:
-            if fut is not None:
-                fut.set_exception(UnavailableError("too many messages waiting for Redis"))
-        return fut
-
-    async def _publisher(self) -> None:
-        while True:
-            batch = [await self._outbox.get()]
-            while len(batch) < BATCH and not self._outbox.empty():
-                batch.append(self._outbox.get_nowait())
-            pipe = self._redis.pipeline(transaction=False)
-            marks = []
-            for add, fut in batch:
-                add(pipe)
-                marks.append((len(pipe.command_stack) - 1, fut))
-            try:
-                results = await pipe.execute(raise_on_error=False)
-            except ERRORS as exc:
-                self._warn(exc)
-                for _, fut in marks:
-                    if fut is not None and not fut.done():
-                        fut.set_exception(UnavailableError(describe(exc)))
-                await asyncio.sleep(RETRY_SECONDS * 2)
-                continue
-            for i, fut in marks:
-                if fut is not None and not fut.done():
-                    if isinstance(results[i], Exception):
-                        fut.set_exception(UnavailableError(describe(results[i])))
-                    else:
-                        fut.set_result(results[i])
-
-    def _warn(self, exc: BaseException) -> None:
-        if not self._warned:
-            log.warning("replica %s: %s", self.id, describe(exc))
-            self._warned = True
-
-    # ----- the subscription: commands, replies, events, watcher counts ---------------------
-    async def _listen(self) -> None:
-        while True:
-            ps = self._redis.pubsub()
-            try:
-                for ev in self._channels.values():
-                    ev.clear()
-                await ps.subscribe(self.keys.inbox(self.id), self.keys.viewers_channel,
-                                   *(self.keys.events(s) for s in self._channels))
-                self._pubsub = ps
-                await self._resync()
-                if self._warned:
-                    log.info("replica %s: Redis is reachable again", self.id)
-                    self._warned = False
-                while True:
-                    msg = await ps.get_message(timeout=1.0)
-                    if msg is None:
-                        continue
-                    try:
-                        self._on_message(msg)
-                    except Exception:  # one bad message must not stop the subscription
-                        log.exception("could not handle a message on %r", msg.get("channel"))
-            except ERRORS as exc:
-                self._warn(exc)
-                self._fail_pending(None, describe(exc))
-            finally:
-                self._pubsub = None
-                with contextlib.suppress(Exception):
-                    await ps.aclose()
-            await asyncio.sleep(RETRY_SECONDS * 5)
-
-    def _on_message(self, msg: dict[str, Any]) -> None:
-        kind, channel = msg["type"], msg["channel"]
-        if kind == "subscribe" and channel.startswith(self._events_prefix):
-            ev = self._channels.get(channel[len(self._events_prefix):].decode())
-            if ev is not None:
-                ev.set()
-        if kind != "message":
-            return
-        data = msg["data"]
-        if channel == self._inbox:
-            self._on_inbox(json.loads(data))
-        elif channel == self._viewers_channel:
-            self._on_viewers(json.loads(data))
-        elif channel.startswith(self._events_prefix):
-            origin, kind, first, last, text = data.decode().split("\n", 4)
-            if origin != self.id:
-                sid = channel[len(self._events_prefix):].decode()
-                self.local.publish_local(sid, Event(kind, text, int(first), int(last)))
-
-    def _on_inbox(self, msg: dict[str, Any]) -> None:
+    # ----- messages from the bus -----------------------------------------------------------
+    def on_inbox(self, msg: dict[str, Any]) -> None:
         t = msg["t"]
         if t == "reply":
             entry = self._pending.get(msg["req"])
@@ -318,12 +224,22 @@ class ClusterPool:
                 reply.update(ok=False, error=exc.info)
         text = json.dumps(reply)
         channel = self.keys.inbox(origin)
-        self._send(lambda p: p.publish(channel, text))
+        self.bus.send(lambda p: p.publish(channel, text))
 
-    async def _resync(self) -> None:
+    def on_event(self, sid: str, event: Event) -> None:
+        self.local.publish_local(sid, event)
+
+    def on_subscribed(self, sid: str) -> None:
+        """Events may have been missed before: the watchers refill from the history."""
+        self.local.publish_local(sid, Event("overflow", ""))
+
+    def on_disconnect(self, message: str) -> None:
+        self._fail_pending(None, message)
+
+    async def on_connect(self) -> None:
         """After (re)connecting: announce our counts, heartbeat, reload everyone else's."""
         assert self._leases is not None
-        mine = {sid: n for sid in self._channels if (n := self.local.watcher_count(sid))}
+        mine = {sid: n for sid in self.local.watched() if (n := self.local.watcher_count(sid))}
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(self.keys.viewers(self.id))
         if mine:
@@ -348,23 +264,16 @@ class ClusterPool:
     # ----- watchers ------------------------------------------------------------------------
     def subscribe(self, sid: str, maxsize: int = 0) -> asyncio.Queue[Event]:
         q = self.local.subscribe(sid, maxsize)
-        if sid not in self._channels:
-            self._channels[sid] = asyncio.Event()
-            self._spawn(self._subscription("subscribe", sid))
+        if sid not in self.owned:  # our own sessions' events reach our watchers directly
+            self.bus.watch(sid)
         self._local_count_changed(sid)
         return q
 
     def unsubscribe(self, sid: str, q: asyncio.Queue[Event]) -> None:
         self.local.unsubscribe(sid, q)
-        if self.local.watcher_count(sid) == 0 and self._channels.pop(sid, None) is not None:
-            self._spawn(self._subscription("unsubscribe", sid))
+        if self.local.watcher_count(sid) == 0:
+            self.bus.unwatch(sid)
         self._local_count_changed(sid)
-
-    async def _subscription(self, action: str, sid: str) -> None:
-        ps = self._pubsub
-        if ps is not None:  # else the listener subscribes when it (re)connects
-            with contextlib.suppress(*ERRORS):
-                await getattr(ps, action)(self.keys.events(sid))
 
     def watcher_count(self, sid: str) -> int:
         return self.local.watcher_count(sid) + sum(self._viewers.get(sid, {}).values())
@@ -384,11 +293,11 @@ class ClusterPool:
                 p.hdel(key, sid)
             p.publish(channel, text)
 
-        self._send(add)
+        self.bus.send(add)
         if sid in self.owned:
             self.local.tell(sid, "watchers", {"count": self.watcher_count(sid)})
 
-    def _on_viewers(self, msg: dict[str, Any]) -> None:
+    def on_viewers(self, msg: dict[str, Any]) -> None:
         r = msg["r"]
         if r == self.id:
             return
@@ -422,9 +331,9 @@ class ClusterPool:
 
     # ----- events from our workers ---------------------------------------------------------
     def on_local_event(self, sid: str, kind: str, text: str, first: int, last: int) -> None:
-        data = f"{self.id}\n{kind}\n{first}\n{last}\n{text}".encode()
+        data = event_message(self.id, Event(kind, text, first, last))
         channel = self.keys.events(sid)
-        self._send(lambda p: p.publish(channel, data))
+        self.bus.send(lambda p: p.publish(channel, data))
         if kind == "status" and json.loads(text).get("status") == "deleted":
             self._forget(sid, release=True)
 
@@ -436,9 +345,9 @@ class ClusterPool:
             key = self.keys.run
             if info["running"]:
                 target = int(info["target"])
-                self._send(lambda p: p.hset(key, sid, target))
+                self.bus.send(lambda p: p.hset(key, sid, target))
             else:
-                self._send(lambda p: p.hdel(key, sid))
+                self.bus.send(lambda p: p.hdel(key, sid))
 
     # ----- ownership -----------------------------------------------------------------------
     def assign(self, sid: str) -> int:
@@ -455,6 +364,8 @@ class ClusterPool:
         self.owned.pop(sid, None)
         self.local.tell(sid, "evict", {})
         self.local.release(sid)
+        if self.local.watcher_count(sid):  # its events come from another replica now
+            self.bus.watch(sid)
         if release and self._leases is not None:
             self._spawn(self._leases.release(sid))
 
@@ -487,6 +398,7 @@ class ClusterPool:
             if not self.local.assigned(sid):
                 self.local.assign(sid)
             self.owned[sid] = next(self._adoptions)
+            self.bus.unwatch(sid)  # its events reach our watchers directly now
             total = self.watcher_count(sid)
             if total:
                 self.local.tell(sid, "watchers", {"count": total})
@@ -515,14 +427,14 @@ class ClusterPool:
                     log.info("resumed %s (step to epoch %d) from epoch %d", sid, target, epoch)
                     return
                 key = self.keys.run
-                self._send(lambda p: p.hdel(key, sid))
+                self.bus.send(lambda p: p.hdel(key, sid))
                 return
             summary = await self.local.call(sid, "start")
             log.info("resumed %s from epoch %d", sid, summary["epoch"])
         except WorkerError as exc:
             log.warning("could not resume %s: %s", sid, exc.info.get("message"))
             key = self.keys.run
-            self._send(lambda p: p.hdel(key, sid))
+            self.bus.send(lambda p: p.hdel(key, sid))
             if exc.info.get("code") == "not_found":
                 self._forget(sid, release=True)
 
@@ -533,10 +445,7 @@ class ClusterPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + (timeout or self.settings.call_timeout_seconds)
         if op == "watch":  # our subscription must be in place before the history is read
-            ev = self._channels.get(sid)
-            if ev is not None and not ev.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(ev.wait(), min(2.0, deadline - loop.time()))
+            await self.bus.confirmed(sid, min(2.0, deadline - loop.time()))
         while True:
             left = deadline - loop.time()
             if left <= 0:
@@ -573,7 +482,7 @@ class ClusterPool:
                            "p": payload or {}, "timeout": timeout})
         channel = self.keys.inbox(owner)
         try:
-            sent = self._send(lambda p: p.publish(channel, text), result=True)
+            sent = self.bus.send(lambda p: p.publish(channel, text), result=True)
             assert sent is not None
             if not await sent:
                 raise _GoneError
@@ -601,7 +510,7 @@ class ClusterPool:
             return
         text = json.dumps({"t": "tell", "sid": sid, "op": op, "p": payload})
         channel = self.keys.inbox(owner)
-        self._send(lambda p: p.publish(channel, text))
+        self.bus.send(lambda p: p.publish(channel, text))
 
     def _fail_pending(self, replicas: set[str] | None, message: str) -> None:
         """Calls waiting on ``replicas`` (None: on anyone) fail with 503."""
@@ -627,8 +536,8 @@ class ClusterPool:
             if self.owned.get(sid) == adoption:  # not one we took again meanwhile
                 log.warning("lost the lease of %s; another replica owns it now", sid)
                 self._forget(sid)
-        if forgotten and self._pubsub is not None:
-            self._spawn(self._resync())  # we were silent for a lease: re-announce our counts
+        if forgotten and self.bus.pubsub is not None:
+            self._spawn(self.on_connect())  # we were silent for a lease: re-announce our counts
 
     async def _maintain(self) -> None:
         """Take over the sessions of replicas that stopped; forget replicas long silent."""
@@ -644,9 +553,11 @@ class ClusterPool:
                     self._fail_pending(gone, "the server process that trained this session "
                                        "stopped; it resumes on another one, retry")
                     for r in dead:
-                        self._on_viewers({"r": r, "gone": True})
-                    self._send(self._announce_gone(dead))
+                        self.on_viewers({"r": r, "gone": True})
+                    self.bus.send(self._announce_gone(dead))
             except ERRORS as exc:
-                self._warn(exc)
+                self.bus.warn(exc)
                 self._fail_pending(None, describe(exc))
+            except Exception:  # a bug: log it, try again next time
+                log.exception("cluster maintenance failed")
             await asyncio.sleep(self.tick)

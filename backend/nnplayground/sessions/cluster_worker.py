@@ -90,7 +90,8 @@ class ClusterWorker(Worker):
                                     "the session moved to another server process; retry"})
         self.sessions.pop(sid, None)
         self.unsaved.discard(sid)
-        for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint):
+        for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint,
+                  self.published):
             d.pop(sid, None)
 
     # ----- running state -------------------------------------------------------------------

@@ -5,13 +5,17 @@ this worker's command queue; the worker answers on the shared event queue with
 ``("reply", request_id, ok, result)`` and publishes ``("event", session_id, kind, text, first,
 last)`` where ``text`` is the JSON message already serialised once for every watcher. Between
 two chunks it handles every pending command, so ``pause`` waits at most one chunk
-(``chunk_seconds``, 20 ms by default); chunks are sized from each session's measured epoch time,
+(``chunk_seconds``, 20 ms by default, shorter when many sessions run so that each gets a chunk
+``snapshot_fps`` times a second); chunks are sized from each session's measured epoch time,
 so sessions share the CPU fairly in time. Snapshots (weights, the boundary grid and every
 neuron's grid) are computed at most ``snapshot_fps`` times a second per watched session,
 however many watchers it has, and less often when many sessions are watched, so drawing never
-takes more than ``snapshot_share`` of the worker's time. Sessions are checkpointed to the
-store on pause, on changes, every ``checkpoint_seconds`` while running and on shutdown. Epoch
-events carry ``t``, the wall-clock time their chunk finished. A worker whose parent (the API
+takes more than ``snapshot_share`` of the worker's time; the most watched sessions keep the
+full rate longest. Sessions are checkpointed to the
+store on pause, on changes, every ``checkpoint_seconds`` while running and on shutdown. The
+epochs of a watched session go out at most ``epoch_messages_per_second`` times a second (those
+of several chunks in one message, always before any other event of the session), with ``t``,
+the wall-clock time the last of them was computed. A worker whose parent (the API
 process) disappears, e.g. killed with -9, checkpoints and exits instead of training on.
 
 What it leaves out: access control and limits (the API checks them before sending).
@@ -23,6 +27,7 @@ import base64
 import logging
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -41,6 +46,7 @@ from .store import Store, StoreUnavailableError, open_store
 
 log = logging.getLogger("nnplayground.worker")
 DEFER = object()
+MIN_CHUNK_SECONDS = 0.002
 
 
 class NotFoundError(Exception):
@@ -69,6 +75,19 @@ def serve(worker: Worker) -> None:
             worker.events.cancel_join_thread()
         worker.checkpoint_all()
         worker.store.close()
+        leave_if_orphaned(worker.parent)
+
+
+def leave_if_orphaned(parent: int) -> None:
+    """While this process exits, its event queue flushes what is left to the parent; if the
+    parent dies meanwhile (killed after a slow shutdown), nobody reads it any more and the
+    flush would block forever: a watcher thread then ends the process at once."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)  # polling the parent: there is no event for its death
+        os._exit(0)
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
 
 
 def quantize(grid: np.ndarray) -> dict[str, Any]:
@@ -95,6 +114,7 @@ class Worker:
         self.targets: dict[str, tuple[int, list[int]]] = {}
         self.epoch_time: dict[str, float] = {}
         self.last_snapshot: dict[str, float] = {}
+        self.published: dict[str, tuple[int, float]] = {}  # sid -> (last epoch sent, when)
         self.snapshot_cost = 0.002  # seconds per snapshot, measured (moving average)
         self.last_checkpoint: dict[str, float] = {}
         self.stopping = False
@@ -184,7 +204,20 @@ class Worker:
 
     def publish(self, s: Session, kind: str, message: dict[str, Any],
                 first: int = 0, last: int = 0) -> None:
+        if kind != "epoch":  # the epochs trained so far go first
+            self.publish_epochs(s)
         self.events.put(("event", s.id, kind, jsonsafe.dumps(message), first, last))
+
+    def publish_epochs(self, s: Session) -> None:
+        """The epochs trained since the last epoch message, as one message, if watched."""
+        sent, when = self.published.get(s.id, (s.epoch, 0.0))
+        sent = min(sent, s.epoch)  # (after a reset)
+        if s.epoch > sent and self.watchers.get(s.id):
+            batch = s.history_since(sent)
+            self.publish(s, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
+                         s.epoch)
+            when = time.monotonic()
+        self.published[s.id] = (s.epoch, when)
 
     def publish_status(self, s: Session, **extra: Any) -> None:
         self.publish(s, "status", {"type": "status", "status": s.status, "epoch": s.epoch,
@@ -210,13 +243,31 @@ class Worker:
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * (now - t0)
         self.last_snapshot[s.id] = now
 
-    def snapshot_interval(self) -> float:
-        """Seconds between two snapshots of one session: ``1/snapshot_fps``, or longer when
-        the watched running sessions would otherwise spend over ``snapshot_share`` of the
-        worker's time drawing instead of training."""
-        watched = sum(1 for sid in self.running if self.watchers.get(sid))
-        share = self.settings.snapshot_share
-        return max(1 / self.settings.snapshot_fps, watched * self.snapshot_cost / share)
+    def chunk_budget(self) -> float:
+        """Seconds of training in one chunk: ``chunk_seconds``, shorter when so many sessions
+        run that a round of them all would take longer than ``1/snapshot_fps`` (each session
+        is drawn after its own chunk, so the round sets its frame rate), but not under
+        ``MIN_CHUNK_SECONDS`` (each chunk has a fixed cost)."""
+        st = self.settings
+        round_share = 1 / (st.snapshot_fps * max(1, len(self.running)))
+        return min(st.chunk_seconds, max(MIN_CHUNK_SECONDS, round_share))
+
+    def snapshot_interval(self, sid: str) -> float:
+        """Seconds between two snapshots of ``sid``. Drawing may take ``snapshot_share`` of the
+        worker's time; that budget is shared by the watched running sessions in proportion to
+        their watchers, none above ``snapshot_fps`` (water-filling): a classroom's session with
+        200 watchers is drawn at the full rate before one-watcher sessions share the rest."""
+        st = self.settings
+        budget = st.snapshot_share / self.snapshot_cost  # snapshots a second, all sessions
+        weights = sorted((n for r in self.running if (n := self.watchers.get(r, 0))),
+                         reverse=True)
+        mine, left = self.watchers.get(sid, 0), float(sum(weights))
+        for w in weights:  # the most watched first: they are the ones the cap holds back
+            rate = min(st.snapshot_fps, budget * w / left)
+            if w == mine:  # (equally watched sessions get equal rates)
+                return 1 / rate
+            budget, left = budget - rate, left - w
+        return 1 / st.snapshot_fps
 
     def set_running(self, s: Session, running: bool) -> None:
         if running and s.id not in self.running:
@@ -242,7 +293,7 @@ class Worker:
         s = self.sessions[sid]
         st = self.settings
         per_epoch = self.epoch_time.get(sid, 1e-4)
-        k = max(1, min(100_000, int(st.chunk_seconds / per_epoch)))
+        k = max(1, min(100_000, int(self.chunk_budget() / per_epoch)))
         target = self.targets.get(sid)
         if target is not None:
             k = min(k, target[0] - s.epoch)
@@ -252,21 +303,21 @@ class Worker:
                 s.message = f"reached the history limit of {st.max_history} epochs"
             self.halt(s, "paused")
             return
+        self.published.setdefault(sid, (s.epoch, 0.0))
         t0 = time.perf_counter()
-        batch = s.train(k)
+        s.train(k)
         elapsed = time.perf_counter() - t0
         self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
             else elapsed / k
-        if self.watchers.get(sid):
-            self.publish(s, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
-                         s.epoch)
         now = time.monotonic()
+        if now - self.published[sid][1] >= 1 / st.epoch_messages_per_second:
+            self.publish_epochs(s)
         if s.status == "diverged":
             self.halt(s, "diverged")
         elif target is not None and s.epoch >= target[0]:
             self.halt(s, "paused")
         else:
-            due = now - self.last_snapshot.get(sid, 0) >= self.snapshot_interval()
+            due = now - self.last_snapshot.get(sid, 0) >= self.snapshot_interval(sid)
             if due and self.watchers.get(sid):
                 self.publish_snapshot(s)
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
@@ -400,6 +451,7 @@ class Worker:
 
     def op_watch(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = self.get(sid)
+        self.publish_epochs(s)  # to those watching already: the new one starts after them
         n = self.watchers.get(sid, 0) + int(p.get("delta", 1))
         self.watchers[sid] = max(0, n)
         if p.get("since") is not None:  # the history a new watcher missed, in order with events
