@@ -101,8 +101,7 @@ class Harness:
         self.worker.drain(block=False)
         sid = None
         if self.worker.running and not self.worker.stopping:
-            sid = self.worker.running[0]
-            self.worker.running.rotate(-1)
+            sid = self.worker.next_session()
             self.worker.train_chunk(sid)
         self.pump()
         return sid
@@ -344,8 +343,13 @@ def test_sessions_share_the_worker() -> None:
     h.create("b")
     h.call("start", "a")
     h.call("start", "b")
-    trained = [h.chunk() for _ in range(6)]
-    assert trained == ["a", "b"] * 3
+    longest = 0.0
+    for _ in range(200):  # each chunk goes to the one behind: they stay a chunk apart
+        before = dict(h.worker.used)
+        sid = h.chunk()
+        assert sid is not None and before[sid] == min(before.values())
+        longest = max(longest, h.worker.used[sid] - before[sid])
+        assert abs(h.worker.used["a"] - h.worker.used["b"]) <= longest
     assert h.worker.sessions["a"].epoch > 0 and h.worker.sessions["b"].epoch > 0
 
 
@@ -749,14 +753,39 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def test_chunks_shorten_so_that_every_running_session_gets_a_chunk_per_frame() -> None:
-    h = Harness(chunk_seconds=0.02, snapshot_fps=10)
-    assert h.worker.chunk_budget() == 0.02
-    for i in range(26):  # a teacher and 25 students on one worker
-        h.create(f"s{i}")
-        h.call("start", f"s{i}")
-    assert h.worker.chunk_budget() == pytest.approx(0.1 / 26)  # a round in 1/snapshot_fps
-    for i in range(26, 200):
-        h.create(f"s{i}")
-        h.call("start", f"s{i}")
-    assert h.worker.chunk_budget() == MIN_CHUNK_SECONDS  # a floor for the chunks' fixed cost
+def test_the_session_that_trained_least_goes_next() -> None:
+    h = Harness()
+    for sid in ("a", "b", "c"):
+        h.create(sid)
+        h.call("start", sid)
+    h.worker.used.update(a=0.5, b=0.2, c=0.9)
+    assert h.worker.next_session() == "b"
+    h.call("pause", "b")
+    assert h.worker.next_session() == "a"
+    h.call("start", "b")  # back level with the least trained, not owed what it missed
+    assert h.worker.used["b"] == 0.5
+    h.chunk()
+    assert h.worker.used["a"] > 0.5 or h.worker.used["b"] > 0.5
+
+
+def test_a_watched_session_trains_in_shorter_chunks_to_keep_its_frame_rate() -> None:
+    """A teacher's session with 200 watchers among 25 students' sessions with one each:
+    the teacher trains (and is drawn) ten times a second in short chunks; the students keep
+    full-length chunks; every session gets the same time."""
+    h = Harness(chunk_seconds=0.02, snapshot_fps=10, snapshot_share=0.2)
+    students = [f"s{i}" for i in range(25)]
+    for sid in ("teacher", *students, "unwatched"):
+        h.create(sid)
+        h.call("start", sid)
+    for sid in ("teacher", *students):
+        h.call("watch", sid, {"delta": 200 if sid == "teacher" else 1})
+    h.worker.snapshot_cost = 0.005
+    assert h.worker.chunk_budget("teacher") == pytest.approx(1 / 27 / 10)
+    assert h.worker.chunk_budget("s0") == 0.02  # 1.2 frames/s: a whole chunk is often enough
+    assert h.worker.chunk_budget("unwatched") == 0.02
+    h.worker.snapshot_cost = 1e-5  # cheap drawing: everyone at 10 frames/s ...
+    assert h.worker.chunk_budget("s0") == pytest.approx(1 / 27 / 10)
+    for i in range(26, 400):
+        h.create(f"x{i}")
+        h.call("start", f"x{i}")
+    assert h.worker.chunk_budget("teacher") == MIN_CHUNK_SECONDS  # ... but not in slivers

@@ -5,9 +5,10 @@ this worker's command queue; the worker answers on the shared event queue with
 ``("reply", request_id, ok, result)`` and publishes ``("event", session_id, kind, text, first,
 last)`` where ``text`` is the JSON message already serialised once for every watcher. Between
 two chunks it handles every pending command, so ``pause`` waits at most one chunk
-(``chunk_seconds``, 20 ms by default, shorter when many sessions run so that each gets a chunk
-``snapshot_fps`` times a second); chunks are sized from each session's measured epoch time,
-so sessions share the CPU fairly in time. Snapshots (weights, the boundary grid and every
+(``chunk_seconds``, 20 ms by default). The running session that has trained least goes next,
+so sessions share the CPU fairly in time; chunks are sized from each session's measured epoch
+time, and a watched session's are shorter when it needs to be trained (and drawn) more often
+to keep its snapshot rate. Snapshots (weights, the boundary grid and every
 neuron's grid) are computed at most ``snapshot_fps`` times a second per watched session,
 however many watchers it has, and less often when many sessions are watched, so drawing never
 takes more than ``snapshot_share`` of the worker's time; the most watched sessions keep the
@@ -110,6 +111,7 @@ class Worker:
         self.store = store or open_store(settings.store, settings.data_dir)
         self.sessions: dict[str, Session] = {}
         self.running: deque[str] = deque()
+        self.used: dict[str, float] = {}  # seconds trained since the session last started
         self.watchers: dict[str, int] = {}
         self.targets: dict[str, tuple[int, list[int]]] = {}
         self.epoch_time: dict[str, float] = {}
@@ -133,9 +135,7 @@ class Worker:
                 return
             self.drain(block=not self.running)
             if self.running and not self.stopping:
-                sid = self.running[0]
-                self.running.rotate(-1)
-                self.train_chunk(sid)
+                self.train_chunk(self.next_session())
 
     def drain(self, block: bool) -> None:
         try:
@@ -243,14 +243,21 @@ class Worker:
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * (now - t0)
         self.last_snapshot[s.id] = now
 
-    def chunk_budget(self) -> float:
-        """Seconds of training in one chunk: ``chunk_seconds``, shorter when so many sessions
-        run that a round of them all would take longer than ``1/snapshot_fps`` (each session
-        is drawn after its own chunk, so the round sets its frame rate), but not under
-        ``MIN_CHUNK_SECONDS`` (each chunk has a fixed cost)."""
+    def next_session(self) -> str:
+        """The running session that has trained least: every one gets the same time."""
+        return min(self.running, key=lambda sid: self.used.get(sid, 0.0))
+
+    def chunk_budget(self, sid: str) -> float:
+        """Seconds of training in a chunk of ``sid``: ``chunk_seconds``, or shorter for a
+        watched session, so that it trains (and is drawn after training) as often as its
+        snapshot rate asks: with equal time for all, a session of ``n`` running gets
+        ``1/n`` of the worker, in chunks of ``1/(n * rate)``. Not under ``MIN_CHUNK_SECONDS``
+        (a chunk has a fixed cost), and only the watched sessions pay it."""
         st = self.settings
-        round_share = 1 / (st.snapshot_fps * max(1, len(self.running)))
-        return min(st.chunk_seconds, max(MIN_CHUNK_SECONDS, round_share))
+        if not self.watchers.get(sid):
+            return st.chunk_seconds
+        share = 1 / max(1, len(self.running))
+        return min(st.chunk_seconds, max(MIN_CHUNK_SECONDS, share * self.snapshot_interval(sid)))
 
     def snapshot_interval(self, sid: str) -> float:
         """Seconds between two snapshots of ``sid``. Drawing may take ``snapshot_share`` of the
@@ -270,7 +277,8 @@ class Worker:
         return 1 / st.snapshot_fps
 
     def set_running(self, s: Session, running: bool) -> None:
-        if running and s.id not in self.running:
+        if running and s.id not in self.running:  # level with the others: no catching up
+            self.used[s.id] = min((self.used.get(r, 0.0) for r in self.running), default=0.0)
             self.running.append(s.id)
         elif not running and s.id in self.running:
             self.running.remove(s.id)
@@ -293,7 +301,7 @@ class Worker:
         s = self.sessions[sid]
         st = self.settings
         per_epoch = self.epoch_time.get(sid, 1e-4)
-        k = max(1, min(100_000, int(self.chunk_budget() / per_epoch)))
+        k = max(1, min(100_000, int(self.chunk_budget(sid) / per_epoch)))
         target = self.targets.get(sid)
         if target is not None:
             k = min(k, target[0] - s.epoch)
@@ -309,6 +317,7 @@ class Worker:
         elapsed = time.perf_counter() - t0
         self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
             else elapsed / k
+        self.used[sid] = self.used.get(sid, 0.0) + elapsed
         now = time.monotonic()
         if now - self.published[sid][1] >= 1 / st.epoch_messages_per_second:
             self.publish_epochs(s)
