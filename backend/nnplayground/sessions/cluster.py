@@ -52,7 +52,7 @@ from .backends import UnavailableError
 from .cluster_bus import Bus, event_message
 from .cluster_worker import run_cluster_worker
 from .leases import Leases, Renewer
-from .pool import Event, WorkerError, WorkerPool
+from .pool import Event, WorkerError, WorkerPool, timed_out
 from .redis_client import ERRORS, async_client, describe, unavailable
 from .redis_keys import Keys
 
@@ -488,8 +488,7 @@ class ClusterPool:
                 raise _GoneError
             return await asyncio.wait_for(fut, timeout)
         except TimeoutError:
-            raise WorkerError({"status": 504, "code": "timeout",
-                               "message": f"{op} did not finish in time"}) from None
+            raise timed_out(op) from None
         finally:
             self._pending.pop(req, None)
 

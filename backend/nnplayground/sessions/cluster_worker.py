@@ -91,7 +91,7 @@ class ClusterWorker(Worker):
         self.sessions.pop(sid, None)
         self.unsaved.discard(sid)
         for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint,
-                  self.published):
+                  self.published, self.used):
             d.pop(sid, None)
 
     # ----- running state -------------------------------------------------------------------

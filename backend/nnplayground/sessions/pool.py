@@ -185,8 +185,7 @@ class WorkerPool:
         try:
             return await asyncio.wait_for(fut, timeout or self.settings.call_timeout_seconds)
         except TimeoutError:
-            raise WorkerError({"status": 504, "code": "timeout",
-                               "message": f"{op} did not finish in time"}) from None
+            raise timed_out(op) from None
         finally:
             self._pending.pop(req, None)
 
@@ -246,6 +245,12 @@ class WorkerPool:
                     while True:
                         q.get_nowait()
                 q.put_nowait(Event("overflow", ""))
+
+
+def timed_out(op: str) -> WorkerError:
+    """The 504 of a call that did not finish within its timeout."""
+    return WorkerError({"status": 504, "code": "timeout",
+                        "message": f"{op} did not finish in time"})
 
 
 def _unavailable(message: str) -> dict[str, Any]:
