@@ -1,8 +1,9 @@
 """Request and response bodies of the REST API (pydantic v2), with OpenAPI examples.
 
-Requests forbid unknown fields and non-finite numbers, so a typo or a NaN is a 422 naming the
-field. Responses mirror the worker's answers. What it leaves out: server limits (checked in
-``deps.py``) and the engine's own cross-field checks (softmax needs cce, ...).
+Requests forbid unknown fields and non-finite numbers, and are strict: a boolean or a numeric
+string is not a number, so a typo, a NaN or ``"epochs": true`` is a 422 naming the field.
+Responses mirror the worker's answers. What it leaves out: server limits (checked in ``deps.py``)
+and the engine's own cross-field checks (softmax needs cce, ...).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null")
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null", strict=True)
 
 
 class DatasetIn(Strict):
@@ -144,8 +145,8 @@ class ModelIn(Strict):
     model_config = ConfigDict(extra="allow")
 
     config: dict[str, Any]
-    weights: list[Any]
-    biases: list[Any]
+    weights: list[list[list[Finite]]] = Field(..., description="W[l], shape (n_l, n_{l-1})")
+    biases: list[list[list[Finite]]] = Field(..., description="b[l], shape (n_l, 1)")
     epoch: int = Field(0, ge=0)
     spec: dict[str, Any] | None = None
 

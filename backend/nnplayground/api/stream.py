@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..sessions.pool import Event, WorkerError
 from .deps import AppState, check_config_limits
-from .errors import ApiError, from_worker
+from .errors import ApiError, from_worker, validation_error
 from .schemas import ConfigIn
 
 router = APIRouter(tags=["stream"])
@@ -202,10 +202,7 @@ class Connection:
             try:
                 body = ConfigIn.model_validate(changes)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                field = ".".join(str(p) for p in first["loc"])
-                raise ApiError(422, "validation_error", f"{field}: {first['msg']}",
-                               field) from None
+                raise validation_error(exc.errors()) from None
             check_config_limits(settings, body.changes())
             return await pool.call(self.sid, "update",
                                    {"changes": body.changes()})
