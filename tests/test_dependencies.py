@@ -40,7 +40,7 @@ def imported(*folders: str) -> set[str]:
     """The distributions that the code under ``folders`` imports (top-level names)."""
     modules: set[str] = set()
     files = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
-    local = {"nnplayground", "tests"} | {p.stem for p in files}  # bench/server.py is `server`
+    local = {"nnplayground", "tests", "tools"} | {p.stem for p in files}  # bench: `server`
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):

@@ -39,6 +39,6 @@ def test_the_young_clock_reads_seconds() -> None:
 
 def test_the_worker_passes_on_a_machine_that_just_booted() -> None:
     done = young(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                 "tests/sessions/test_worker.py")
+                 "tests/training/test_worker.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout and "failed" not in done.stdout

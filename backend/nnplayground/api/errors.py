@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..datasets import DatasetError
 from ..engine import EngineError
-from ..sessions.pool import WorkerError
+from ..training.pool import WorkerError
 
 
 class ApiError(Exception):

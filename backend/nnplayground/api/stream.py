@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..sessions.pool import Event, WorkerError
+from ..training.pool import Event, WorkerError
 from . import display
 from .deps import AppState, check_config_limits
 from .errors import ApiError, from_worker, validation_error

@@ -29,10 +29,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import Settings
-from .redis_store import LeaseLostError, RedisStore
-from .session import Session
-from .store import StoreUnavailableError
-from .worker import Worker, serve
+from ..sessions.session import Session
+from ..sessions.store import StoreUnavailableError
+from ..training.worker import Worker, serve
+from .store import LeaseLostError, RedisStore
 
 log = logging.getLogger("nnplayground.cluster_worker")
 RETRY_SECONDS = 1.0

@@ -38,13 +38,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import jsonsafe
 from ..config import Settings
 from ..datasets import DatasetError, from_points
 from ..engine import EngineError, Network, gradient_check
-from .session import Session, grid_points
-from .spec import SessionSpec
-from .store import Store, StoreUnavailableError, open_store
+from ..sessions import jsonsafe
+from ..sessions.session import Session, grid_points
+from ..sessions.spec import SessionSpec
+from ..sessions.store import Store, StoreUnavailableError, open_store
 
 log = logging.getLogger("nnplayground.worker")
 DEFER = object()

@@ -26,7 +26,7 @@ from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
-from nnplayground.sessions.worker import MIN_CHUNK_SECONDS, Worker, quantize
+from nnplayground.training.worker import MIN_CHUNK_SECONDS, Worker, quantize
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
@@ -760,7 +760,7 @@ def test_a_worker_whose_parent_dies_while_it_exits_leaves() -> None:
     """The end of ``serve``: a child blocked at exit (its event queue can no longer flush)
     leaves as soon as its parent is gone."""
     child = ("import os, threading\n"
-             "from nnplayground.sessions.worker import leave_if_orphaned\n"
+             "from nnplayground.training.worker import leave_if_orphaned\n"
              "leave_if_orphaned(os.getppid())\n"
              "print('ready', flush=True)\n"
              "threading.Event().wait()\n")  # blocked for good, like a queue that cannot flush

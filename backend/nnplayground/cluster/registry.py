@@ -15,9 +15,9 @@ import hmac
 import math
 import time
 
-from .redis_client import async_client, text, unavailable
-from .redis_keys import Keys
-from .session import hash_token
+from ..sessions.session import hash_token
+from .client import async_client, text, unavailable
+from .keys import Keys
 
 FLUSH_SECONDS = 1.0
 
