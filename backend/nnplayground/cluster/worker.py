@@ -71,8 +71,8 @@ class ClusterWorker(Worker):
         else:
             self.unsaved.discard(s.id)
 
-    def drain(self, block: bool) -> None:
-        super().drain(block)
+    def drain(self, block: bool, timeout: float = 0.0) -> None:
+        super().drain(block, timeout)
         now = self.clock()
         if self.unsaved and now >= self.retry_at:
             self.retry_at = now + RETRY_SECONDS
@@ -94,7 +94,7 @@ class ClusterWorker(Worker):
         self.sessions.pop(sid, None)
         self.unsaved.discard(sid)
         for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint,
-                  self.published, self.used):
+                  self.published, self.used, self.plays):
             d.pop(sid, None)
 
     # ----- running state -------------------------------------------------------------------
