@@ -927,3 +927,16 @@ def test_step_and_train_ignore_pace_and_stop_at() -> None:
     h.run()
     ok, summary = h.answer(req)
     assert ok and summary["epoch"] == 300  # no clock moved, no stop at 5
+
+
+def test_the_frame_rate_holds_when_chunks_do_not_fall_on_frame_times() -> None:
+    """Frames are due every ``1/snapshot_fps`` from the last due time, not from when a chunk
+    happened to end: with a chunk every 30 ms, 10 frames a second are still 10, not 8."""
+    clock = FakeClock(0.0)
+    h = Harness(clock=clock, snapshot_fps=10.0)
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=1000))
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    run_for(h, clock, 3.0, tick=0.03)
+    assert 29 <= len(h.take("snapshot")) <= 31

@@ -403,10 +403,12 @@ class Worker:
         else:
             slow = play is not None and play.pacer is not None \
                 and play.pacer.pace <= st.snapshot_fps  # every epoch is drawn
-            due = slow or now - self.last_snapshot.get(sid, -math.inf) >= \
-                self.snapshot_interval(sid)
-            if due and self.watchers.get(sid):
+            interval = self.snapshot_interval(sid)
+            last = self.last_snapshot.get(sid, -math.inf)
+            if (slow or now - last >= interval) and self.watchers.get(sid):
                 self.publish_snapshot(s)
+                if now - last < 2 * interval:  # on time: the next is due one interval after
+                    self.last_snapshot[sid] = last + interval  # this one was, not after now
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
                 self.checkpoint(s)
             self.last_checkpoint.setdefault(sid, now)
