@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nnplayground import __version__
+from nnplayground.api.app import create_app
 from nnplayground.datasets import DATASETS
 from nnplayground.engine import FEATURES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from nnplayground.main import create_app
 from nnplayground.presets import PRESETS
 
 from ..conftest import make_settings
