@@ -2,14 +2,11 @@
 // renderers and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
 // s = step, unless the focused control uses the key itself). Leaves out: everything it
-// delegates (meta.js, state.js, session.js, views/).
+// delegates (start.js, session.js, views/).
 
-import { Api } from './api.js';
 import { parseHash, serializeHash } from './hash.js';
-import { loadMeta } from './meta.js';
-import { Store } from './state.js';
 import { Session } from './session.js';
-import { FrameLoop } from './frame.js';
+import { startPage } from './start.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 import { LossChart } from './views/losschart.js';
@@ -20,7 +17,6 @@ import { LegendView } from './views/legend.js';
 import { ControlsView } from './views/controls.js';
 import { editPoints } from './edit.js';
 import { ShareView } from './views/share.js';
-import { NoticesView } from './views/notices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -34,19 +30,10 @@ function isShortcutTarget(target) {
 }
 
 async function boot() {
-  const store = new Store();
-  new NoticesView($('notices'), store);
-  const api = new Api();
-  try {
-    await loadMeta(api); // before the hash is read: it names the server's features
-  } catch (err) {
-    store.notify(`The playground could not start: ${err.message}`);
-    return;
-  }
-  const parsed = parseHash(location.hash);
+  const started = await startPage();
+  if (!started) return;
+  const { store, api, parsed, loop } = started;
   store.update({ hide: parsed.hide, debug: parsed.debug });
-  store.setUi(parsed.ui);
-  const loop = new FrameLoop();
   const session = new Session(store, api);
 
   const controls = new ControlsView(document, store, loop, session);

@@ -2,21 +2,17 @@
 // the stream (output, network, loss chart, weight matrices), shows the epoch, status and
 // settings, and offers Fork (a copy owned by this browser, opened in the playground). It has
 // no control that changes the watched session: only view toggles (test points, discretize, log).
-// Leaves out: everything shared with the main page (state.js, session.js, views/).
+// Leaves out: everything shared with the main page (start.js, session.js, views/).
 
-import { Api } from './api.js';
-import { parseHash, serializeHash } from './hash.js';
-import { loadMeta } from './meta.js';
-import { Store } from './state.js';
+import { serializeHash } from './hash.js';
 import { Session } from './session.js';
-import { FrameLoop } from './frame.js';
+import { startPage } from './start.js';
 import { WATCHING_TITLE, count, rate, watching } from './format.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
-import { NoticesView } from './views/notices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -52,18 +48,9 @@ class WatchHeader {
 }
 
 async function boot() {
-  const store = new Store({ page: 'watch' });
-  new NoticesView($('notices'), store);
-  const api = new Api();
-  try {
-    await loadMeta(api); // before the hash is read: it names the server's features
-  } catch (err) {
-    store.notify(`This page could not start: ${err.message}`);
-    return;
-  }
-  const parsed = parseHash(location.hash);
-  store.setUi(parsed.ui);
-  const loop = new FrameLoop();
+  const started = await startPage({ page: 'watch' });
+  if (!started) return;
+  const { store, api, parsed, loop } = started;
   const session = new Session(store, api);
   const views = {
     header: new WatchHeader(store, loop),
