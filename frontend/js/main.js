@@ -1,7 +1,7 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
 // renderers and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
-// s = step, unless the focused control uses the key itself). Leaves out: everything it
+// s = step, unless the focused control uses that key itself). Leaves out: everything it
 // delegates (start.js, session.js, views/).
 
 import { parseHash, serializeHash } from './hash.js';
@@ -20,13 +20,14 @@ import { ShareView } from './views/share.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** Focused elements that use Space or letter keys themselves: shortcuts leave those keys alone. */
-const OWN_KEYS = 'button, input, select, textarea, a[href], summary, dialog, '
-  + '[contenteditable]:not([contenteditable="false"]), [role="button"], [role="link"]';
+/** Where a typed letter belongs to the focused control (a field, a menu's type-ahead). */
+const TAKES_LETTERS = 'input, select, textarea, dialog, [contenteditable]:not([contenteditable="false"])';
+/** Where Space belongs to the focused control: those, and whatever Space presses or scrolls. */
+const TAKES_SPACE = `${TAKES_LETTERS}, button, a[href], summary, [role="button"], [role="link"]`;
 
-/** Whether a key press on `target` may be taken as a page shortcut. */
-function isShortcutTarget(target) {
-  return !(target && target.closest && target.closest(OWN_KEYS));
+/** Whether `key` on the focused `target` is left to it rather than taken as a shortcut. */
+function ownKey(target, key) {
+  return Boolean(target && target.closest && target.closest(key === ' ' ? TAKES_SPACE : TAKES_LETTERS));
 }
 
 async function boot() {
@@ -105,8 +106,8 @@ async function boot() {
   });
 
   document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || !isShortcutTarget(e.target)) return;
-    if (e.key === ' ' || e.code === 'Space') {
+    if (e.ctrlKey || e.metaKey || e.altKey || ownKey(e.target, e.key)) return;
+    if (e.key === ' ') {
       e.preventDefault();
       if (!store.get('hide').includes('run')) session.toggle();
     } else if (e.key === 's' || e.key === 'S') {

@@ -227,17 +227,23 @@ def test_space_and_s_on_a_focused_control_are_left_to_the_control(nnp_server: st
     until(page, "document.activeElement.dataset.feature === 'x1^2'")
     page.focus("#ratio")
     page.keyboard.press("s")  # a letter typed on a field, not a step
-    page.focus("#regenerate")
-    page.keyboard.press("s")
+    page.focus("#activation")
+    page.keyboard.press("s")  # the menu's type-ahead (to Sigmoid, where it is)
     page.focus("footer a")
-    page.keyboard.press(" ")
-    page.keyboard.press("s")
-    page.locator("body").click(position={"x": 5, "y": 300})  # nothing focused: shortcuts on
-    page.keyboard.press("s")
+    page.keyboard.press(" ")  # scrolls, does not play
+    page.focus("#regenerate")
+    page.keyboard.press("s")  # a button has no use for s: this one steps
     # commands go out in order: once the last key's step is sent, any earlier one would be too
     eventually(lambda: "step" in commands(), what="the step command")
     assert commands() == ["step"]
     wait_epoch(page, 1)
+    wait_status(page, "paused")
+    page.locator("body").click(position={"x": 5, "y": 300})  # nothing focused: Space plays
+    page.keyboard.press(" ")
+    wait_status(page, "running")
+    page.keyboard.press(" ")
+    wait_status(page, "paused")
+    assert commands() == ["step", "start", "pause"]
     assert api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["features"] == ["x1", "x2", "x1^2"]
 
 

@@ -15,7 +15,7 @@ import { fitCanvas } from './paint.js';
 const SHOWN_AS = { xnor: 'xor_table' };
 
 /** The tile that stands for dataset `name`. */
-export function tileFor(name) {
+function tileFor(name) {
   return SHOWN_AS[name] || name;
 }
 
