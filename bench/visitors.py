@@ -123,7 +123,8 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
 
 
 def meets(r: dict[str, Any]) -> bool:
-    return (r["fps_min"] >= TARGETS["fps"] * FPS_RESOLUTION and r["latency_p99"] < TARGETS["latency_ms"]
+    return (r["fps_min"] >= TARGETS["fps"] * FPS_RESOLUTION
+            and r["latency_p99"] < TARGETS["latency_ms"]
             and r["health_p99"] < TARGETS["health_ms"] and r["lost"] == TARGETS["lost"])
 
 
