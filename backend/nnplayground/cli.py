@@ -35,6 +35,7 @@ from .engine import (
     feature_matrix,
     predictions,
 )
+from .engine import train as train_network
 from .presets import PRESETS, Preset, build_network, preset_summary
 from .sessions.spec import SessionSpec
 
@@ -324,7 +325,7 @@ def train(run: Run) -> int:
     done = 0
     try:
         while done < run.epochs:
-            history = net.train(X, Y, min(run.print_every, run.epochs - done))
+            history = train_network(net, X, Y, min(run.print_every, run.epochs - done))
             done = net.epoch
             if done % run.print_every == 0:
                 print(f"Epoch {done} - Loss: {history.loss[-1]:.6f}")

@@ -74,8 +74,9 @@ def session(sid: str = "s1") -> Session:
 
 
 def same_session(a: Session, b: Session) -> bool:
+    pairs = zip(a.net.W + a.net.b, b.net.W + b.net.b, strict=True)
     return (a.epoch == b.epoch and a.status == b.status and a.version == b.version
-            and all(np.array_equal(x, y) for x, y in zip(a.net.params, b.net.params, strict=True))
+            and all(np.array_equal(x, y) for x, y in pairs)
             and all(a.history[k] == b.history[k] for k in SERIES))
 
 
