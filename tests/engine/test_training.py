@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import numpy as np
 import pytest
@@ -160,3 +162,26 @@ def test_float32_option_trains_in_float32():
     h = train(net, X, Y, 200)
     assert net.weights[0].dtype == np.float32
     assert h.loss[-1] < h.loss[0]
+
+
+def test_a_network_no_longer_used_is_freed_with_its_compiled_loops():
+    X, Y = problem(1)
+    net = Network([2, 4, 1], seed=0)
+    train(net, X, Y, 3)
+    gone = weakref.ref(net)
+    del net
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_changed_configuration_compiles_a_new_loop():
+    X, Y = problem(1)
+    net = Network([2, 4, 1], seed=0)
+    ref = Network(config=net.config)
+    train(net, X, Y, 3)
+    for _ in range(3):
+        ref.step(X, Y)
+    net.update(learning_rate=2.0)  # a new optimiser and configuration: the old loop is stale
+    ref.update(learning_rate=2.0)
+    np.testing.assert_allclose(train(net, X, Y, 2).loss, [ref.step(X, Y).loss for _ in range(2)],
+                               rtol=1e-12)

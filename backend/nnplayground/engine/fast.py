@@ -436,14 +436,16 @@ def train(net: Network, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_te
     trainer = trainers.get(key)
     if trainer is None or not trainer.fits(net):
         trainer = trainers[key] = Trainer(net, *key)
-    return trainer.run(Xa, Ya, test, int(epochs), track_accuracy)
+    return trainer.run(net, Xa, Ya, test, int(epochs), track_accuracy)
 
 
 class Trainer:
-    """Runs epochs of one network on data of ``m`` training (and ``m_test`` test) columns."""
+    """Runs epochs of one network on data of ``m`` training (and ``m_test`` test) columns.
+
+    It holds no reference to the network (only to its optimiser's arrays), so a network that
+    is no longer used is freed with its cached trainers."""
 
     def __init__(self, net: Network, m: int, m_test: int) -> None:
-        self.net = net
         self.config, self.optimizer = net.config, net.optimizer
         self.params = params = _Params(net)
         bs = net.config.batch_size
@@ -456,11 +458,10 @@ class Trainer:
 
     def fits(self, net: Network) -> bool:
         """Whether this loop was compiled for ``net`` as it is configured now."""
-        return net is self.net and (net.config, net.optimizer) == (self.config, self.optimizer)
+        return net.config is self.config and net.optimizer is self.optimizer
 
-    def run(self, X: Array, Y: Array, test: tuple[Array, Array] | None, epochs: int,
-            track_accuracy: bool) -> History:
-        net = self.net
+    def run(self, net: Network, X: Array, Y: Array, test: tuple[Array, Array] | None,
+            epochs: int, track_accuracy: bool) -> History:
         block = np.empty((4, epochs))
         block.fill(np.nan)
         history = History(*block)
@@ -481,7 +482,7 @@ class Trainer:
                     done = batch.epochs(epochs, losses)
                     net.epoch += done
                     if done < epochs:
-                        self._diverged(done, history)
+                        self._diverged(net, done, history)
                 else:
                     for e in range(epochs):
                         if evaluate is not None:
@@ -489,9 +490,9 @@ class Trainer:
                             if track_accuracy:
                                 history.test_accuracy[e] = (_correct(evaluate.aL, evaluate.Y)
                                                             / evaluate.Y.shape[1])
-                        loss, correct = self._epoch(X, Y, m, track_accuracy)
+                        loss, correct = self._epoch(net, X, Y, m, track_accuracy)
                         if not loss < INF:
-                            self._diverged(e, history)
+                            self._diverged(net, e, history)
                         losses[e] = loss
                         if track_accuracy:
                             history.accuracy[e] = correct / m
@@ -499,15 +500,15 @@ class Trainer:
         finally:
             self.params.store(net)
         if not np.isfinite(self.params.flat).all():
-            self._diverged(epochs, history)
+            self._diverged(net, epochs, history)
         return history
 
-    def _epoch(self, X: Array, Y: Array, m: int, track: bool) -> tuple[float, int]:
+    def _epoch(self, net: Network, X: Array, Y: Array, m: int, track: bool) -> tuple[float, int]:
         batch = self.batch
         if self.full:
             loss = batch.run()
             return loss, _correct(batch.aL, batch.Y) if track else 0
-        order = self.net.rng.permutation(m)
+        order = net.rng.permutation(m)
         total, correct = 0.0, 0
         for start in range(0, m, self.size):
             idx = order[start : start + self.size]
@@ -520,8 +521,7 @@ class Trainer:
                 correct += _correct(b.aL, b.Y)
         return total / m, correct
 
-    def _diverged(self, completed: int, history: History) -> None:
-        net = self.net
+    def _diverged(self, net: Network, completed: int, history: History) -> None:
         err = DivergenceError(net.epoch + 1, completed)
         err.history = history  # type: ignore[attr-defined]
         raise err
