@@ -13,6 +13,7 @@ import queue
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,13 @@ class Event:
 class Harness:
     """A worker with in-memory queues and store, and helpers to talk to it."""
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, **settings: Any) -> None:
         self.settings = make_settings(**settings)
         self.commands: queue.Queue[Any] = queue.Queue()
         self.events: queue.Queue[Any] = queue.Queue()
         self.store = MemoryStore()
-        self.worker = Worker(self.settings, self.commands, self.events, store=self.store)
+        self.worker = Worker(self.settings, self.commands, self.events, store=self.store,
+                             clock=clock)
         self.req = 0
         self.replies: dict[int, tuple[bool, Any]] = {}
         self.log: list[Event] = []
@@ -219,6 +221,39 @@ def test_step_with_wait_answers_only_at_the_target_and_events_cover_every_epoch(
     assert h.store.load("s1")["model"]["epoch"] == 150  # type: ignore[index]
     # the events' losses are the session's history
     assert h.call("history", "s1")["train_loss"] == list(h.session().history["train_loss"])
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told to, from any origin."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("origin", [0.0, 30.0, 1e9])
+def test_nothing_waits_for_the_clock_to_grow(origin: float) -> None:
+    """A freshly booted machine's clock reads a few seconds: the first epochs and the first
+    snapshot go out at once, and the rate limits then count from them, not from zero."""
+    clock = FakeClock(origin)
+    h = Harness(clock=clock, epoch_messages_per_second=1.0, snapshot_fps=1.0, chunk_seconds=1e-4)
+    h.create()
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    assert [e.msg["epoch"] for e in h.take("snapshot")] == [0]  # with the "running" status
+    h.log.clear()
+    h.chunk()
+    [first] = h.take("epoch")
+    assert first.first == 1
+    h.chunk()  # the clock has not moved: both limits hold
+    assert h.take("epoch") == [] and h.take("snapshot") == []
+    clock.now += 1.0
+    h.chunk()
+    [second] = h.take("epoch")
+    assert second.first == first.last + 1 and second.last == h.session().epoch
+    assert len(h.take("snapshot")) == 1
 
 
 def test_epochs_of_several_chunks_travel_together_and_before_the_status() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import math
 import time
 
 from ..sessions.session import hash_token
@@ -28,7 +29,7 @@ class RedisRegistry:
         self.keys = keys or Keys()
         self._r = async_client(url)
         self._touched: dict[str, tuple[float, bool | None]] = {}
-        self._flushed = time.monotonic()
+        self._flushed = -math.inf  # the first touch is written at once
 
     async def count(self) -> int:
         with unavailable():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 import os
 import signal
 import threading
@@ -104,8 +105,10 @@ class Worker:
     """The sessions one process owns and the loop that trains them."""
 
     def __init__(self, settings: Settings, commands: Any, events: Any,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
+        self.clock = clock  # any origin: every "last time" below starts at -inf
         self.commands = commands
         self.events = events
         self.store = store or open_store(settings.store, settings.data_dir)
@@ -193,7 +196,7 @@ class Worker:
 
     def checkpoint(self, s: Session) -> None:
         self.store.save(s.to_state())
-        self.last_checkpoint[s.id] = time.monotonic()
+        self.last_checkpoint[s.id] = self.clock()
 
     def checkpoint_all(self) -> None:
         for s in self.sessions.values():
@@ -210,13 +213,13 @@ class Worker:
 
     def publish_epochs(self, s: Session) -> None:
         """The epochs trained since the last epoch message, as one message, if watched."""
-        sent, when = self.published.get(s.id, (s.epoch, 0.0))
+        sent, when = self.published.get(s.id, (s.epoch, -math.inf))
         sent = min(sent, s.epoch)  # (after a reset)
         if s.epoch > sent and self.watchers.get(s.id):
             batch = s.history_since(sent)
             self.publish(s, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
                          s.epoch)
-            when = time.monotonic()
+            when = self.clock()
         self.published[s.id] = (s.epoch, when)
 
     def publish_status(self, s: Session, **extra: Any) -> None:
@@ -229,7 +232,7 @@ class Worker:
         if not s.net.is_finite():  # a diverged network has nothing to draw
             return
         st = self.settings
-        t0 = time.monotonic()
+        t0 = self.clock()
         grids = s.grids(st.snapshot_resolution)
         neurons = s.grids(st.neuron_resolution, neurons=True)["neurons"]
         self.publish(s, "snapshot", {
@@ -239,7 +242,7 @@ class Worker:
             "domain": grids["domain"], "boundary": quantize(grids["output"]),
             "neurons": [quantize(n) for n in neurons],
         })
-        now = time.monotonic()
+        now = self.clock()
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * (now - t0)
         self.last_snapshot[s.id] = now
 
@@ -311,14 +314,14 @@ class Worker:
                 s.message = f"reached the history limit of {st.max_history} epochs"
             self.halt(s, "paused")
             return
-        self.published.setdefault(sid, (s.epoch, 0.0))
+        self.published.setdefault(sid, (s.epoch, -math.inf))
         t0 = time.perf_counter()
         s.train(k)
         elapsed = time.perf_counter() - t0
         self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
             else elapsed / k
         self.used[sid] = self.used.get(sid, 0.0) + elapsed
-        now = time.monotonic()
+        now = self.clock()
         if now - self.published[sid][1] >= 1 / st.epoch_messages_per_second:
             self.publish_epochs(s)
         if s.status == "diverged":
@@ -326,7 +329,7 @@ class Worker:
         elif target is not None and s.epoch >= target[0]:
             self.halt(s, "paused")
         else:
-            due = now - self.last_snapshot.get(sid, 0) >= self.snapshot_interval(sid)
+            due = now - self.last_snapshot.get(sid, -math.inf) >= self.snapshot_interval(sid)
             if due and self.watchers.get(sid):
                 self.publish_snapshot(s)
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
