@@ -12,8 +12,9 @@ import pytest
 from nnplayground.datasets import DatasetError, DatasetSpec, dataset_info, default_spec
 from nnplayground.engine import ConfigError
 from nnplayground.presets import PRESETS
-from nnplayground.sessions.session import SERIES, Session, grid_points, hash_token
+from nnplayground.sessions.session import SERIES, Session, grid_points
 from nnplayground.sessions.spec import SessionSpec
+from nnplayground.sessions.tokens import hash_token
 
 POINTS = {
     "train": [{"x1": 0.0, "x2": 0.0, "label": 0}, {"x1": 1.0, "x2": 1.0, "label": 1},

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 import math
-import secrets
 import time
 from array import array
 from dataclasses import dataclass
@@ -36,18 +34,6 @@ from .spec import LIVE, SessionSpec
 
 Status = Literal["idle", "running", "paused", "diverged"]
 SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
-
-
-def new_id() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass
