@@ -5,7 +5,7 @@ tutorial prints: ``Epoch N - Loss: x`` at intervals, the predictions, the expect
 accuracy and the "DETAILED NETWORK PARAMETERS". ``nnplayground presets`` lists the presets and
 ``nnplayground serve`` starts the web server (``nnplayground.api.app.serve``, imported only then).
 Bad options end with a one-line message and exit status 2, never a traceback. What it leaves
-out: the training loop itself (the engine's) and the server (``main.py``).
+out: the training loop itself (the engine's) and the server (``api/app.py``).
 """
 
 from __future__ import annotations
