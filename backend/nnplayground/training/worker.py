@@ -221,14 +221,15 @@ class Worker:
                 self.fail(req, error)
 
     def halt(self, o: Owned, status: str) -> None:
-        """Stop training ``o`` (paused or diverged), answer waiting calls, checkpoint."""
+        """Stop training ``o`` (paused or diverged), checkpoint, announce it, then answer the
+        calls that waited (after the status: whoever they answer sees no stale event)."""
         s = o.session
         if status != "diverged" and s.status != "diverged":  # pausing keeps "diverged"
             s.status = "paused" if s.epoch > 0 else "idle"
         self.set_running(o, False)
-        self.finish_target(o)
         self.checkpoint(o)
         self.publish_status(o)
+        self.finish_target(o)
 
     def train_chunk(self, o: Owned) -> None:
         s, st = o.session, self.settings
