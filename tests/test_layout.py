@@ -9,7 +9,7 @@ The directions, from the bottom (README "What is where"):
 * ``datasets/``, ``config.py``: nothing of the package;
 * ``sessions/`` (the domain): the engine and the datasets, never ``training/``, ``cluster/`` or
   ``api/``;
-* ``presets.py``: the engine, the datasets, the domain;
+* ``presets.py``: the engine, the datasets, the domain; ``setups.py``: those and the presets;
 * ``training/`` (one machine): the above and the settings;
 * ``cluster/`` (several replicas on Redis): the above and ``training/``; it is the only user
   of the ``redis`` client;
@@ -35,9 +35,11 @@ ALLOWED: dict[str, set[str]] = {
     "config": set(),
     "sessions": BELOW_SESSIONS,
     "presets": BELOW_SESSIONS | {"sessions"},
+    "setups": BELOW_SESSIONS | {"sessions", "presets"},
     "training": BELOW_SESSIONS | {"sessions", "config"},
     "cluster": BELOW_SESSIONS | {"sessions", "config", "training"},
-    "api": BELOW_SESSIONS | {"sessions", "config", "training", "cluster", "presets", "(root)"},
+    "api": BELOW_SESSIONS | {"sessions", "config", "training", "cluster", "presets", "setups",
+                             "(root)"},
     "cli": BELOW_SESSIONS | {"sessions", "config", "presets", "api", "(root)"},
     "(root)": set(),
 }
@@ -47,6 +49,7 @@ THIRD_PARTY: dict[str, set[str]] = {  # what each part may import besides the pa
     "config": {"pydantic", "pydantic_settings"},
     "sessions": {"numpy"},
     "presets": {"numpy"},
+    "setups": set(),
     "training": {"numpy"},
     "cluster": {"redis"},
     "api": {"fastapi", "starlette", "pydantic", "uvicorn", "swagger_ui_bundle", "numpy"},

@@ -38,7 +38,8 @@ def test_a_wheel_install_serves_the_frontend(tmp_path: Path):
 def test_idle_sessions_expire_but_running_ones_stay():
     with TestClient(create_app(make_settings(session_ttl_seconds=0.4))) as client:
         idle = client.post("/api/sessions", json={"preset": "xnor"}).json()
-        busy = client.post("/api/sessions", json={"preset": "xnor"}).json()
+        busy = client.post("/api/sessions", json={"preset": "xnor",  # running for ever
+                                                  "config": {"stop_at": None}}).json()
         with client.websocket_connect(
             f"/api/sessions/{busy['id']}/stream?token={busy['token']}"
         ) as ws:

@@ -102,9 +102,8 @@ class Harness:
                                               "spec": spec.to_dict(), **extra}))
 
     def chunk(self) -> str | None:
-        """One iteration of the worker's loop without blocking; the session trained, if any."""
-        self.worker.drain(block=False)
-        sid = None if self.worker.stopping else self.worker.train_next()
+        """One turn of the worker's loop without blocking; the session trained, if any."""
+        sid = self.worker.turn()
         self.pump()
         return sid
 
@@ -717,3 +716,123 @@ def test_checkpoint_all_saves_running_sessions(h: Harness) -> None:
     other = Worker(h.settings, queue.Queue(), queue.Queue(), h.store)
     assert other.get("a").session.status == "paused"
     assert other.get("a").session.epoch == h.session("a").epoch
+
+
+# ----- pace and stop_at (Play) ---------------------------------------------------------------
+def paced_harness(pace: float, **spec: Any) -> tuple[Harness, FakeClock]:
+    clock = FakeClock(0.0)
+    h = Harness(clock=clock)
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=pace, **spec))
+    return h, clock
+
+
+def run_for(h: Harness, clock: FakeClock, seconds: float, tick: float = 0.005) -> list[int]:
+    """Turns of the loop every ``tick`` seconds of the fake clock; epochs trained per tick."""
+    per_tick = []
+    for _ in range(round(seconds / tick)):
+        clock.now += tick
+        before = h.session().epoch
+        while h.chunk() is not None:
+            pass
+        per_tick.append(h.session().epoch - before)
+    return per_tick
+
+
+def test_a_paced_session_trains_pace_epochs_a_second_spread_evenly() -> None:
+    h, clock = paced_harness(50)
+    h.call("start", "s1")
+    per_tick = run_for(h, clock, 2.0)
+    assert 99 <= h.session().epoch <= 101
+    windows = [sum(per_tick[i : i + 20]) for i in range(0, len(per_tick), 20)]  # 0.1 s each
+    assert max(windows) <= 6 and min(windows) >= 4  # not one burst a second
+    assert h.session().status == "running"
+
+
+def test_the_loop_waits_for_the_next_paced_epoch_instead_of_spinning() -> None:
+    h, clock = paced_harness(10)
+    h.call("start", "s1")
+    assert h.chunk() == "s1" and h.session().epoch == 1  # the first epoch at once
+    assert h.chunk() is None  # nothing due: no chunk
+    assert h.worker.idle_seconds() == pytest.approx(0.1)
+    clock.now += 0.04
+    assert h.worker.idle_seconds() == pytest.approx(0.06)
+    clock.now += 0.06
+    assert h.worker.idle_seconds() == 0 and h.chunk() == "s1"
+
+
+def test_changing_the_pace_while_running_takes_effect_without_a_reset() -> None:
+    h, clock = paced_harness(10)
+    h.call("start", "s1")
+    run_for(h, clock, 1.0)
+    slow = h.session().epoch
+    assert 9 <= slow <= 11
+    result = h.call("update", "s1", {"changes": {"pace": 100}})
+    assert result["reset"] is False and result["status"] == "running"
+    run_for(h, clock, 1.0)
+    assert 95 <= h.session().epoch - slow <= 105
+    h.call("update", "s1", {"changes": {"pace": None}})  # full speed: every turn trains
+    before = h.session().epoch
+    assert h.chunk() == "s1" and h.chunk() == "s1" and h.session().epoch > before + 2
+
+
+def test_a_slow_pace_draws_every_epoch() -> None:
+    h, clock = paced_harness(5)
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    run_for(h, clock, 1.0)
+    epochs = h.session().epoch
+    assert [e.msg["epoch"] for e in h.take("snapshot")] == list(range(1, epochs + 1))
+
+
+def test_stop_at_an_epoch_pauses_exactly_there_and_play_goes_on() -> None:
+    h = Harness()
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40),
+                              stop_at={"epoch": 1234}))
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.run()
+    s = h.session()
+    assert (s.epoch, s.status) == (1234, "paused")
+    status = h.take("status")[-1].msg
+    assert status["status"] == "paused"
+    assert status["message"].startswith("stopped at epoch 1,234 (stop_at: epoch 1,234): train loss")
+    h.call("start", "s1")  # Play after the stop goes on
+    for _ in range(3):
+        h.chunk()
+    assert h.session().epoch > 1234 and h.session().status == "running"
+
+
+def test_stop_at_an_accuracy_pauses_and_names_the_epoch_it_was_reached() -> None:
+    h = Harness()
+    spec = SessionSpec(hidden_activation="tanh", learning_rate=0.3,
+                       dataset=DatasetSpec("circle", n_points=100), stop_at={"accuracy": 0.9})
+    h.create(spec=spec)
+    h.call("start", "s1")
+    h.run()
+    s = h.session()
+    accuracy = list(s.history["accuracy"])
+    reached = next(i + 1 for i, a in enumerate(accuracy) if a >= 0.9)
+    assert s.status == "paused" and f"accuracy >= 0.9, reached at epoch {reached:,})" in s.message
+    assert all(a < 0.9 for a in accuracy[: reached - 1])
+
+
+def test_step_and_train_ignore_pace_and_stop_at() -> None:
+    h, _ = paced_harness(1, stop_at={"epoch": 5})
+    req = h.send("step", "s1", {"epochs": 300, "wait": True})
+    h.run()
+    ok, summary = h.answer(req)
+    assert ok and summary["epoch"] == 300  # no clock moved, no stop at 5
+
+
+def test_the_frame_rate_holds_when_chunks_do_not_fall_on_frame_times() -> None:
+    """Frames are due every ``1/snapshot_fps`` from the last due time, not from when a chunk
+    happened to end: with a chunk every 30 ms, 10 frames a second are still 10, not 8."""
+    clock = FakeClock(0.0)
+    h = Harness(clock=clock, snapshot_fps=10.0)
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=1000))
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    run_for(h, clock, 3.0, tick=0.03)
+    assert 29 <= len(h.take("snapshot")) <= 31

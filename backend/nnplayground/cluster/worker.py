@@ -71,8 +71,8 @@ class ClusterWorker(Worker):
         else:
             o.unsaved = False
 
-    def drain(self, block: bool) -> None:
-        super().drain(block)
+    def drain(self, block: bool, timeout: float = 0.0) -> None:
+        super().drain(block, timeout)
         now = self.clock()
         if now >= self.retry_at:  # checkpoints that could not reach Redis, once a second
             unsaved = [o for o in self.owned.values() if o.unsaved]

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..sessions.session import Session
+from .pace import Play
 
 
 @dataclass(eq=False)
@@ -19,6 +20,8 @@ class Owned:
     session: Session
     #: watchers of the session (the whole cluster's, in a cluster)
     watchers: int = 0
+    #: a run started by Play: its pace and stop condition (``None``: not running by Play)
+    play: Play | None = None
     #: the epoch a ``step`` stops at, and the requests answered when it does
     target: int | None = None
     waiting: list[int] = field(default_factory=list)

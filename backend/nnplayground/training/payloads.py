@@ -33,6 +33,15 @@ def status(s: Session, **extra: Any) -> dict[str, Any]:
             "message": s.message, **extra}
 
 
+def stop_message(s: Session, at: int, why: str) -> str:
+    """What a run that met its stop condition says: which one, when, and where it got."""
+    figures = [f"{k.replace('_', ' ')} {v:.1%}" if k.endswith("accuracy") else
+               f"{k.replace('_', ' ')} {v:.4g}"
+               for k, v in s.summary()["last"].items() if v is not None]
+    reached = "" if at == s.epoch else f", reached at epoch {at:,}"
+    return f"stopped at epoch {s.epoch:,} (stop_at: {why}{reached}): {', '.join(figures)}"
+
+
 def deleted(s: Session) -> dict[str, Any]:
     return {"type": "status", "status": "deleted", "epoch": s.epoch, "version": s.version + 1,
             "message": "session deleted"}

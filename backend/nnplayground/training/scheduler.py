@@ -1,7 +1,8 @@
 """Which running session a worker trains next, for how long, and how often each is drawn.
 
-The running session that has trained least goes next, so sessions share the CPU fairly in time
-(one that starts is levelled with the others: no catching up). A chunk lasts
+Of the running sessions that may train now (a paced one only when an epoch is due), the one
+that has trained least goes next, so sessions share the CPU fairly in time (one that starts is
+levelled with the others: no catching up). A chunk lasts
 ``chunk_seconds``, sized in epochs from the session's measured epoch time, or less for a
 watched session, so that it trains (and is drawn after training) as often as its snapshot rate
 asks. Snapshots may take ``snapshot_share`` of the worker's time, shared by the watched running
@@ -13,8 +14,10 @@ from __future__ import annotations
 
 from ..config import Settings
 from .owned import Owned
+from .pace import Pacer
 
 MIN_CHUNK_SECONDS = 0.002
+IDLE_SECONDS = 0.25  # the longest wait for a command (then the parent process is checked)
 MAX_CHUNK_EPOCHS = 100_000
 FIRST_EPOCH_SECONDS = 1e-4  # a guess, until the first chunk is measured
 
@@ -39,9 +42,25 @@ class Scheduler:
         if o in self.running:
             self.running.remove(o)
 
-    def next(self) -> Owned:
-        """The running session that has trained least: every one gets the same time."""
-        return min(self.running, key=lambda o: o.used)
+    def pacer(self, o: Owned) -> Pacer | None:
+        """The pace of ``o`` if it runs by Play (``step``/``train`` run at full speed)."""
+        return o.play.pacer if o.play is not None and o.target is None else None
+
+    def ready(self, now: float) -> list[Owned]:
+        """The running sessions that may train now: all but paced ones with no epoch due."""
+        return [o for o in self.running if (p := self.pacer(o)) is None or p.allowed(now) >= 1]
+
+    def idle_seconds(self, now: float) -> float:
+        """How long the loop may wait for a command: until a paced epoch is due, or a while
+        if nothing runs; not at all if a session may train now."""
+        if self.ready(now):
+            return 0.0
+        waits = [p.wait(now) for o in self.running if (p := self.pacer(o)) is not None]
+        return min([IDLE_SECONDS, *waits])
+
+    def next(self, ready: list[Owned] | None = None) -> Owned:
+        """The running session (of ``ready``) that has trained least: each gets the same time."""
+        return min(ready or self.running, key=lambda o: o.used)
 
     def chunk_epochs(self, o: Owned) -> int:
         """Epochs of ``o``'s next chunk (before its step target and history limit)."""

@@ -13,8 +13,10 @@ this worker's command queue; the worker puts on its event queue
 
 Between two chunks it handles every pending command, so ``pause`` waits at most one chunk
 (``chunk_seconds``, 20 ms by default); which session trains next and for how long is the
-scheduler's (``scheduler.py``). Snapshots (``payloads.py``) are computed only for watched
-sessions, at most at their snapshot rate, however many watchers they have. Sessions are
+scheduler's (``scheduler.py``). A run started by Play keeps its spec's pace and stops by
+itself at its ``stop_at`` condition (``pace.py``); ``step`` and ``train`` ignore both.
+Snapshots (``payloads.py``) are computed only for watched sessions, at most at their snapshot
+rate (every epoch at a pace below it), however many watchers they have. Sessions are
 checkpointed to the store on pause, on changes, every ``checkpoint_seconds`` while running and
 on shutdown. The epochs of a watched session go out at most ``epoch_messages_per_second`` times
 a second (those of several chunks in one message, always before any other event of the
@@ -42,7 +44,7 @@ from ..sessions.errors import InternalError, NotFoundError, RefusedError, Sessio
 from ..sessions.session import Session
 from ..sessions.spec import SessionSpec
 from ..sessions.store import Store
-from . import payloads
+from . import pace, payloads
 from .owned import Owned
 from .scheduler import Scheduler
 
@@ -76,14 +78,26 @@ class Worker:
                 log.warning("the server process is gone; checkpointing and exiting")
                 self.orphaned = self.stopping = True
                 return
-            self.drain(block=not self.scheduler.running)
-            if not self.stopping:
-                self.train_next()
+            self.turn(wait=self.idle_seconds())
 
-    def drain(self, block: bool) -> None:
-        """Handle every command waiting (waiting a little for one if ``block``)."""
+    def turn(self, wait: float = 0.0) -> str | None:
+        """One turn of the loop: the commands (waiting up to ``wait`` seconds for one if no
+        session may train now), then a chunk of the next session that may; which one."""
+        self.drain(block=wait > 0, timeout=wait)
+        ready = self.scheduler.ready(self.clock())
+        if not ready or self.stopping:
+            return None
+        o = self.scheduler.next(ready)
+        self.train_chunk(o)
+        return o.id
+
+    def idle_seconds(self) -> float:
+        return self.scheduler.idle_seconds(self.clock())
+
+    def drain(self, block: bool, timeout: float = 0.0) -> None:
+        """Handle every command waiting (waiting up to ``timeout`` for one if ``block``)."""
         try:
-            msg = self.commands.get(timeout=0.25) if block else self.commands.get_nowait()
+            msg = self.commands.get(timeout=timeout) if block else self.commands.get_nowait()
         except Empty:
             return
         while True:
@@ -95,14 +109,6 @@ class Worker:
                 msg = self.commands.get_nowait()
             except Empty:
                 return
-
-    def train_next(self) -> str | None:
-        """One chunk of the running session that has trained least; its id (None: none runs)."""
-        if not self.scheduler.running:
-            return None
-        o = self.scheduler.next()
-        self.train_chunk(o)
-        return o.id
 
     # ----- messages out --------------------------------------------------------------------
     def reply(self, req: int, ok: bool, result: Any) -> None:
@@ -209,6 +215,7 @@ class Worker:
             self.scheduler.start(o)
         else:
             self.scheduler.stop(o)
+            o.play = None
 
     def finish_target(self, o: Owned, error: SessionError | None = None) -> None:
         """The step target no longer applies: answer the calls that waited for it."""
@@ -234,8 +241,14 @@ class Worker:
     def train_chunk(self, o: Owned) -> None:
         s, st = o.session, self.settings
         k = self.scheduler.chunk_epochs(o)
+        play = o.play if o.target is None else None
         if o.target is not None:
             k = min(k, o.target - s.epoch)
+        if play is not None and play.pacer is not None:
+            k = min(k, play.pacer.allowed(self.clock()))
+        stop_epoch = None if play is None or play.stop is None else play.stop.epoch
+        if stop_epoch is not None and stop_epoch > s.epoch:
+            k = min(k, stop_epoch - s.epoch)
         k = min(k, st.max_history - s.epoch)
         if k <= 0:
             if o.target is None:
@@ -245,19 +258,31 @@ class Worker:
         if o.sent is None:
             o.sent = s.epoch
         t0 = time.perf_counter()
-        s.train(k)
+        batch = s.train(k)
         self.scheduler.trained(o, k, time.perf_counter() - t0)
         now = self.clock()
+        if play is not None and play.pacer is not None:
+            play.pacer.spend(k, now)
         if now - o.sent_at >= 1 / st.epoch_messages_per_second:
             self.publish_epochs(o)
+        stopped = None if play is None or play.stop is None else play.stop.first_reached(
+            batch.first, vars(batch))
         if s.status == "diverged":
             self.halt(o, "diverged")
         elif o.target is not None and s.epoch >= o.target:
             self.halt(o, "paused")
+        elif stopped is not None:
+            s.message = payloads.stop_message(s, *stopped)
+            self.halt(o, "paused")
         else:
-            due = now - o.last_snapshot >= self.scheduler.snapshot_interval(o)
-            if due and o.watchers:
+            slow = play is not None and play.pacer is not None \
+                and play.pacer.pace <= st.snapshot_fps  # every epoch is drawn
+            interval = self.scheduler.snapshot_interval(o)
+            last = o.last_snapshot
+            if (slow or now - last >= interval) and o.watchers:
                 self.publish_snapshot(o)
+                if now - last < 2 * interval:  # on time: the next is due one interval after
+                    o.last_snapshot = last + interval  # this one was, not after now
             if o.last_checkpoint is None:
                 o.last_checkpoint = now
             elif now - o.last_checkpoint >= st.checkpoint_seconds:
@@ -299,8 +324,9 @@ class Worker:
         o = self.get(sid)
         self._trainable(o)
         self.finish_target(o)  # a waiting step ends here: its target no longer applies
-        o.session.status = "running"
+        o.session.status, o.session.message = "running", None
         self.set_running(o, True)
+        o.play = pace.play(o.session, o.play, self.clock())
         self.publish_status(o)
         return o.session.summary()
 
@@ -349,6 +375,8 @@ class Worker:
             self.finish_target(o)
         elif was_running:
             s.status = "running"
+            if o.play is not None:  # a new pace or stop condition, from now on
+                o.play = pace.play(s, o.play, self.clock())
         self.checkpoint(o)
         self.publish_status(o, reset=reset)
         return {**s.summary(), "reset": reset}
