@@ -5,7 +5,7 @@ tutorial prints: ``Epoch N - Loss: x`` at intervals, the predictions, the expect
 accuracy and the "DETAILED NETWORK PARAMETERS". ``nnplayground presets`` lists the presets and
 ``nnplayground serve`` starts the web server (``nnplayground.api.app.serve``, imported only then).
 Bad options end with a one-line message and exit status 2, never a traceback. What it leaves
-out: the training loop itself (the engine's) and the server (``main.py``).
+out: the training loop itself (the engine's) and the server (``api/app.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from .engine import (
     feature_matrix,
     predictions,
 )
+from .engine import train as train_network
 from .presets import PRESETS, Preset, build_network, preset_summary
 from .sessions.spec import SessionSpec
 
@@ -324,7 +325,7 @@ def train(run: Run) -> int:
     done = 0
     try:
         while done < run.epochs:
-            history = net.train(X, Y, min(run.print_every, run.epochs - done))
+            history = train_network(net, X, Y, min(run.print_every, run.epochs - done))
             done = net.epoch
             if done % run.print_every == 0:
                 print(f"Epoch {done} - Loss: {history.loss[-1]:.6f}")
