@@ -18,7 +18,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .datasets import DATASETS, DatasetError, DatasetSpec, default_spec, generate
@@ -37,6 +37,9 @@ from .engine import (
 )
 from .presets import PRESETS, Preset, build_network, preset_summary
 from .sessions.spec import SessionSpec
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 BASE = SessionSpec()
 """What ``train`` starts from without ``--preset``: the session defaults."""
@@ -399,8 +402,30 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid settings: {problems}") from None
     from .main import serve as run_server  # lazy: fastapi and uvicorn only when serving
 
+    print(classroom_banner(settings), flush=True)
     run_server(settings)
     return 0
+
+
+def classroom_banner(settings: Settings) -> str:
+    """What ``serve`` prints first: the address students open and its QR code (the public URL,
+    or the LAN address when listening on the network), or how to listen on the network."""
+    from . import qr, reach
+
+    here = "127.0.0.1" if settings.host.strip("[]") in reach.WILDCARDS else settings.host
+    local = reach.http_url(here.strip("[]"), settings.port)
+    address = reach.lan_address(settings.host)
+    if settings.public_url:
+        students = settings.public_url
+    elif reach.is_loopback(settings.host):
+        return (f"Only this computer can open {local}. For a classroom, listen on the "
+                f"network: nnplayground serve --host 0.0.0.0 (or make classroom)")
+    elif address is None:
+        return (f"Listening on the network at port {settings.port}, but this computer has no "
+                f"network address (is it connected?). On this computer: {local}")
+    else:
+        students = reach.http_url(address, settings.port)
+    return f"Students open: {students}\n{qr.terminal(students)}On this computer: {local}"
 
 
 # ----- entry point -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import __version__, jsonsafe
-from .api import errors, meta, sessions, stream
+from .api import errors, meta, sessions, share, stream
 from .api.deps import AppState
 from .config import Settings
 from .sessions.backends import open_backend
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)
+    app.include_router(share.router)
 
     import swagger_ui_bundle
 
