@@ -1,5 +1,6 @@
-// snippets.js — "copy as curl" and a Python snippet that reproduce the current session over
-// REST: create a session with the same configuration (and seeds), train, read the losses.
+// snippets.js — "copy as curl" and a Python snippet (nnplayground.client) that reproduce the
+// current session over REST: create a session with the same configuration (and seeds), train,
+// read the losses.
 // Pure: configuration in, text out. Leaves out: custom (clicked) points, which the snippet
 // mentions but does not carry, and the clipboard.
 
@@ -37,20 +38,19 @@ function pyLiteral(value, indent = '') {
   return `{\n${items.join('\n')}\n${indent}}`;
 }
 
-/** A Python (httpx) script creating the session, training `epochs` and printing the losses. */
+/** A Python script (nnplayground.client) creating the session, training `epochs` and printing
+ *  the losses and the first weight matrix. */
 export function pythonSnippet(base, spec, { epochs = 1000 } = {}) {
   return [
-    'import httpx',
+    '# needs the nnplayground package (its client: pip install <this repository>)',
+    'from nnplayground.client import Client',
     '',
-    `BASE = ${JSON.stringify(base)}`,
     `config = ${pyLiteral(toConfigIn(spec))}`,
-    'created = httpx.post(f"{BASE}/api/sessions", json={"config": config}).json()',
-    'sid, auth = created["id"], {"Authorization": f"Bearer {created[\'token\']}"}',
-    `summary = httpx.post(f"{BASE}/api/sessions/{sid}/train", json={"epochs": ${epochs}},`,
-    '                     headers=auth, timeout=120).json()',
-    'print("epoch", summary["epoch"], "losses", summary["last"])',
-    'model = httpx.get(f"{BASE}/api/sessions/{sid}/model").json()',
-    'print("W1 =", model["weights"][0])',
+    `with Client(${JSON.stringify(base)}) as nnp:`,
+    '    session = nnp.create(config=config)',
+    `    summary = session.train(${epochs})`,
+    '    print("epoch", summary["epoch"], "losses", summary["last"])',
+    '    print("W1 =", session.model()["weights"][0])',
     '',
   ].join('\n');
 }

@@ -52,7 +52,8 @@ test('snippets carry the configuration the API accepts (no dtype), seeds include
   const py = pythonSnippet('http://h:1', spec, { epochs: 50 });
   assert.ok(py.includes('"batch_size": None'));
   assert.ok(py.includes('"hidden_layers": [4, 2]'));
-  assert.ok(py.includes('json={"epochs": 50}'));
+  assert.ok(py.includes('session.train(50)'));
+  assert.ok(py.includes('with Client("http://h:1") as nnp:'));
 });
 
 test('a quote in the base URL cannot break out of the shell snippet', () => {
