@@ -6,6 +6,8 @@ with the API's codes."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -253,3 +255,16 @@ def test_a_stream_is_a_context_manager_that_closes(nnp: Client) -> None:
         assert s.summary()["watchers"] == 1
     assert stream.ws.state is State.CLOSED
     eventually(lambda: s.summary()["watchers"] == 0, what="the server to see the stream go")
+
+
+def test_the_readme_s_notebook_example_runs(server: str) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Python: notebooks and autograders", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert 'Client("http://127.0.0.1:8000")' in code
+    code = code.replace("http://127.0.0.1:8000", server)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    last, classes, error = run.stdout.splitlines()
+    assert "'accuracy': 1.0" in last and classes == "[0, 1, 1, 0]" and float(error) < 1e-6
