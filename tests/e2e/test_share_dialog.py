@@ -23,26 +23,10 @@ from nnplayground.client import Client
 from nnplayground.reach import http_url, lan_address
 
 from ..zbar import decode
+from .browser_helpers import ARTIFACTS, open_playground, until, watch_problems
+from .browser_helpers import browser as browser  # a fixture (re-exported for pytest)
+from .browser_helpers import nnp_server as nnp_server  # a fixture
 from .conftest import Server
-
-try:
-    from .browser_helpers import (
-        ARTIFACTS,
-        browser,
-        nnp_server,
-        open_playground,
-        until,
-        watch_problems,
-    )
-except ImportError:
-    from browser_helpers import (  # type: ignore[no-redef]  # noqa: F401
-        ARTIFACTS,
-        browser,
-        nnp_server,
-        open_playground,
-        until,
-        watch_problems,
-    )
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
