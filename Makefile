@@ -37,7 +37,7 @@ classroom: $(STAMP)
 	$(BIN)/nnplayground serve --host 0.0.0.0
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check backend tests bench
+	$(BIN)/ruff check backend tests bench tools
 	$(BIN)/mypy
 
 test: lint
@@ -50,7 +50,7 @@ bench-classroom: $(REDIS_STAMP)
 	$(BIN)/python bench/classroom.py
 
 cluster: $(REDIS_STAMP)
-	$(BIN)/python -m nnplayground.devcluster --replicas 2
+	$(BIN)/python -m tools.devcluster --replicas 2
 
 clean:
 	rm -rf $(VENV) data artifacts

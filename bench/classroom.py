@@ -32,9 +32,11 @@ from typing import Any
 
 import httpx
 
-from nnplayground.devcluster import RedisServer
-from nnplayground.launcher import Server
 from server import Watcher, p99
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
+from tools.devcluster import RedisServer
+from tools.launcher import Server
 
 BATCH = 25
 WAIT = 600.0  # seconds: generous deadlines, for an overloaded machine

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 
@@ -85,7 +86,8 @@ def main() -> None:
     if args.url:
         figures = measure(args.url.rstrip("/"), args.seconds, args.rounds, args.width, args.height)
     else:
-        from nnplayground.launcher import Server
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
+        from tools.launcher import Server
 
         with tempfile.TemporaryDirectory() as tmp:
             server = Server(Path(tmp)).start()

@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,8 +31,10 @@ import numpy as np
 from websockets.asyncio.client import connect
 
 from nnplayground.engine import Network, feature_matrix
-from nnplayground.launcher import Server
 from nnplayground.sessions.spec import SessionSpec
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
+from tools.launcher import Server
 
 CONFIG = {"hidden_layers": [8, 8, 8], "hidden_activation": "sigmoid", "learning_rate": 1.0,
           "dataset": {"name": "circle", "n_points": 250, "ratio": 1.0}}

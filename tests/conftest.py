@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from nnplayground.api.app import create_app
 from nnplayground.config import Settings
-from nnplayground.main import create_app
 
 
 def require(tool: str) -> str:

@@ -222,12 +222,12 @@ def test_presets_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.fixture
 def fake_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> list[Any]:
-    """Replace ``nnplayground.main`` by a module whose ``serve`` records its settings; run in an
+    """Replace ``nnplayground.api.app`` by a module whose ``serve`` records its settings; run in an
     empty directory (no .env) with no NNP_* variables."""
     calls: list[Any] = []
-    module = types.ModuleType("nnplayground.main")
+    module = types.ModuleType("nnplayground.api.app")
     module.serve = calls.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "nnplayground.main", module)
+    monkeypatch.setitem(sys.modules, "nnplayground.api.app", module)
     monkeypatch.chdir(tmp_path)
     for name in ("NNP_HOST", "NNP_PORT", "NNP_STORE", "NNP_WORKERS", "NNP_DATA_DIR"):
         monkeypatch.delenv(name, raising=False)

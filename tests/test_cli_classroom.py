@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tools.launcher import free_port
 
-from nnplayground.launcher import free_port
 from nnplayground.reach import http_url, lan_address
 
 from .zbar import decode, terminal_bitmap

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from nnplayground.datasets import dataset_info
 from nnplayground.engine import feature_matrix
@@ -18,6 +19,7 @@ from nnplayground.presets import (
     preset_summary,
 )
 from nnplayground.sessions.spec import SessionSpec
+from tests.api.helpers import receive
 
 # name: (layer sizes, learning rate, epochs, print_every, dataset, training points)
 TUTORIAL = {
@@ -174,3 +176,24 @@ def test_preset_summary_is_json_friendly(name: str) -> None:
     assert summary["spec"] == p.spec.to_dict()
     assert summary["layers"] == list(p.spec.layers)
     assert summary["fixed_weights"] is (name == "worked_example")
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_play_stops_at_the_presets_epoch_count_with_its_outcome(client: TestClient,
+                                                                name: str) -> None:
+    """Play on a preset's session pauses by itself at the tutorial's epoch count, where the
+    engine run of the tests above reaches the preset's outcome (bit-identically)."""
+    preset = PRESETS[name]
+    created = client.post("/api/sessions", json={"preset": name}).json()
+    sid, token = created["id"], created["token"]
+    with client.websocket_connect(f"/api/sessions/{sid}/stream?token={token}") as ws:
+        assert receive(ws)["type"] == "hello"
+        ws.send_json({"type": "start"})
+        while not ((msg := receive(ws))["type"] == "status" and msg["status"] == "paused"):
+            pass
+    assert msg["epoch"] == preset.epochs
+    assert msg["message"].startswith(f"stopped at epoch {preset.epochs:,} (stop_at: epoch")
+    net, X, Y = network_for(preset)
+    history = net.train(X, Y, preset.epochs)
+    summary = client.get(f"/api/sessions/{sid}").json()
+    assert summary["last"]["train_loss"] == history.loss[-1]

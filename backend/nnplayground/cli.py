@@ -3,7 +3,7 @@
 ``nnplayground train`` runs a preset or a network built from options and prints what the
 tutorial prints: ``Epoch N - Loss: x`` at intervals, the predictions, the expected output, the
 accuracy and the "DETAILED NETWORK PARAMETERS". ``nnplayground presets`` lists the presets and
-``nnplayground serve`` starts the web server (``nnplayground.main.serve``, imported only then).
+``nnplayground serve`` starts the web server (``nnplayground.api.app.serve``, imported only then).
 Bad options end with a one-line message and exit status 2, never a traceback. What it leaves
 out: the training loop itself (the engine's) and the server (``main.py``).
 """
@@ -387,7 +387,7 @@ def list_presets(as_json: bool) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Build the settings from the given options and hand them to ``nnplayground.main.serve``."""
+    """Build the settings from the given options and hand them to ``nnplayground.api.app.serve``."""
     from pydantic import ValidationError
 
     from .config import Settings
@@ -400,7 +400,7 @@ def serve(args: argparse.Namespace) -> int:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
         raise UsageError(f"invalid settings: {problems}") from None
-    from .main import serve as run_server  # lazy: fastapi and uvicorn only when serving
+    from .api.app import serve as run_server  # lazy: fastapi and uvicorn only when serving
 
     print(classroom_banner(settings), flush=True)
     run_server(settings)

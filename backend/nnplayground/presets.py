@@ -11,7 +11,7 @@ anything about the web.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from .datasets import Dataset, FloatArray, default_spec, generate
 from .engine import Network, feature_matrix
-from .sessions.spec import SessionSpec
+from .sessions.spec import SessionSpec, StopAt
 
 Matrix = tuple[tuple[float, ...], ...]
 
@@ -128,7 +128,9 @@ _ALL = [
     ),
 ]  # fmt: skip
 
-PRESETS: dict[str, Preset] = {p.name: p for p in _ALL}
+#: Each preset's Play stops where the tutorial's run ends (its ``epochs``), with its outcome.
+PRESETS: dict[str, Preset] = {
+    p.name: replace(p, spec=replace(p.spec, stop_at=StopAt(epoch=p.epochs))) for p in _ALL}
 
 
 def dataset_for(preset: Preset) -> Dataset:

@@ -7,11 +7,15 @@ instead of hanging it.
 
 from __future__ import annotations
 
+import itertools
 import json
+import struct
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 import anyio
+import numpy as np
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
@@ -33,8 +37,37 @@ def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
         raise AssertionError(f"no message from the server within {timeout} s") from None
     if message["type"] == "websocket.close":
         raise WebSocketDisconnect(message.get("code", 1000), message.get("reason", ""))
+    if message.get("bytes") is not None:
+        return decode_frame(message["bytes"])
     data: Message = json.loads(message["text"])
     return data
+
+
+def decode_frame(frame: bytes) -> Message:
+    """A binary snapshot frame of ``detail=display`` (docs/protocol.md) as the JSON snapshot
+    it stands for, grids as ``uint8`` arrays and parameters as float32 arrays."""
+    (size,) = struct.unpack_from("<I", frame)
+    header: Message = json.loads(frame[4 : 4 + size])
+    layers, at = header["layers"], 4 + size
+    weights, biases = [], []
+    for n_in, n_out in itertools.pairwise(layers):
+        weights.append(np.frombuffer(frame, "<f4", n_in * n_out, at).reshape(n_out, n_in))
+        at += 4 * n_in * n_out
+    for n_out in layers[1:]:
+        biases.append(np.frombuffer(frame, "<f4", n_out, at).reshape(n_out, 1))
+        at += 4 * n_out
+    body = zlib.decompress(frame[at:])
+    grids = []
+    for info in [header["boundary"], *header["neurons"]]:
+        n = int(np.prod(info["shape"]))
+        rows = np.frombuffer(body, np.uint8, n).reshape(-1, info["shape"][-1])
+        grids.append(np.cumsum(rows, axis=1, dtype=np.uint64).astype(np.uint8)
+                     .reshape(info["shape"]))
+        body = body[n:]
+    return {**header, "binary": True, "weights": weights, "biases": biases,
+            "boundary": {**header["boundary"], "q": grids[0]},
+            "neurons": [{**info, "q": g} for info, g in zip(header["neurons"], grids[1:],
+                                                             strict=True)]}
 
 
 def epochs_of(messages: list[Message]) -> list[int]:

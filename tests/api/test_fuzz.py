@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
 
-from nnplayground.main import create_app
+from nnplayground.api.app import create_app
 
 from ..conftest import make_settings
 

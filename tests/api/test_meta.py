@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nnplayground import __version__
+from nnplayground.api.app import create_app
 from nnplayground.datasets import DATASETS
-from nnplayground.main import create_app
 from nnplayground.presets import PRESETS
 
 from ..conftest import make_settings

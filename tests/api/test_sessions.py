@@ -342,12 +342,15 @@ def test_model_import_refuses_bad_shapes(client: TestClient, new_session: NewSes
     body = error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
                  "invalid_config", "weights")
     assert "weights[0]" in body["message"]
-    bad = {**good, "biases": [[1.0, 2.0, 3.0], good["biases"][1]]}
+    bad = {**good, "biases": [[[1.0], [2.0], [3.0]], good["biases"][1]]}
     error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
           "invalid_config", "biases")
+    bad = {**good, "biases": [[1.0, 2.0], good["biases"][1]]}  # b[l] is (n_l, 1)
+    error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
+          "validation_error", "biases[0][0]")
     bad = {**good, "weights": [[[1.0, "x"], [1.0, 2.0]], good["weights"][1]]}
     error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
-          "validation_error", "weights[0]")
+          "validation_error", "weights[0][0][1]")
     bad = {**good, "weights": [[[1.0, 2.0], [1.0]], good["weights"][1]]}
     error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
           "validation_error", "weights[0]")
@@ -393,7 +396,7 @@ def test_model_import_refuses_parts_the_engine_cannot_read(client: TestClient,
         ({**good, "rng_state": {**rng, "uinteger": -(10**30)}}, None),
         ({**good, "spec": {**good["spec"], "hidden_layers": None}}, None),
         ({**good, "weights": [{"a": 1}, 2]}, "weights[0]"),
-        ({**good, "biases": [["a"], [1.0]]}, "biases[0]"),
+        ({**good, "biases": [["a"], [1.0]]}, "biases[0][0]"),
     ]:
         r = client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers)
         assert r.status_code == 422, (bad, r.text)
@@ -649,3 +652,38 @@ def test_reading_needs_no_token(client: TestClient, new_session: NewSession):
     assert client.post(f"/api/sessions/{sid}/predict", json={"inputs": [[0, 0]]}).status_code \
         == 200
     assert client.post(f"/api/sessions/{sid}/backprop", json={}).status_code == 200
+
+
+@pytest.mark.parametrize("value", [True, False, "5", "0.5"])
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("post", "/train", lambda v: {"epochs": v}, "epochs"),
+    ("patch", "", lambda v: {"learning_rate": v}, "learning_rate"),
+    ("patch", "", lambda v: {"hidden_layers": [2, v]}, "hidden_layers[1]"),
+    ("patch", "", lambda v: {"batch_size": v}, "batch_size"),
+    ("patch", "", lambda v: {"dataset": {"noise": v}}, "dataset.noise"),
+    ("patch", "", lambda v: {"seed": v}, "seed"),
+    ("post", "/predict", lambda v: {"inputs": [[0, v]]}, "inputs[0][1]"),
+    ("put", "/dataset", lambda v: {"train": [{"x1": v, "x2": 0, "label": 1}]}, "train[0].x1"),
+    ("post", "/backprop", lambda v: {"index": v}, "index"),
+])
+def test_booleans_and_numeric_strings_are_not_numbers(
+        client: TestClient, new_session: NewSession, method: str, path: str,
+        body: Callable[[Any], dict[str, Any]], field: str, value: Any):
+    """``"epochs": true`` once trained one epoch: every numeric field is strict."""
+    sid, _, headers = new_session()
+    before = client.get(f"/api/sessions/{sid}").json()
+    r = client.request(method.upper(), f"/api/sessions/{sid}{path}", json=body(value),
+                       headers=headers)
+    error(r, 422, "validation_error", field)
+    after = client.get(f"/api/sessions/{sid}").json()
+    assert (after["epoch"], after["version"]) == (before["epoch"], before["version"])
+
+
+def test_a_model_with_a_boolean_weight_is_refused(client: TestClient, new_session: NewSession):
+    sid, _, headers = new_session()
+    good = model(client, sid)
+    bad = {**good, "weights": [[[True, 0.5], [0.5, 0.5]], good["weights"][1]]}
+    error(client.put(f"/api/sessions/{sid}/model", json=bad, headers=headers), 422,
+          "validation_error", "weights[0][0][0]")
+    error(client.put(f"/api/sessions/{sid}/model", json={**good, "epoch": True},
+                     headers=headers), 422, "validation_error", "epoch")

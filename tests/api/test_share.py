@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nnplayground import qr
-from nnplayground.main import create_app
+from nnplayground.api.app import create_app
 from nnplayground.reach import http_url, lan_address
 
 from ..conftest import make_settings

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from nnplayground.sessions.pool import Event
+from nnplayground.training.pool import Event
 
 from ..conftest import Session
 from .helpers import epochs_of, is_type, receive
@@ -213,6 +213,10 @@ def test_reset_command(client: TestClient, new_session: NewSession):
     ({"type": "step", "epochs": 20001}, "over_limit", "epochs"),
     ({"type": "set", "changes": {"learning_rate": -1}}, "validation_error", "learning_rate"),
     ({"type": "set", "changes": {"typo": 1}}, "validation_error", "typo"),
+    ({"type": "set", "changes": {"learning_rate": True}}, "validation_error", "learning_rate"),
+    ({"type": "set", "changes": {"learning_rate": "0.5"}}, "validation_error", "learning_rate"),
+    ({"type": "set", "changes": {"hidden_layers": [2, False]}}, "validation_error",
+     "hidden_layers[1]"),
     ({"type": "set", "changes": {"hidden_layers": [64]}}, "over_limit", "hidden_layers[0]"),
     ({"type": "set", "changes": {"loss": "cce"}}, "invalid_config", None),
     ({"type": "set", "changes": 5}, "validation_error", None),

@@ -1,6 +1,6 @@
 """A real server for end-to-end tests: ``nnplayground serve`` (uvicorn) on a free loopback port.
 
-``live_server`` is one module-scoped :class:`~nnplayground.launcher.Server` with the memory
+``live_server`` is one module-scoped :class:`~tools.launcher.Server` with the memory
 store, ``server`` its base URL; tests that restart a server make their own ``Server``.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from nnplayground.launcher import Server, free_port
+from tools.launcher import Server, free_port
 
 __all__ = ["Server", "free_port"]
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
+from tools.devcluster import RedisServer
+from tools.launcher import Server
 from websockets.sync.client import ClientConnection, connect
 
-from nnplayground.devcluster import RedisServer
-from nnplayground.launcher import Server
 from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session
 from tests.conftest import require

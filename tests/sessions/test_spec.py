@@ -9,7 +9,7 @@ import pytest
 
 from nnplayground.datasets import DatasetError, DatasetSpec, default_spec
 from nnplayground.engine import LIVE_FIELDS, ConfigError, EngineError
-from nnplayground.sessions.spec import LIVE, SessionSpec
+from nnplayground.sessions.spec import LIVE, SessionSpec, StopAt
 
 
 def spec_for(dataset: str, **options: Any) -> SessionSpec:
@@ -67,8 +67,44 @@ def test_every_option_reaches_the_network_config() -> None:
         assert getattr(config, name) == getattr(spec, name), name
 
 
-def test_live_fields_are_the_engines() -> None:
-    assert LIVE == LIVE_FIELDS
+def test_live_fields_are_the_engines_and_the_pace() -> None:
+    assert LIVE_FIELDS | {"pace", "stop_at"} == LIVE
+
+
+# ----- pace and stop_at ---------------------------------------------------------------------
+def test_pace_and_stop_at_round_trip_and_change_live() -> None:
+    spec = SessionSpec(pace=30, stop_at={"epoch": 10_000, "test_accuracy": 0.95})
+    assert spec.pace == 30.0 and spec.stop_at == StopAt(epoch=10_000, test_accuracy=0.95)
+    d = json.loads(json.dumps(spec.to_dict()))
+    assert d["stop_at"] == {"epoch": 10_000, "test_accuracy": 0.95}
+    assert SessionSpec.from_dict(d) == spec
+    faster = spec.with_changes({"pace": None, "stop_at": None})
+    assert faster.pace is None and faster.stop_at is None
+    assert SessionSpec().pace is None and SessionSpec().stop_at is None  # the API's default
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"pace": 0}, "pace"), ({"pace": -1}, "pace"), ({"pace": True}, "pace"),
+    ({"pace": float("inf")}, "pace"), ({"pace": 2e6}, "pace"),
+    ({"stop_at": {"epoch": 0}}, "stop_at.epoch"), ({"stop_at": {"epoch": True}}, "stop_at.epoch"),
+    ({"stop_at": {"accuracy": 1.5}}, "stop_at.accuracy"),
+    ({"stop_at": {"test_loss": -1}}, "stop_at.test_loss"),
+    ({"stop_at": {"when": 3}}, "stop_at.when"), ({"stop_at": 5}, "stop_at"),
+])
+def test_bad_pace_and_stop_at_name_the_field(changes: dict, field: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        SessionSpec().with_changes(changes)
+    assert info.value.field == field
+
+
+def test_stop_at_finds_the_first_epoch_a_condition_holds() -> None:
+    series = {"train_loss": [0.5, 0.3, 0.2, 0.1], "test_loss": None,
+              "accuracy": [0.5, 0.9, 0.96, 1.0], "test_accuracy": None}
+    assert StopAt(epoch=12).first_reached(10, series) == (12, "epoch 12")
+    assert StopAt(epoch=14).first_reached(10, series) is None  # after these epochs
+    assert StopAt(accuracy=0.95).first_reached(10, series) == (12, "accuracy >= 0.95")
+    assert StopAt(train_loss=0.3, epoch=13).first_reached(10, series)[0] == 11
+    assert StopAt(test_loss=0.1).first_reached(10, series) is None  # not tracked
 
 
 # ----- to_dict / from_dict -----------------------------------------------------------------

@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tools.devcluster import RedisServer
+from tools.launcher import free_port
 
 from nnplayground.datasets import DatasetSpec
-from nnplayground.devcluster import RedisServer
-from nnplayground.launcher import free_port
 from nnplayground.sessions.session import SERIES, Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import (
@@ -209,7 +209,7 @@ def raw(redis_url: str) -> Iterator[Any]:
 
 
 def test_redis_appends_only_new_epochs_to_a_stream(redis_url: str, raw: Any) -> None:
-    from nnplayground.sessions.redis_store import RedisStore
+    from nnplayground.cluster.store import RedisStore
 
     store = RedisStore(redis_url)
     s = session()
@@ -241,7 +241,7 @@ def test_redis_appends_only_new_epochs_to_a_stream(redis_url: str, raw: Any) -> 
 
 
 def test_redis_stream_is_capped_by_compaction(redis_url: str, raw: Any) -> None:
-    from nnplayground.sessions.redis_store import MAX_ENTRIES, RedisStore
+    from nnplayground.cluster.store import MAX_ENTRIES, RedisStore
 
     store = RedisStore(redis_url)
     s = session()
@@ -258,7 +258,7 @@ def test_redis_stream_is_capped_by_compaction(redis_url: str, raw: Any) -> None:
 
 def test_redis_stale_cache_falls_back_to_a_rewrite(redis_url: str) -> None:
     """Two writers without leases (no fencing): the second's stale view is detected."""
-    from nnplayground.sessions.redis_store import RedisStore
+    from nnplayground.cluster.store import RedisStore
 
     one, two = RedisStore(redis_url), RedisStore(redis_url)
     s = session()
@@ -277,7 +277,7 @@ def test_redis_stale_cache_falls_back_to_a_rewrite(redis_url: str) -> None:
 
 
 def test_redis_fencing_by_lease(redis_url: str, raw: Any) -> None:
-    from nnplayground.sessions.redis_store import LeaseLostError, RedisStore
+    from nnplayground.cluster.store import LeaseLostError, RedisStore
 
     store = RedisStore(redis_url, fence="replica-a")
     s = session()

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Request
 
 from ..config import Settings
-from ..sessions.backends import Pool, SessionRegistry
+from .backends import Pool, SessionRegistry
 from .errors import ApiError, not_found, over_limit
 
 

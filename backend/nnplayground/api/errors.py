@@ -7,6 +7,7 @@ these paths. What it leaves out: deciding what is an error (routes and dependenc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..datasets import DatasetError
 from ..engine import EngineError
-from ..sessions.pool import WorkerError
+from ..training.pool import WorkerError
 
 
 class ApiError(Exception):
@@ -55,6 +56,13 @@ def _field(loc: tuple[Any, ...]) -> str:
     return out or "body"
 
 
+def validation_error(errors: Sequence[Any]) -> ApiError:
+    """The 422 of a body (or a stream command) that pydantic refused: its first error."""
+    first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
+    field = _field(tuple(first.get("loc", ())))
+    return ApiError(422, "validation_error", f"{field}: {first.get('msg', 'invalid')}", field)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every known error into a JSON 4xx."""
 
@@ -80,12 +88,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        first = errors[0] if errors else {"loc": ("body",), "msg": "invalid request"}
-        field = _field(tuple(first.get("loc", ())))
-        code = "malformed_json" if first.get("type") == "json_invalid" else "validation_error"
-        message = f"{field}: {first.get('msg', 'invalid')}"
-        if code == "malformed_json":  # its loc is a character position, not a field
-            where = first.get("loc", ("body", "?"))[-1]
+        err = validation_error(errors)
+        code, message, field = err.code, err.message, err.field
+        if errors and errors[0].get("type") == "json_invalid":  # loc: a character position
+            first = errors[0]
+            code, where = "malformed_json", first.get("loc", ("body", "?"))[-1]
             ctx = first.get("ctx")
             detail = ctx.get("error", "") if isinstance(ctx, dict) else ""
             field, message = "body", f"body: invalid JSON at character {where}: {detail}"

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from .. import __version__
 from ..datasets import DATASETS
 from ..presets import PRESETS, preset_summary
+from ..setups import GOALS, SETUPS
 from .deps import State
 from .schemas import Health
 
@@ -17,12 +18,16 @@ router = APIRouter(prefix="/api", tags=["meta"])
 
 @router.get("/datasets")
 async def datasets() -> list[dict[str, Any]]:
-    """Every built-in dataset: name, title, problem type, classes, domain and defaults."""
+    """Every built-in dataset: name, title, problem type, classes, domain and defaults, the
+    setup the page suggests for it (``suggested``, with its pace) and what learnt means
+    (``goal``: a series and the value to reach)."""
     return [
         {"name": d.name, "title": d.title, "problem": d.problem, "n_classes": d.n_classes,
          "domain": list(d.domain), "default_points": d.default_points,
          "default_ratio": d.default_ratio, "fixed_points": d.fixed_points,
-         "description": d.description}
+         "description": d.description, "suggested": SETUPS[d.name],
+         "goal": dict(zip(("series", "value"), GOALS[d.name], strict=True))
+         if d.name in GOALS else None}
         for d in DATASETS.values()
     ]
 

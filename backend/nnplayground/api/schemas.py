@@ -1,8 +1,9 @@
 """Request and response bodies of the REST API (pydantic v2), with OpenAPI examples.
 
-Requests forbid unknown fields and non-finite numbers, so a typo or a NaN is a 422 naming the
-field. Responses mirror the worker's answers. What it leaves out: server limits (checked in
-``deps.py``) and the engine's own cross-field checks (softmax needs cce, ...).
+Requests forbid unknown fields and non-finite numbers, and are strict: a boolean or a numeric
+string is not a number, so a typo, a NaN or ``"epochs": true`` is a 422 naming the field.
+Responses mirror the worker's answers. What it leaves out: server limits (checked in ``deps.py``)
+and the engine's own cross-field checks (softmax needs cce, ...).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ Hidden = Literal["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 Output = Literal["auto", "sigmoid", "tanh", "linear", "softmax"]
 Feature = Literal["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+#: config fields whose ``null`` is a value: full batch, full speed, no stop condition
+NULLABLE = ("batch_size", "pace", "stop_at")
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null")
+    model_config = ConfigDict(extra="forbid", ser_json_inf_nan="null", strict=True)
 
 
 class DatasetIn(Strict):
@@ -29,6 +32,16 @@ class DatasetIn(Strict):
     noise: Finite = Field(0.0, ge=0, le=0.5)
     ratio: Finite | None = Field(None, ge=0.1, le=1.0, description="train fraction")
     seed: int = Field(0, ge=0, lt=2**63)
+
+
+class StopAtIn(Strict):
+    """When Play pauses by itself: the first condition met (explicit train/step ignore it)."""
+
+    epoch: int | None = Field(None, ge=1, examples=[10000])
+    train_loss: Finite | None = Field(None, ge=0, description="at or below")
+    test_loss: Finite | None = Field(None, ge=0, description="at or below")
+    accuracy: Finite | None = Field(None, ge=0, le=1, description="at or above (0.95 = 95%)")
+    test_accuracy: Finite | None = Field(None, ge=0, le=1, description="at or above")
 
 
 class ConfigIn(Strict):
@@ -48,12 +61,18 @@ class ConfigIn(Strict):
     momentum: Finite | None = Field(None, ge=0, lt=1)
     seed: int | None = Field(None, ge=0, lt=2**63)
     dataset: DatasetIn | None = None
+    pace: Finite | None = Field(None, gt=0, le=1e6, examples=[30], description=(
+        "epochs a second while running; null: as fast as the machine goes (the default)"))
+    stop_at: StopAtIn | None = Field(None, examples=[{"epoch": 10000}],
+                                     description="null: no stop condition")
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the client sent with a value: ``null`` means "unchanged" (or the
-        dataset's default), except ``batch_size: null``, which means full batch."""
+        dataset's default), except for the fields where it means something (``NULLABLE``)."""
         out = {k: v for k, v in self.model_dump(exclude_unset=True).items()
-               if v is not None or k == "batch_size"}
+               if v is not None or k in NULLABLE}
+        if out.get("stop_at") is not None:
+            out["stop_at"] = {k: v for k, v in out["stop_at"].items() if v is not None}
         if self.dataset is not None and "dataset" in out:
             out["dataset"] = {k: v for k, v in self.dataset.model_dump(exclude_unset=True).items()
                               if v is not None}
@@ -144,8 +163,8 @@ class ModelIn(Strict):
     model_config = ConfigDict(extra="allow")
 
     config: dict[str, Any]
-    weights: list[Any]
-    biases: list[Any]
+    weights: list[list[list[Finite]]] = Field(..., description="W[l], shape (n_l, n_{l-1})")
+    biases: list[list[list[Finite]]] = Field(..., description="b[l], shape (n_l, 1)")
     epoch: int = Field(0, ge=0)
     spec: dict[str, Any] | None = None
 

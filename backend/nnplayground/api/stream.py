@@ -22,13 +22,15 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..sessions.pool import Event, WorkerError
+from ..training.pool import Event, WorkerError
+from . import display
 from .deps import AppState, check_config_limits
-from .errors import ApiError, from_worker
+from .errors import ApiError, from_worker, validation_error
 from .schemas import ConfigIn
 
 router = APIRouter(tags=["stream"])
 COMMANDS = ("start", "pause", "step", "reset", "set")
+DETAILS = ("full", "display")
 QUEUE_SIZE = 256
 REPLAY_CHUNK = 10_000  # epochs per replayed message (about 130 KB)
 
@@ -53,8 +55,9 @@ class RateLimit:
 class Connection:
     """One client: its role, its place in the epoch sequence, and its two loops."""
 
-    def __init__(self, ws: WebSocket, state: AppState, sid: str) -> None:
+    def __init__(self, ws: WebSocket, state: AppState, sid: str, detail: str = "full") -> None:
         self.ws, self.state, self.sid = ws, state, sid
+        self.display = detail == "display"  # summarised epochs, binary snapshots
         self.owner = False  # set from the token by ``stream`` or an ``auth`` message
         self.last = 0  # the last epoch this client has received
         self.limit = RateLimit(state.settings.ws_max_commands_per_second)
@@ -63,6 +66,10 @@ class Connection:
     async def send(self, text: str) -> None:
         async with self.lock:
             await self.ws.send_text(text)
+
+    async def send_frame(self, frame: bytes) -> None:
+        async with self.lock:
+            await self.ws.send_bytes(frame)
 
     async def send_json(self, data: dict[str, Any]) -> None:
         await self.send(json.dumps(data))
@@ -73,9 +80,12 @@ class Connection:
                               "field": field, "command": command})
 
     async def send_history(self, batch: dict[str, Any]) -> None:
-        """Missed epochs as ``epoch`` messages of at most ``REPLAY_CHUNK`` epochs each."""
-        series = ("train_loss", "test_loss", "accuracy", "test_accuracy")
-        for start in range(0, len(batch["train_loss"]), REPLAY_CHUNK):
+        """Missed epochs as ``epoch`` messages of at most ``REPLAY_CHUNK`` epochs each (or one
+        summarised ``epochs`` message for a display client)."""
+        series = display.SERIES
+        if self.display and batch["epoch"] >= batch["first"]:
+            await self.send(display.replay(batch))
+        for start in range(0, len(batch["train_loss"]) * (not self.display), REPLAY_CHUNK):
             part = {k: batch[k][start : start + REPLAY_CHUNK] for k in series}
             await self.send_json({"type": "epoch", "first": batch["first"] + start, **part})
             await asyncio.sleep(0)  # a long replay must not hold up everyone else
@@ -102,10 +112,17 @@ class Connection:
                     if event.last <= self.last:
                         continue
                 # After a failover the new owner replays the epochs since its checkpoint.
-                text = event.text if event.first > self.last else epochs_after(event.text,
-                                                                              self.last)
+                if event.first > self.last:
+                    text = display.live_epochs(event) if self.display else event.text
+                elif self.display:
+                    text = display.replay({**json.loads(event.text), "epoch": event.last},
+                                          self.last + 1)
+                else:
+                    text = epochs_after(event.text, self.last)
                 await self.send(text)
                 self.last = event.last
+            elif event.kind == "snapshot" and self.display:
+                await self.send_frame(display.snapshot_frame(event))
             else:
                 if event.kind == "status":
                     await self.catch_up(json.loads(event.text))
@@ -202,10 +219,7 @@ class Connection:
             try:
                 body = ConfigIn.model_validate(changes)
             except ValidationError as exc:
-                first = exc.errors()[0]
-                field = ".".join(str(p) for p in first["loc"])
-                raise ApiError(422, "validation_error", f"{field}: {first['msg']}",
-                               field) from None
+                raise validation_error(exc.errors()) from None
             check_config_limits(settings, body.changes())
             return await pool.call(self.sid, "update",
                                    {"changes": body.changes()})
@@ -229,10 +243,17 @@ def broadcast_watchers(state: AppState, sid: str) -> None:
 
 
 @router.websocket("/api/sessions/{id}/stream")
-async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = None) -> None:
+async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = None,
+                 detail: str = "full") -> None:
     state: AppState = ws.app.state.nnp
     await ws.accept()
-    conn = Connection(ws, state, id)
+    if detail not in DETAILS:
+        await ws.send_text(json.dumps({
+            "type": "error", "code": "validation_error", "field": "detail",
+            "message": f"detail must be one of {', '.join(DETAILS)}; got {detail[:40]!r}"}))
+        await ws.close(code=4422)
+        return
+    conn = Connection(ws, state, id, detail)
     try:
         known = await state.registry.exists(id)
         conn.owner = bool(token) and known and await state.registry.allows(id, token or "")

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..datasets import Dataset, dataset_info, from_points, generate
-from ..engine import ConfigError, DivergenceError, History, Network, feature_matrix
+from ..engine import LIVE_FIELDS, ConfigError, DivergenceError, History, Network, feature_matrix
 from ..engine.network import predictions
 from .spec import LIVE, SessionSpec
 
@@ -185,7 +185,7 @@ class Session:
         """Apply spec changes; returns True if they needed a reset (architecture, data...)."""
         spec = self.spec.with_changes(changes)
         if set(changes) <= LIVE:
-            self.net.update(**{k: getattr(spec, k) for k in changes})
+            self.net.update(**{k: getattr(spec, k) for k in changes if k in LIVE_FIELDS})
             self.spec = spec
             if self.status == "diverged" and self.net.is_finite():
                 # the loss blew up but the weights did not: a gentler setting may recover

@@ -11,6 +11,7 @@ leaves out: server limits (``config.Settings``), weights and history (``session.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -18,8 +19,77 @@ from ..datasets import DATASETS, DatasetError, DatasetSpec, dataset_info, defaul
 from ..engine import FEATURES, LIVE_FIELDS, ConfigError, NetworkConfig
 from ..engine.config import TrainingOptions
 
-#: Spec fields that change while training without a reset.
-LIVE = LIVE_FIELDS
+#: Spec fields that change while training without a reset (the engine's, and the pace).
+LIVE = LIVE_FIELDS | {"pace", "stop_at"}
+MAX_PACE = 1e6  # epochs a second: beyond any machine, so "as fast as it goes" is ``None``
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number; got {value!r}", name)
+    return float(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopAt:
+    """When a run (Play) pauses by itself: at an epoch, or once a loss falls to a value or an
+    accuracy rises to one. Only what is set counts; the first condition met stops the run.
+    Explicit ``train``/``step`` calls train exactly the epochs asked for and ignore it."""
+
+    epoch: int | None = None
+    train_loss: float | None = None
+    test_loss: float | None = None
+    accuracy: float | None = None
+    test_accuracy: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.epoch is not None and (isinstance(self.epoch, bool)
+                                       or not isinstance(self.epoch, int) or self.epoch < 1):
+            raise ConfigError(f"stop_at.epoch must be a positive integer; got {self.epoch!r}",
+                              "stop_at.epoch")
+        for name in ("train_loss", "test_loss", "accuracy", "test_accuracy"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            x = _number(value, f"stop_at.{name}")
+            if name.endswith("accuracy") and not 0 <= x <= 1:
+                raise ConfigError(f"stop_at.{name} must be a fraction in [0, 1] (0.95 for "
+                                  f"95%); got {value!r}", f"stop_at.{name}")
+            if x < 0:
+                raise ConfigError(f"stop_at.{name} must be at least 0; got {value!r}",
+                                  f"stop_at.{name}")
+
+    def first_reached(self, first: int, series: dict[str, list[float | None] | None]
+                      ) -> tuple[int, str] | None:
+        """The first epoch of ``first..`` (``series[k][i]`` is epoch ``first + i``) at which a
+        condition holds, and which one; ``None`` if none does."""
+        hits: list[tuple[int, str]] = []
+        n = len(series.get("train_loss") or [])
+        if self.epoch is not None and first <= self.epoch < first + n:
+            hits.append((self.epoch, f"epoch {self.epoch:,}"))
+        for name, below in (("train_loss", True), ("test_loss", True),
+                            ("accuracy", False), ("test_accuracy", False)):
+            goal, values = getattr(self, name), series.get(name)
+            if goal is None or values is None:
+                continue
+            for i, v in enumerate(values):
+                if v is not None and (v <= goal if below else v >= goal):
+                    hits.append((first + i, f"{name.replace('_', ' ')} "
+                                            f"{'<=' if below else '>='} {goal:g}"))
+                    break
+        return min(hits) if hits else None
+
+    @classmethod
+    def from_value(cls, value: Any) -> StopAt | None:
+        if value is None or isinstance(value, StopAt):
+            return value
+        if not isinstance(value, dict):
+            raise ConfigError("stop_at must be an object such as {\"epoch\": 10000}", "stop_at")
+        unknown = sorted(set(value) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ConfigError(f"unknown stop_at condition {unknown[0]!r}; valid: "
+                              f"{', '.join(f.name for f in fields(cls))}", f"stop_at.{unknown[0]}")
+        return cls(**value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -32,8 +102,18 @@ class SessionSpec(TrainingOptions):
     output_activation: str = "auto"
     loss: str = "auto"
     dataset: DatasetSpec = field(default_factory=lambda: DatasetSpec("circle"))
+    #: epochs a second while running (Play); ``None``: as fast as the machine goes
+    pace: float | None = None
+    stop_at: StopAt | None = None
 
     def __post_init__(self) -> None:
+        if self.pace is not None:
+            pace = _number(self.pace, "pace")
+            if not 0 < pace <= MAX_PACE:
+                raise ConfigError(f"pace must be in (0, {MAX_PACE:g}] epochs a second, or null "
+                                  f"for full speed; got {self.pace!r}", "pace")
+            object.__setattr__(self, "pace", pace)
+        object.__setattr__(self, "stop_at", StopAt.from_value(self.stop_at))
         object.__setattr__(self, "hidden_layers", tuple(self.hidden_layers))
         object.__setattr__(self, "features", tuple(self.features))
         if not self.features:
@@ -72,6 +152,8 @@ class SessionSpec(TrainingOptions):
         d = asdict(self)
         d["hidden_layers"] = list(self.hidden_layers)
         d["features"] = list(self.features)
+        if self.stop_at is not None:
+            d["stop_at"] = {k: v for k, v in asdict(self.stop_at).items() if v is not None}
         return d
 
     @classmethod

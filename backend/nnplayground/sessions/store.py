@@ -116,7 +116,7 @@ def open_store(kind: str, data_dir: Path) -> Store:
     if kind == "sqlite":
         return SqliteStore(data_dir / "sessions.sqlite3")
     if kind.startswith(("redis://", "rediss://")):
-        from .redis_store import RedisStore  # the redis client is an optional extra
+        from ..cluster.store import RedisStore  # the redis client is an optional extra
 
         return RedisStore(kind)
     raise ValueError(f"unknown store {kind!r}: use sqlite, memory or redis://host:port/db")

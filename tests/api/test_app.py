@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from nnplayground.main import create_app
+from nnplayground.api.app import create_app
 
-from .conftest import make_settings
+from ..conftest import make_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_wheel_install_serves_the_frontend(tmp_path: Path):
@@ -27,7 +27,7 @@ def test_a_wheel_install_serves_the_frontend(tmp_path: Path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
-    code = ("import nnplayground.main as m; from nnplayground.config import Settings;"
+    code = ("import nnplayground.api.app as m; from nnplayground.config import Settings;"
             "d = m.frontend_dir(Settings(_env_file=None)); print(d); "
             "assert (d / 'index.html').is_file()")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
@@ -38,7 +38,8 @@ def test_a_wheel_install_serves_the_frontend(tmp_path: Path):
 def test_idle_sessions_expire_but_running_ones_stay():
     with TestClient(create_app(make_settings(session_ttl_seconds=0.4))) as client:
         idle = client.post("/api/sessions", json={"preset": "xnor"}).json()
-        busy = client.post("/api/sessions", json={"preset": "xnor"}).json()
+        busy = client.post("/api/sessions", json={"preset": "xnor",  # running for ever
+                                                  "config": {"stop_at": None}}).json()
         with client.websocket_connect(
             f"/api/sessions/{busy['id']}/stream?token={busy['token']}"
         ) as ws:

@@ -13,6 +13,7 @@ import queue
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
-from nnplayground.sessions.worker import MIN_CHUNK_SECONDS, Worker, quantize
+from nnplayground.training.worker import MIN_CHUNK_SECONDS, Worker, quantize
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
@@ -46,12 +47,13 @@ class Event:
 class Harness:
     """A worker with in-memory queues and store, and helpers to talk to it."""
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, **settings: Any) -> None:
         self.settings = make_settings(**settings)
         self.commands: queue.Queue[Any] = queue.Queue()
         self.events: queue.Queue[Any] = queue.Queue()
         self.store = MemoryStore()
-        self.worker = Worker(self.settings, self.commands, self.events, store=self.store)
+        self.worker = Worker(self.settings, self.commands, self.events, store=self.store,
+                             clock=clock)
         self.req = 0
         self.replies: dict[int, tuple[bool, Any]] = {}
         self.log: list[Event] = []
@@ -97,12 +99,8 @@ class Harness:
                                               "spec": spec.to_dict(), **extra}))
 
     def chunk(self) -> str | None:
-        """One iteration of the worker's loop without blocking; the session trained, if any."""
-        self.worker.drain(block=False)
-        sid = None
-        if self.worker.running and not self.worker.stopping:
-            sid = self.worker.next_session()
-            self.worker.train_chunk(sid)
+        """One turn of the worker's loop without blocking; the session trained, if any."""
+        sid = self.worker.turn()
         self.pump()
         return sid
 
@@ -219,6 +217,39 @@ def test_step_with_wait_answers_only_at_the_target_and_events_cover_every_epoch(
     assert h.store.load("s1")["model"]["epoch"] == 150  # type: ignore[index]
     # the events' losses are the session's history
     assert h.call("history", "s1")["train_loss"] == list(h.session().history["train_loss"])
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told to, from any origin."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("origin", [0.0, 30.0, 1e9])
+def test_nothing_waits_for_the_clock_to_grow(origin: float) -> None:
+    """A freshly booted machine's clock reads a few seconds: the first epochs and the first
+    snapshot go out at once, and the rate limits then count from them, not from zero."""
+    clock = FakeClock(origin)
+    h = Harness(clock=clock, epoch_messages_per_second=1.0, snapshot_fps=1.0, chunk_seconds=1e-4)
+    h.create()
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    assert [e.msg["epoch"] for e in h.take("snapshot")] == [0]  # with the "running" status
+    h.log.clear()
+    h.chunk()
+    [first] = h.take("epoch")
+    assert first.first == 1
+    h.chunk()  # the clock has not moved: both limits hold
+    assert h.take("epoch") == [] and h.take("snapshot") == []
+    clock.now += 1.0
+    h.chunk()
+    [second] = h.take("epoch")
+    assert second.first == first.last + 1 and second.last == h.session().epoch
+    assert len(h.take("snapshot")) == 1
 
 
 def test_epochs_of_several_chunks_travel_together_and_before_the_status() -> None:
@@ -725,7 +756,7 @@ def test_a_worker_whose_parent_dies_while_it_exits_leaves() -> None:
     """The end of ``serve``: a child blocked at exit (its event queue can no longer flush)
     leaves as soon as its parent is gone."""
     child = ("import os, threading\n"
-             "from nnplayground.sessions.worker import leave_if_orphaned\n"
+             "from nnplayground.training.worker import leave_if_orphaned\n"
              "leave_if_orphaned(os.getppid())\n"
              "print('ready', flush=True)\n"
              "threading.Event().wait()\n")  # blocked for good, like a queue that cannot flush
@@ -789,3 +820,110 @@ def test_a_watched_session_trains_in_shorter_chunks_to_keep_its_frame_rate() -> 
         h.create(f"x{i}")
         h.call("start", f"x{i}")
     assert h.worker.chunk_budget("teacher") == MIN_CHUNK_SECONDS  # ... but not in slivers
+
+
+# ----- pace and stop_at (Play) ---------------------------------------------------------------
+def paced_harness(pace: float, **spec: Any) -> tuple[Harness, FakeClock]:
+    clock = FakeClock(0.0)
+    h = Harness(clock=clock)
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=pace, **spec))
+    return h, clock
+
+
+def run_for(h: Harness, clock: FakeClock, seconds: float, tick: float = 0.005) -> list[int]:
+    """Turns of the loop every ``tick`` seconds of the fake clock; epochs trained per tick."""
+    per_tick = []
+    for _ in range(round(seconds / tick)):
+        clock.now += tick
+        before = h.session().epoch
+        while h.chunk() is not None:
+            pass
+        per_tick.append(h.session().epoch - before)
+    return per_tick
+
+
+def test_a_paced_session_trains_pace_epochs_a_second_spread_evenly() -> None:
+    h, clock = paced_harness(50)
+    h.call("start", "s1")
+    per_tick = run_for(h, clock, 2.0)
+    assert 99 <= h.session().epoch <= 101
+    windows = [sum(per_tick[i : i + 20]) for i in range(0, len(per_tick), 20)]  # 0.1 s each
+    assert max(windows) <= 6 and min(windows) >= 4  # not one burst a second
+    assert h.session().status == "running"
+
+
+def test_the_loop_waits_for_the_next_paced_epoch_instead_of_spinning() -> None:
+    h, clock = paced_harness(10)
+    h.call("start", "s1")
+    assert h.chunk() == "s1" and h.session().epoch == 1  # the first epoch at once
+    assert h.chunk() is None  # nothing due: no chunk
+    assert h.worker.idle_seconds() == pytest.approx(0.1)
+    clock.now += 0.04
+    assert h.worker.idle_seconds() == pytest.approx(0.06)
+    clock.now += 0.06
+    assert h.worker.idle_seconds() == 0 and h.chunk() == "s1"
+
+
+def test_changing_the_pace_while_running_takes_effect_without_a_reset() -> None:
+    h, clock = paced_harness(10)
+    h.call("start", "s1")
+    run_for(h, clock, 1.0)
+    slow = h.session().epoch
+    assert 9 <= slow <= 11
+    result = h.call("update", "s1", {"changes": {"pace": 100}})
+    assert result["reset"] is False and result["status"] == "running"
+    run_for(h, clock, 1.0)
+    assert 95 <= h.session().epoch - slow <= 105
+    h.call("update", "s1", {"changes": {"pace": None}})  # full speed: every turn trains
+    before = h.session().epoch
+    assert h.chunk() == "s1" and h.chunk() == "s1" and h.session().epoch > before + 2
+
+
+def test_a_slow_pace_draws_every_epoch() -> None:
+    h, clock = paced_harness(5)
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    run_for(h, clock, 1.0)
+    epochs = h.session().epoch
+    assert [e.msg["epoch"] for e in h.take("snapshot")] == list(range(1, epochs + 1))
+
+
+def test_stop_at_an_epoch_pauses_exactly_there_and_play_goes_on() -> None:
+    h = Harness()
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40),
+                              stop_at={"epoch": 1234}))
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.run()
+    s = h.session()
+    assert (s.epoch, s.status) == (1234, "paused")
+    status = h.take("status")[-1].msg
+    assert status["status"] == "paused"
+    assert status["message"].startswith("stopped at epoch 1,234 (stop_at: epoch 1,234): train loss")
+    h.call("start", "s1")  # Play after the stop goes on
+    for _ in range(3):
+        h.chunk()
+    assert h.session().epoch > 1234 and h.session().status == "running"
+
+
+def test_stop_at_an_accuracy_pauses_and_names_the_epoch_it_was_reached() -> None:
+    h = Harness()
+    spec = SessionSpec(hidden_activation="tanh", learning_rate=0.3,
+                       dataset=DatasetSpec("circle", n_points=100), stop_at={"accuracy": 0.9})
+    h.create(spec=spec)
+    h.call("start", "s1")
+    h.run()
+    s = h.session()
+    accuracy = list(s.history["accuracy"])
+    reached = next(i + 1 for i, a in enumerate(accuracy) if a >= 0.9)
+    assert s.status == "paused" and f"accuracy >= 0.9, reached at epoch {reached:,})" in s.message
+    assert all(a < 0.9 for a in accuracy[: reached - 1])
+
+
+def test_step_and_train_ignore_pace_and_stop_at() -> None:
+    h, _ = paced_harness(1, stop_at={"epoch": 5})
+    req = h.send("step", "s1", {"epochs": 300, "wait": True})
+    h.run()
+    ok, summary = h.answer(req)
+    assert ok and summary["epoch"] == 300  # no clock moved, no stop at 5

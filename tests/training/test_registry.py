@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from nnplayground.sessions.registry import Registry
 from nnplayground.sessions.session import hash_token
+from nnplayground.training.registry import Registry
 
 
 def registry(*sids: str) -> Registry:

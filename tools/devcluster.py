@@ -3,12 +3,12 @@ loopback ports, for manual testing (``make cluster``), tests and benchmarks.
 
 :class:`RedisServer` runs ``redis-server`` in a directory of its own (no persistence unless
 asked: ``save()`` writes a snapshot that a restart on the same directory loads); ``main``
-starts one and ``--replicas`` app processes (:class:`~nnplayground.launcher.Server` with
+starts one and ``--replicas`` app processes (:class:`~tools.launcher.Server` with
 ``NNP_STORE=redis://...``), prints their addresses and stops everything on Ctrl-C. Any replica
 serves any session; there is no proxy in front (see ``docker-compose.yml`` for that). What it
 leaves out: load balancing.
 
-    python -m nnplayground.devcluster [--replicas 2] [--port 8001] [--workers 1]
+    python -m tools.devcluster [--replicas 2] [--port 8001] [--workers 1]
 """
 
 from __future__ import annotations

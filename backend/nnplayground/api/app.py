@@ -23,12 +23,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import __version__, jsonsafe
-from .api import errors, meta, sessions, share, stream
-from .api.deps import AppState
-from .config import Settings
-from .sessions.backends import open_backend
-from .sessions.pool import WorkerError
+from .. import __version__
+from ..config import Settings
+from ..sessions import jsonsafe
+from ..training.pool import WorkerError
+from . import errors, meta, sessions, share, stream
+from .backends import open_backend
+from .deps import AppState
 
 log = logging.getLogger("nnplayground")
 
@@ -43,10 +44,10 @@ def frontend_dir(settings: Settings) -> Path:
     """``frontend/`` of the source tree, or the copy inside an installed wheel."""
     if settings.frontend_dir is not None:
         return settings.frontend_dir
-    packaged = Path(__file__).parent / "frontend"
+    packaged = Path(__file__).parents[1] / "frontend"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "frontend"
+    return Path(__file__).resolve().parents[3] / "frontend"
 
 
 class SafeJSONResponse(JSONResponse):

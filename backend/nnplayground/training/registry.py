@@ -11,7 +11,7 @@ import hmac
 import time
 from dataclasses import dataclass, field
 
-from .session import hash_token
+from ..sessions.session import hash_token
 
 
 @dataclass

@@ -47,14 +47,14 @@ import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from ..api.backends import UnavailableError
 from ..config import Settings
-from .backends import UnavailableError
-from .cluster_bus import Bus, event_message
-from .cluster_worker import run_cluster_worker
+from ..training.pool import Event, WorkerError, WorkerPool, timed_out
+from .bus import Bus, event_message
+from .client import ERRORS, async_client, describe, unavailable
+from .keys import Keys
 from .leases import Leases, Renewer
-from .pool import Event, WorkerError, WorkerPool, timed_out
-from .redis_client import ERRORS, async_client, describe, unavailable
-from .redis_keys import Keys
+from .worker import run_cluster_worker
 
 log = logging.getLogger("nnplayground.cluster")
 RETRY_SECONDS = 0.1

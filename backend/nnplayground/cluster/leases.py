@@ -24,8 +24,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .redis_client import ERRORS, describe, sync_client, text
-from .redis_keys import Keys
+from .client import ERRORS, describe, sync_client, text
+from .keys import Keys
 
 log = logging.getLogger("nnplayground.leases")
 

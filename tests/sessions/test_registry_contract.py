@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tools.devcluster import RedisServer
+from tools.launcher import free_port
 
-from nnplayground.devcluster import RedisServer
-from nnplayground.launcher import free_port
-from nnplayground.sessions.backends import LocalRegistry, SessionRegistry, UnavailableError
+from nnplayground.api.backends import LocalRegistry, SessionRegistry, UnavailableError
 from nnplayground.sessions.session import hash_token
 from tests.conftest import require
 
@@ -34,7 +34,7 @@ def url(redis_server: RedisServer) -> str:
 
 
 def redis_registry(url: str) -> SessionRegistry:
-    from nnplayground.sessions.redis_registry import RedisRegistry
+    from nnplayground.cluster.registry import RedisRegistry
 
     return RedisRegistry(url)
 
@@ -100,9 +100,9 @@ def test_the_local_backend_never_imports_redis(tmp_path: Path) -> None:
     code = (
         "import asyncio, sys\n"
         "from nnplayground.config import Settings\n"
-        "from nnplayground.main import create_app\n"
-        "from nnplayground.sessions.backends import LocalRegistry, open_backend\n"
-        "from nnplayground.sessions.pool import WorkerPool\n"
+        "from nnplayground.api.app import create_app\n"
+        "from nnplayground.api.backends import LocalRegistry, open_backend\n"
+        "from nnplayground.training.pool import WorkerPool\n"
         "for store in ('memory', 'sqlite'):\n"
         "    s = Settings(_env_file=None, store=store, data_dir=sys.argv[1])\n"
         "    create_app(s)\n"

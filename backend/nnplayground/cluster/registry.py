@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import math
 import time
 
-from .redis_client import async_client, text, unavailable
-from .redis_keys import Keys
-from .session import hash_token
+from ..sessions.session import hash_token
+from .client import async_client, text, unavailable
+from .keys import Keys
 
 FLUSH_SECONDS = 1.0
 
@@ -28,7 +29,7 @@ class RedisRegistry:
         self.keys = keys or Keys()
         self._r = async_client(url)
         self._touched: dict[str, tuple[float, bool | None]] = {}
-        self._flushed = time.monotonic()
+        self._flushed = -math.inf  # the first touch is written at once
 
     async def count(self) -> int:
         with unavailable():

@@ -21,7 +21,7 @@ import multiprocessing as mp
 import os
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Settings
@@ -41,12 +41,14 @@ class WorkerError(Exception):
 
 @dataclass
 class Event:
-    """One published message: ``text`` is ready to send; ``first..last`` epochs if an epoch."""
+    """One published message: ``text`` is ready to send; ``first..last`` epochs if an epoch.
+    ``cache`` keeps what is derived from it once for every client (``api/display.py``)."""
 
     kind: str
     text: str
     first: int = 0
     last: int = 0
+    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class WorkerPool:

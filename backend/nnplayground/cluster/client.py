@@ -15,8 +15,8 @@ import redis
 import redis.asyncio
 from redis.backoff import ConstantBackoff
 
-from .backends import UnavailableError
-from .store import StoreUnavailableError
+from ..api.backends import UnavailableError
+from ..sessions.store import StoreUnavailableError
 
 ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)

@@ -29,8 +29,8 @@ import hashlib
 import json
 from typing import Any
 
-from .redis_client import store_unavailable, sync_client, text
-from .redis_keys import Keys
+from .client import store_unavailable, sync_client, text
+from .keys import Keys
 
 MAX_ENTRIES = 64
 

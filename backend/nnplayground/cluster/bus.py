@@ -27,10 +27,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .backends import UnavailableError
-from .pool import Event
-from .redis_client import ERRORS, describe
-from .redis_keys import Keys
+from ..api.backends import UnavailableError
+from ..training.pool import Event
+from .client import ERRORS, describe
+from .keys import Keys
 
 log = logging.getLogger("nnplayground.cluster")
 OUTBOX_LIMIT = 20_000

@@ -16,9 +16,9 @@ import logging
 from typing import Any, Protocol
 
 from ..config import Settings
-from .pool import Event, WorkerError, WorkerPool
-from .registry import Registry
-from .store import StoreUnavailableError, open_store
+from ..sessions.store import StoreUnavailableError, open_store
+from ..training.pool import Event, WorkerError, WorkerPool
+from ..training.registry import Registry
 
 log = logging.getLogger("nnplayground.backends")
 
@@ -110,8 +110,8 @@ async def open_backend(settings: Settings) -> tuple[Pool, SessionRegistry]:
     finally:
         store.close()
     if is_redis(settings.store):
-        from .cluster import ClusterPool
-        from .redis_registry import RedisRegistry
+        from ..cluster.pool import ClusterPool
+        from ..cluster.registry import RedisRegistry
 
         shared = RedisRegistry(settings.store)
         try:

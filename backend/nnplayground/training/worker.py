@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 import os
 import signal
 import threading
@@ -37,17 +38,19 @@ from typing import Any
 
 import numpy as np
 
-from .. import jsonsafe
 from ..config import Settings
 from ..datasets import DatasetError, from_points
 from ..engine import EngineError, Network, gradient_check
-from .session import Session, grid_points
-from .spec import SessionSpec
-from .store import Store, StoreUnavailableError, open_store
+from ..sessions import jsonsafe
+from ..sessions.session import Session, grid_points
+from ..sessions.spec import SessionSpec
+from ..sessions.store import Store, StoreUnavailableError, open_store
+from .pace import Pacer, Play
 
 log = logging.getLogger("nnplayground.worker")
 DEFER = object()
 MIN_CHUNK_SECONDS = 0.002
+IDLE_SECONDS = 0.25  # the longest wait for a command (then the parent process is checked)
 
 
 class NotFoundError(Exception):
@@ -100,12 +103,23 @@ def quantize(grid: np.ndarray) -> dict[str, Any]:
             "data": base64.b64encode(q.tobytes()).decode()}
 
 
+def stop_message(s: Session, at: int, why: str) -> str:
+    """What a run that met its stop condition says: which one, when, and where it got."""
+    figures = [f"{k.replace('_', ' ')} {v:.1%}" if k.endswith("accuracy") else
+               f"{k.replace('_', ' ')} {v:.4g}"
+               for k, v in s.summary()["last"].items() if v is not None]
+    reached = "" if at == s.epoch else f", reached at epoch {at:,}"
+    return f"stopped at epoch {s.epoch:,} (stop_at: {why}{reached}): {', '.join(figures)}"
+
+
 class Worker:
     """The sessions one process owns and the loop that trains them."""
 
     def __init__(self, settings: Settings, commands: Any, events: Any,
-                 store: Store | None = None) -> None:
+                 store: Store | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
+        self.clock = clock  # any origin: every "last time" below starts at -inf
         self.commands = commands
         self.events = events
         self.store = store or open_store(settings.store, settings.data_dir)
@@ -119,6 +133,7 @@ class Worker:
         self.published: dict[str, tuple[int, float]] = {}  # sid -> (last epoch sent, when)
         self.snapshot_cost = 0.002  # seconds per snapshot, measured (moving average)
         self.last_checkpoint: dict[str, float] = {}
+        self.plays: dict[str, Play] = {}  # sessions running by Play: their pace and stop
         self.stopping = False
         self.parent: int | None = None  # the API process: exit when it is gone (kill -9)
         self.orphaned = False
@@ -133,13 +148,41 @@ class Worker:
                 log.warning("the server process is gone; checkpointing and exiting")
                 self.orphaned = self.stopping = True
                 return
-            self.drain(block=not self.running)
-            if self.running and not self.stopping:
-                self.train_chunk(self.next_session())
+            self.turn(wait=self.idle_seconds())
 
-    def drain(self, block: bool) -> None:
+    def turn(self, wait: float = 0.0) -> str | None:
+        """One turn of the loop: the commands (waiting up to ``wait`` seconds for one if no
+        session may train now), then a chunk of the next session that may; which one."""
+        self.drain(block=wait > 0, timeout=wait)
+        ready = self.ready(self.clock())
+        if not ready or self.stopping:
+            return None
+        sid = self.next_session(ready)
+        self.train_chunk(sid)
+        return sid
+
+    def ready(self, now: float) -> list[str]:
+        """The running sessions that may train now: all but paced ones with no epoch due."""
+        return [sid for sid in self.running
+                if (pacer := self.pacer(sid)) is None or pacer.allowed(now) >= 1]
+
+    def idle_seconds(self) -> float:
+        """How long the loop may wait for a command: until a paced epoch is due, or a while
+        if nothing runs; not at all if a session may train now."""
+        now = self.clock()
+        if self.ready(now):
+            return 0.0
+        waits = [p.wait(now) for sid in self.running if (p := self.pacer(sid)) is not None]
+        return min([IDLE_SECONDS, *waits])
+
+    def pacer(self, sid: str) -> Pacer | None:
+        """The pace of ``sid`` if it runs by Play (``step``/``train`` run at full speed)."""
+        play = self.plays.get(sid)
+        return play.pacer if play is not None and sid not in self.targets else None
+
+    def drain(self, block: bool, timeout: float = 0.0) -> None:
         try:
-            msg = self.commands.get(timeout=0.25) if block else self.commands.get_nowait()
+            msg = self.commands.get(timeout=timeout) if block else self.commands.get_nowait()
         except Empty:
             return
         while True:
@@ -193,7 +236,7 @@ class Worker:
 
     def checkpoint(self, s: Session) -> None:
         self.store.save(s.to_state())
-        self.last_checkpoint[s.id] = time.monotonic()
+        self.last_checkpoint[s.id] = self.clock()
 
     def checkpoint_all(self) -> None:
         for s in self.sessions.values():
@@ -210,13 +253,13 @@ class Worker:
 
     def publish_epochs(self, s: Session) -> None:
         """The epochs trained since the last epoch message, as one message, if watched."""
-        sent, when = self.published.get(s.id, (s.epoch, 0.0))
+        sent, when = self.published.get(s.id, (s.epoch, -math.inf))
         sent = min(sent, s.epoch)  # (after a reset)
         if s.epoch > sent and self.watchers.get(s.id):
             batch = s.history_since(sent)
             self.publish(s, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
                          s.epoch)
-            when = time.monotonic()
+            when = self.clock()
         self.published[s.id] = (s.epoch, when)
 
     def publish_status(self, s: Session, **extra: Any) -> None:
@@ -229,7 +272,7 @@ class Worker:
         if not s.net.is_finite():  # a diverged network has nothing to draw
             return
         st = self.settings
-        t0 = time.monotonic()
+        t0 = self.clock()
         grids = s.grids(st.snapshot_resolution)
         neurons = s.grids(st.neuron_resolution, neurons=True)["neurons"]
         self.publish(s, "snapshot", {
@@ -239,13 +282,13 @@ class Worker:
             "domain": grids["domain"], "boundary": quantize(grids["output"]),
             "neurons": [quantize(n) for n in neurons],
         })
-        now = time.monotonic()
+        now = self.clock()
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * (now - t0)
         self.last_snapshot[s.id] = now
 
-    def next_session(self) -> str:
-        """The running session that has trained least: every one gets the same time."""
-        return min(self.running, key=lambda sid: self.used.get(sid, 0.0))
+    def next_session(self, ready: list[str] | None = None) -> str:
+        """The running session (of ``ready``) that has trained least: each gets the same time."""
+        return min(ready or self.running, key=lambda sid: self.used.get(sid, 0.0))
 
     def chunk_budget(self, sid: str) -> float:
         """Seconds of training in a chunk of ``sid``: ``chunk_seconds``, or shorter for a
@@ -282,6 +325,25 @@ class Worker:
             self.running.append(s.id)
         elif not running and s.id in self.running:
             self.running.remove(s.id)
+        if not running:
+            self.plays.pop(s.id, None)
+
+    def play(self, s: Session) -> None:
+        """Run ``s`` by Play from now: at its pace, until its stop condition (which counts only
+        if it does not hold already: Play after a stop goes on)."""
+        now, old = self.clock(), self.plays.get(s.id)
+        pacer = None
+        if s.spec.pace is not None:
+            pacer = old.pacer if old is not None and old.pacer is not None else None
+            if pacer is None:
+                pacer = Pacer(s.spec.pace, now)
+            else:
+                pacer.retime(s.spec.pace, now)
+        stop = s.spec.stop_at
+        last = s.summary()["last"]
+        if stop is not None and stop.first_reached(s.epoch, {k: [v] for k, v in last.items()}):
+            stop = None
+        self.plays[s.id] = Play(pacer, stop)
 
     def finish_targets(self, s: Session) -> None:
         _, reqs = self.targets.pop(s.id, (0, []))
@@ -303,30 +365,46 @@ class Worker:
         per_epoch = self.epoch_time.get(sid, 1e-4)
         k = max(1, min(100_000, int(self.chunk_budget(sid) / per_epoch)))
         target = self.targets.get(sid)
+        play = self.plays.get(sid) if target is None else None
         if target is not None:
             k = min(k, target[0] - s.epoch)
+        if play is not None and play.pacer is not None:
+            k = min(k, play.pacer.allowed(self.clock()))
+        stop_epoch = None if play is None or play.stop is None else play.stop.epoch
+        if stop_epoch is not None and stop_epoch > s.epoch:
+            k = min(k, stop_epoch - s.epoch)
         k = min(k, st.max_history - s.epoch)
         if k <= 0:
             if target is None:
                 s.message = f"reached the history limit of {st.max_history} epochs"
             self.halt(s, "paused")
             return
-        self.published.setdefault(sid, (s.epoch, 0.0))
+        self.published.setdefault(sid, (s.epoch, -math.inf))
         t0 = time.perf_counter()
-        s.train(k)
+        batch = s.train(k)
         elapsed = time.perf_counter() - t0
         self.epoch_time[sid] = 0.7 * per_epoch + 0.3 * elapsed / k if sid in self.epoch_time \
             else elapsed / k
         self.used[sid] = self.used.get(sid, 0.0) + elapsed
-        now = time.monotonic()
+        now = self.clock()
+        if play is not None and play.pacer is not None:
+            play.pacer.spend(k, now)
         if now - self.published[sid][1] >= 1 / st.epoch_messages_per_second:
             self.publish_epochs(s)
+        stopped = None if play is None or play.stop is None else play.stop.first_reached(
+            batch.first, vars(batch))
         if s.status == "diverged":
             self.halt(s, "diverged")
         elif target is not None and s.epoch >= target[0]:
             self.halt(s, "paused")
+        elif stopped is not None:
+            s.message = stop_message(s, *stopped)
+            self.halt(s, "paused")
         else:
-            due = now - self.last_snapshot.get(sid, 0) >= self.snapshot_interval(sid)
+            slow = play is not None and play.pacer is not None \
+                and play.pacer.pace <= st.snapshot_fps  # every epoch is drawn
+            due = slow or now - self.last_snapshot.get(sid, -math.inf) >= \
+                self.snapshot_interval(sid)
             if due and self.watchers.get(sid):
                 self.publish_snapshot(s)
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
@@ -373,8 +451,9 @@ class Worker:
         s = self.get(sid)
         self._trainable(s)
         self.finish_targets(s)  # a waiting step ends here: its target no longer applies
-        s.status = "running"
+        s.status, s.message = "running", None
         self.set_running(s, True)
+        self.play(s)
         self.publish_status(s)
         return s.summary()
 
@@ -421,6 +500,8 @@ class Worker:
             self.finish_targets(s)
         elif was_running:
             s.status = "running"
+            if s.id in self.plays:  # a new pace or stop condition, from now on
+                self.play(s)
         self.checkpoint(s)
         self.publish_status(s, reset=reset)
         return {**s.summary(), "reset": reset}

@@ -23,14 +23,16 @@ What it leaves out: leases and routing (``cluster.py``).
 from __future__ import annotations
 
 import logging
+import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..config import Settings
-from .redis_store import LeaseLostError, RedisStore
-from .session import Session
-from .store import StoreUnavailableError
-from .worker import Worker, serve
+from ..sessions.session import Session
+from ..sessions.store import StoreUnavailableError
+from ..training.worker import Worker, serve
+from .store import LeaseLostError, RedisStore
 
 log = logging.getLogger("nnplayground.cluster_worker")
 RETRY_SECONDS = 1.0
@@ -48,10 +50,11 @@ def run_cluster_worker(index: int, settings: dict[str, Any], commands: Any, even
 class ClusterWorker(Worker):
     """A worker whose sessions are leased from a cluster."""
 
-    def __init__(self, settings: Settings, commands: Any, events: Any, store: Any) -> None:
-        super().__init__(settings, commands, events, store=store)
+    def __init__(self, settings: Settings, commands: Any, events: Any, store: Any,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(settings, commands, events, store=store, clock=clock)
         self.unsaved: set[str] = set()
-        self.retry_at = 0.0
+        self.retry_at = -math.inf
 
     # ----- checkpoints ---------------------------------------------------------------------
     def checkpoint(self, s: Session) -> None:
@@ -64,13 +67,13 @@ class ClusterWorker(Worker):
         except StoreUnavailableError as exc:
             log.warning("checkpoint of %s postponed: %s", s.id, exc)
             self.unsaved.add(s.id)
-            self.last_checkpoint[s.id] = time.monotonic()
+            self.last_checkpoint[s.id] = self.clock()
         else:
             self.unsaved.discard(s.id)
 
-    def drain(self, block: bool) -> None:
-        super().drain(block)
-        now = time.monotonic()
+    def drain(self, block: bool, timeout: float = 0.0) -> None:
+        super().drain(block, timeout)
+        now = self.clock()
         if self.unsaved and now >= self.retry_at:
             self.retry_at = now + RETRY_SECONDS
             for sid in list(self.unsaved):
@@ -91,7 +94,7 @@ class ClusterWorker(Worker):
         self.sessions.pop(sid, None)
         self.unsaved.discard(sid)
         for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint,
-                  self.published, self.used):
+                  self.published, self.used, self.plays):
             d.pop(sid, None)
 
     # ----- running state -------------------------------------------------------------------

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from nnplayground.datasets import DatasetSpec
-from nnplayground.sessions.pool import Event, WorkerError, WorkerPool
 from nnplayground.sessions.spec import SessionSpec
+from nnplayground.training.pool import Event, WorkerError, WorkerPool
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
