@@ -4,17 +4,12 @@ address students open and a terminal QR code of it, read back by zbarimg), on th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from tools.launcher import free_port
+from tools.launcher import Server
 
-from nnplayground.reach import http_url, lan_address
+from nnplayground.reach import http_url, in_container, lan_address
 
 from .zbar import decode, terminal_bitmap
 
@@ -22,35 +17,13 @@ pytestmark = pytest.mark.e2e
 QR_CHARS = frozenset("█▀▄ ")
 
 
-def healthy(port: int) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def serve_output(tmp_path: Path, host: str, public_url: str | None = None) -> tuple[str, int]:
     """Run ``nnplayground serve --host HOST`` until it answers on loopback, stop it, and return
-    what it printed on stdout and its port. The banner is flushed before uvicorn starts, so it
-    is all there once the server answers."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "NNP_PUBLIC_URL"}
-    env.update(NNP_STORE="memory", NNP_WORKERS="1", NNP_DATA_DIR=str(tmp_path),
-               PYTHONIOENCODING="utf-8")
-    if public_url:
-        env["NNP_PUBLIC_URL"] = public_url
-    proc = subprocess.Popen([sys.executable, "-m", "nnplayground.cli", "serve", "--host", host,
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
-    try:
-        deadline = time.monotonic() + 60
-        while proc.poll() is None and not healthy(port) and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling interval while the server boots
-        assert proc.poll() is None and healthy(port), "the server did not start"
-    finally:
-        proc.terminate()
-        out, _ = proc.communicate(timeout=30)
-    return out, port
+    what it printed and its port (the banner comes first, flushed before uvicorn starts)."""
+    env = {"NNP_PUBLIC_URL": public_url or "", "PYTHONIOENCODING": "utf-8"}
+    srv = Server(tmp_path, host=host, **env).start()
+    srv.stop()
+    return srv.log.read_text(encoding="utf-8"), srv.port
 
 
 def banner(out: str) -> tuple[str, list[str], list[str]]:
@@ -74,12 +47,13 @@ def test_on_the_network_it_prints_the_lan_url_and_a_qr_code_of_it(tmp_path: Path
     assert url == http_url(address, port)
     assert decode(terminal_bitmap(code, tmp_path / "code.pbm")) == [url]
     assert f"On this computer: http://127.0.0.1:{port}" in rest
+    assert ("This runs in a container" in out) is in_container()  # then: NNP_PUBLIC_URL
 
 
 def test_with_a_public_url_it_prints_that_and_its_qr_code(tmp_path: Path) -> None:
     out, _ = serve_output(tmp_path, "127.0.0.1", public_url="https://nn.school.example/lab/")
     url, code, _ = banner(out)
-    assert url == "https://nn.school.example/lab"
+    assert url == "https://nn.school.example/lab" and "container" not in out
     assert decode(terminal_bitmap(code, tmp_path / "code.pbm")) == [url]
 
 

@@ -3,10 +3,12 @@ a share link uses in each situation, and which URLs count as this server's."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nnplayground.config import Settings
-from nnplayground.reach import belongs, http_url, is_loopback, lan_address, reach
+from nnplayground.reach import belongs, http_url, in_container, is_loopback, lan_address, reach
 
 
 @pytest.mark.parametrize(("host", "loopback"), [
@@ -105,3 +107,18 @@ def test_the_allowed_bases_leave_out_a_lan_address_nobody_listens_on() -> None:
     assert "http://192.168.1.20:8000" in listening.allowed_bases()
     local = reach(None, "127.0.0.1", 8000, "http://127.0.0.1:8000")
     assert local.allowed_bases() == ("http://127.0.0.1:8000",)
+
+
+def test_a_container_is_known_by_its_marker_file(tmp_path: Path) -> None:
+    marker = tmp_path / ".dockerenv"
+    assert not in_container([marker])
+    marker.touch()
+    assert in_container([marker])
+
+
+def test_a_container_is_reported_with_the_address_it_sees() -> None:
+    r = reach(None, "192.168.1.20", 8000, "http://127.0.0.1:8000/", container=True)
+    assert (r.source, r.reachable, r.lan_url, r.container) == (
+        "network", True, "http://192.168.1.20:8000", True)
+    assert not reach(None, "192.168.1.20", 8000, "http://127.0.0.1:8000/",
+                     container=False).container

@@ -402,7 +402,9 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid settings: {problems}") from None
     from .api.app import serve as run_server  # lazy: fastapi and uvicorn only when serving
 
-    print(classroom_banner(settings), flush=True)
+    banner = classroom_banner(settings)
+    encoding = sys.stdout.encoding or "utf-8"
+    print(banner.encode(encoding, "replace").decode(encoding), flush=True)  # a QR needs UTF-8
     run_server(settings)
     return 0
 
@@ -425,7 +427,10 @@ def classroom_banner(settings: Settings) -> str:
                 f"network address (is it connected?). On this computer: {local}")
     else:
         students = reach.http_url(address, settings.port)
-    return f"Students open: {students}\n{qr.terminal(students)}On this computer: {local}"
+    note = ("\nThis runs in a container: if students cannot open that address (the container's "
+            "own), set NNP_PUBLIC_URL to the host's address and published port."
+            if not settings.public_url and reach.in_container() else "")
+    return f"Students open: {students}\n{qr.terminal(students)}On this computer: {local}{note}"
 
 
 # ----- entry point -----------------------------------------------------------------------------

@@ -8,9 +8,11 @@ browser's own address with ``reachable`` false, and the page warns (the server l
 this computer, or the link needs ``NNP_PUBLIC_URL``).
 The LAN address is found without sending anything anywhere: ``connect()`` on a UDP socket only
 asks the kernel which interface and source address it would route through. A machine without
-a route outward has no LAN address here (``None``). What it leaves out: HTTP
-(``api/share.py``), drawing QR codes (``qr.py``), and names to resolve (a name could need a
-DNS query, so only literal addresses and ``localhost`` are judged).
+a route outward has no LAN address here (``None``); in a container it may be the container's
+own address (``container`` says so, and the page and ``serve`` suggest ``NNP_PUBLIC_URL``).
+What it leaves out: HTTP (``api/share.py``), drawing QR codes (``qr.py``), and names to
+resolve (a name could need a DNS query, so only literal addresses and ``localhost`` are
+judged).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -27,6 +30,9 @@ PROBE = ("192.0.2.1", 9)
 connect() sends no packet, it only picks the route."""
 WILDCARDS = frozenset({"", "0.0.0.0", "::"})
 """Bind addresses meaning "every interface"."""
+
+CONTAINER_MARKERS = (Path("/.dockerenv"), Path("/run/.containerenv"))
+"""Files Docker and Podman put in a container's root."""
 
 Source = Literal["public_url", "browser", "network", "this_computer"]
 
@@ -42,11 +48,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def in_container(markers: Iterable[Path] = CONTAINER_MARKERS) -> bool:
+    """Whether this process runs in a Docker or Podman container (their marker files)."""
+    return any(marker.exists() for marker in markers)
+
+
 def lan_address(bind_host: str) -> str | None:
     """The address other machines on the network reach this one at.
 
     A specific non-loopback bind address is that address. Otherwise the source address of the
-    route outward (the UDP probe; nothing is sent), or ``None`` without such a route.
+    route outward (the UDP probe; nothing is sent), or ``None`` without such a route. In a
+    container (unless on the host's network) that is the container's own address, which
+    students cannot reach: :func:`in_container` lets callers say so.
     """
     host = bind_host.strip().strip("[]")
     if host not in WILDCARDS and not is_loopback(host):
@@ -92,6 +105,7 @@ class Reach:
     loopback_only: bool  # the server listens on a loopback address only
     lan_url: str | None  # http://<LAN address>:<port>, when the machine has one
     browser_url: str  # the origin the request came through
+    container: bool = False  # in a container: lan_url may be the container's own address
 
     def allowed_bases(self) -> tuple[str, ...]:
         """The bases a URL may start with to get a QR code (this server's, not others')."""
@@ -103,10 +117,13 @@ class Reach:
         return tuple(dict.fromkeys(bases))
 
 
-def reach(public_url: str | None, bind_host: str, port: int, browser_url: str) -> Reach:
-    """Choose the share base for a request that came through ``browser_url`` (its origin)."""
+def reach(public_url: str | None, bind_host: str, port: int, browser_url: str,
+          container: bool | None = None) -> Reach:
+    """Choose the share base for a request that came through ``browser_url`` (its origin);
+    ``container``: whether the server runs in one (None: :func:`in_container`)."""
     browser = browser_url.rstrip("/")
     loopback_only = is_loopback(bind_host)
+    container = in_container() if container is None else container
     address = lan_address(bind_host)
     lan_url = http_url(address, port) if address else None
     source: Source
@@ -119,7 +136,7 @@ def reach(public_url: str | None, bind_host: str, port: int, browser_url: str) -
     else:
         base, source = browser, "this_computer"
     return Reach(base, source, source != "this_computer", public_url, loopback_only, lan_url,
-                 browser)
+                 browser, container)
 
 
 def _port(url: str) -> int:

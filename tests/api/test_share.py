@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from nnplayground import qr
 from nnplayground.api.app import create_app
-from nnplayground.reach import http_url, lan_address
+from nnplayground.reach import http_url, in_container, lan_address
 
 from ..conftest import make_settings
 
@@ -33,6 +33,7 @@ def test_share_names_the_host_the_browser_used(client: TestClient) -> None:
     assert data["public_url"] is None and data["loopback_only"] is True
     address = lan_address("0.0.0.0")
     assert data["lan_url"] == (http_url(address, 80) if address else None)
+    assert data["container"] is in_container()
 
 
 def test_share_warns_when_the_browser_used_loopback_and_the_server_listens_there_only(

@@ -1,7 +1,8 @@
 """The share dialog in headless Chromium against real servers: the link students can open.
 
 Opened via 127.0.0.1 on a server that listens on loopback only, the dialog warns, says how to
-open the server to the class and shows the detected LAN address, and shows no QR code. With
+open the server to the class and shows the detected LAN address, and shows no QR code; on a
+server that listens on the network, the link and its QR code carry the LAN address. With
 ``NNP_PUBLIC_URL`` the link and the QR code carry the public URL: the QR code the page shows is
 screenshotted and read by a real decoder (zbarimg). The page's Python snippet runs with
 ``nnplayground.client`` and reproduces the session. Screenshots at 1400x1000 and 390x844 are
@@ -20,7 +21,7 @@ import httpx
 import pytest
 
 from nnplayground.client import Client
-from nnplayground.reach import http_url, lan_address
+from nnplayground.reach import http_url, in_container, lan_address
 
 from ..zbar import decode
 from .browser_helpers import ARTIFACTS, open_playground, until, watch_problems
@@ -118,6 +119,34 @@ def test_with_a_public_url_the_link_and_the_qr_code_carry_it(public_server: str,
         p.problems.assert_clean()
     finally:
         p.context.close()
+
+
+def test_on_the_network_a_loopback_page_links_to_the_lan_address(browser: Any,
+                                                                 tmp_path: Path) -> None:
+    address = lan_address("0.0.0.0")
+    if address is None:
+        pytest.skip("this machine has no network address")  # then the CLI test says so
+    srv = Server(tmp_path, host="0.0.0.0").start()  # as `make classroom` starts it
+    p = new_page(browser, "desktop")
+    try:
+        sid = open_share(p, srv.url)  # the teacher still opens it via 127.0.0.1
+        link = f"{http_url(address, srv.port)}/watch.html#id={sid}"
+        until(p, f"document.querySelector('#watchLink').value === {link!r}")
+        src = p.evaluate("(u) => `/api/qr.svg?url=${encodeURIComponent(u)}`", link)
+        until(p, QR_LOADED, src)
+        shot = tmp_path / "qr.png"
+        p.locator("#qr").screenshot(path=str(shot))
+        assert decode(shot) == [link]
+        note = " ".join((p.text_content(".reach-warning") or "").split())
+        if in_container():  # its address may be the container's own: say what to do
+            assert p.is_visible(".reach-warning") and "NNP_PUBLIC_URL" in note
+        else:
+            assert p.is_hidden(".reach-warning")
+        save_dialog(p, "share-network-desktop.png")
+        p.problems.assert_clean()
+    finally:
+        p.context.close()
+        srv.stop()
 
 
 def test_the_page_s_python_snippet_runs_with_the_client(nnp_server: str, browser: Any) -> None:

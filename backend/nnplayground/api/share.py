@@ -34,6 +34,7 @@ class ReachOut(BaseModel):
     loopback_only: bool
     lan_url: str | None
     browser_url: str
+    container: bool
 
 
 def _reach(state: State, request: Request) -> Reach:

@@ -9,6 +9,7 @@
 import { curlSnippet, pythonSnippet } from '../snippets.js';
 
 const LOOPBACK_ONLY = 'This server only listens on this computer; start it with ';
+const IN_CONTAINER = 'This server runs in a container: this may be the container\'s own address. If students cannot open it, set ';
 const PROXIED = 'Students cannot open a link to this computer\'s own address. ';
 
 function code(text) {
@@ -17,9 +18,14 @@ function code(text) {
   return el;
 }
 
-/** The warning's parts (text and <code>) for a server students cannot reach, or null. */
+/** The warning's parts (text and <code>) when students may not reach the link, or null. */
 export function reachWarning(reach) {
-  if (!reach || reach.reachable) return null;
+  if (!reach) return null;
+  if (reach.reachable) {
+    return reach.container && reach.source === 'network'
+      ? [IN_CONTAINER, code('NNP_PUBLIC_URL'), ' to the host\'s address and published port.']
+      : null;
+  }
   const where = reach.lan_url
     ? [': ', code(reach.lan_url)]
     : [' (no network address was found: is this computer connected to a network?)'];
