@@ -50,10 +50,16 @@ def create_call(preset: str | None, config: JSON | None) -> Call:
 
 
 class SessionCalls(Generic[D]):
-    """The routes of one session (``id``; ``token`` for the changes)."""
+    """The routes of one session (``id``; ``token`` for the changes) of a server at
+    ``base_url``."""
 
-    id: str
-    token: str | None
+    def __init__(self, base_url: str, id: str, token: str | None = None,
+                 watch_url: str | None = None) -> None:
+        self.id, self.token = id, token
+        self.watch_url = watch_url or f"{base_url}/watch.html#id={id}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id!r}, owner={self.token is not None})"
 
     def _send(self, call: Call) -> Any:
         raise NotImplementedError

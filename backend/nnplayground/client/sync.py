@@ -74,11 +74,8 @@ class Session(SessionCalls[JSON]):
 
     def __init__(self, client: Client, id: str, token: str | None = None,
                  watch_url: str | None = None) -> None:
-        self.client, self.id, self.token = client, id, token
-        self.watch_url = watch_url or f"{client.base_url}/watch.html#id={id}"
-
-    def __repr__(self) -> str:
-        return f"Session({self.id!r}, owner={self.token is not None})"
+        super().__init__(client.base_url, id, token, watch_url)
+        self.client = client
 
     def _send(self, call: Call) -> Any:
         return self.client._send(call, self.token)
