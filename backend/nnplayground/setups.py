@@ -8,8 +8,7 @@ dataset the tutorial uses, its preset's setup at the pace that plays the tutoria
 ``TUTORIAL_SECONDS``. ``GOALS`` says what "learnt" means for a dataset (accuracy for
 classification, loss for regression, on the test split where there is one), which
 ``bench/setups.py`` measures for README's table. What it leaves out: the REST and Python
-defaults, which stay the tutorial's (sigmoid everywhere, full speed), and the data itself
-(``datasets/``).
+defaults, which stay the tutorial's (sigmoid everywhere, full speed), and the data itself.
 """
 
 from __future__ import annotations

@@ -75,6 +75,7 @@ export class Api {
   datasets() { return this.request('GET', '/datasets'); }
   presets() { return this.request('GET', '/presets'); }
   health() { return this.request('GET', '/health'); }
+  limits() { return this.request('GET', '/limits'); }
   create(body) { return this.request('POST', '/sessions', { body }); }
   summary(id) { return this.request('GET', `/sessions/${id}`); }
   patch(id, changes) { return this.request('PATCH', `/sessions/${id}`, { body: changes, auth: true }); }

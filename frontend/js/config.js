@@ -1,7 +1,8 @@
 // config.js — the session configuration vocabulary shared by the page and its pure modules:
-// defaults (the server's, i.e. the tutorial's), the option lists, which options apply live,
-// and the client-side copy of the server's default limits.
-// Leaves out: talking to the server (api.js) and the URL format (hash.js).
+// defaults (the server's, i.e. the tutorial's), the menus' option lists, which options apply
+// live.
+// Leaves out: what the server says about itself (features, activations, limits: meta.js),
+// talking to the server (api.js) and the URL format (hash.js).
 
 export const DEFAULT_CONFIG = Object.freeze({
   hidden_layers: [4, 2],
@@ -20,13 +21,6 @@ export const DEFAULT_CONFIG = Object.freeze({
   dataset: Object.freeze({ name: 'circle', n_points: 200, noise: 0, ratio: 0.5, seed: 0 }),
 });
 
-export const FEATURES = ['x1', 'x2', 'x1^2', 'x2^2', 'x1*x2', 'sin_x1', 'sin_x2'];
-export const FEATURE_LABELS = {
-  x1: 'x₁', x2: 'x₂', 'x1^2': 'x₁²', 'x2^2': 'x₂²', 'x1*x2': 'x₁x₂',
-  sin_x1: 'sin(x₁)', sin_x2: 'sin(x₂)',
-};
-export const HIDDEN_ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear'];
-export const OUTPUT_ACTIVATIONS = ['auto', 'sigmoid', 'tanh', 'linear', 'softmax'];
 export const LOSSES = ['auto', 'mse', 'bce', 'cce'];
 export const INITS = ['he', 'xavier', 'uniform'];
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'];
@@ -38,9 +32,6 @@ export const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const LIVE_KEYS = new Set([
   'learning_rate', 'batch_size', 'regularization', 'reg_rate', 'optimizer', 'momentum',
 ]);
-
-/** The server's default limits (a 422 over_limit tells when a server is stricter). */
-export const LIMITS = Object.freeze({ maxLayers: 8, maxNeurons: 32 });
 
 /** A deep copy of a configuration (plain JSON data). */
 export function cloneConfig(config) {

@@ -1,4 +1,5 @@
-// format.js — how numbers read on the page: losses, weights, matrix cells, percentages, epochs.
+// format.js — how numbers read on the page: losses, weights, matrix cells, percentages, epochs,
+// layer indices as superscripts (W¹, a²), the viewer count.
 // Pure. Leaves out: locale-specific formatting (the page uses plain ASCII digits everywhere
 // so figures match the API's JSON).
 
@@ -31,4 +32,18 @@ export function count(n) {
 /** A learning rate or regularisation rate as written in menus. */
 export function rate(v) {
   return Number(v).toString();
+}
+
+const SUP = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+/** Superscript digits ("12" -> "¹²"). */
+export function sup(n) {
+  return String(n).split('').map((d) => SUP[d] || d).join('');
+}
+
+/** What the viewer count means: the server's open streams to the session, this page's too. */
+export const WATCHING_TITLE = 'pages open on this session, yours included';
+
+/** The viewer count as both pages show it: the server's number as it is ("2 watching"). */
+export function watching(n) {
+  return `${count(n || 0)} watching`;
 }

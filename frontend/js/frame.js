@@ -1,18 +1,11 @@
 // frame.js — one requestAnimationFrame loop for every renderer: a renderer is invalidated when
 // its data changes and redrawn (its update() called) at the next frame, at most once a frame.
-// Each frame that drew something leaves a performance mark 'nnp:frame'; the first frame that
-// shows an epoch newer than the one at `play` leaves 'nnp:first-epoch' and the measure
-// 'nnp:play-to-first-epoch' (read by bench/page.py through performance.getEntriesByName).
-// Leaves out: what renderers draw.
-
-const MAX_FRAME_MARKS = 2000;
+// Leaves out: what renderers draw, and any measuring (bench/page.py watches from outside).
 
 export class FrameLoop {
-  constructor(store) {
-    this.store = store;
+  constructor() {
     this.dirty = new Set();
     this.requested = false;
-    this.frames = 0;
     this.tick = this.tick.bind(this);
   }
 
@@ -35,18 +28,6 @@ export class FrameLoop {
         // A drawing bug must not stop the other views; report it once per frame.
         console.error(err); // eslint-disable-line no-console
       }
-    }
-    if (!list.length) return;
-    this.frames++;
-    if (this.frames % MAX_FRAME_MARKS === 0) performance.clearMarks('nnp:frame');
-    performance.mark('nnp:frame');
-    const wait = this.store.get('awaitEpochAfter');
-    if (wait != null && this.store.history.last > wait) {
-      this.store.update({ awaitEpochAfter: null });
-      performance.mark('nnp:first-epoch');
-      try {
-        performance.measure('nnp:play-to-first-epoch', 'nnp:play', 'nnp:first-epoch');
-      } catch { /* no play mark (watch page) */ }
     }
   }
 }

@@ -1,18 +1,22 @@
 // hash.js — the URL hash as the page's whole state: session id, every configuration option
 // (network seed and dataset seed included), view toggles and the controls hidden for a class.
-// Pure: parseHash(string) and serializeHash(object) do no I/O and touch no DOM.
+// Pure: parseHash(string) and serializeHash(object) do no I/O and touch no DOM; the features
+// and activations they accept are the server's (meta.js).
 // Leaves out: custom (clicked) data points, which live on the server with the session.
 
 import {
-  DEFAULT_CONFIG, FEATURES, HIDDEN_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS,
-  OUTPUT_ACTIVATIONS, REGULARIZATIONS, cloneConfig,
+  DEFAULT_CONFIG, INITS, LOSSES, OPTIMIZERS, REGULARIZATIONS, cloneConfig,
 } from './config.js';
+import { features, hiddenActivations, outputChoices } from './meta.js';
 
-const FEATURE_CODES = {
-  x1: 'x1', x2: 'x2', 'x1^2': 'x1sq', 'x2^2': 'x2sq', 'x1*x2': 'x1x2',
-  sin_x1: 'sinx1', sin_x2: 'sinx2',
-};
-const FEATURE_NAMES = Object.fromEntries(Object.entries(FEATURE_CODES).map(([k, v]) => [v, k]));
+/** A feature's name in the hash, letters and digits only: x1^2 -> x1sq, x1*x2 -> x1x2. */
+export function featureCode(name) {
+  return name.replace(/\^2/g, 'sq').replace(/\^/g, 'pow').replace(/[^A-Za-z0-9]/g, '');
+}
+
+function featureNamed(code) {
+  return features().find((f) => featureCode(f) === code);
+}
 
 /** View options kept in the hash, with their defaults (omitted from the hash when default). */
 export const DEFAULT_UI = Object.freeze({
@@ -78,13 +82,13 @@ export function parseHash(hash) {
         break;
       }
       case 'features': {
-        const parts = raw.split(',').map((p) => FEATURE_NAMES[p]);
+        const parts = raw.split(',').map(featureNamed);
         const ok = parts.length > 0 && !parts.includes(undefined);
-        set(config, 'features', key, ok ? FEATURES.filter((f) => parts.includes(f)) : undefined);
+        set(config, 'features', key, ok ? features().filter((f) => parts.includes(f)) : undefined);
         break;
       }
-      case 'act': set(config, 'hidden_activation', key, oneOf(raw, HIDDEN_ACTIVATIONS)); break;
-      case 'out': set(config, 'output_activation', key, oneOf(raw, OUTPUT_ACTIVATIONS)); break;
+      case 'act': set(config, 'hidden_activation', key, oneOf(raw, hiddenActivations())); break;
+      case 'out': set(config, 'output_activation', key, oneOf(raw, outputChoices())); break;
       case 'loss': set(config, 'loss', key, oneOf(raw, LOSSES)); break;
       case 'init': set(config, 'init', key, oneOf(raw, INITS)); break;
       case 'opt': set(config, 'optimizer', key, oneOf(raw, OPTIMIZERS)); break;
@@ -131,7 +135,7 @@ export function serializeHash({ id = null, config = DEFAULT_CONFIG, ui = {}, hid
   if (d.ratio != null) add('ratio', fmt(d.ratio));
   add('dseed', fmt(d.seed));
   add('layers', c.hidden_layers.join(','));
-  parts.push(`features=${c.features.map((f) => FEATURE_CODES[f]).join(',')}`);
+  parts.push(`features=${c.features.map(featureCode).join(',')}`);
   add('act', c.hidden_activation);
   add('out', c.output_activation);
   add('loss', c.loss);

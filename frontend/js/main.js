@@ -1,13 +1,12 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
 // renderers and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
-// s = step). Leaves out: everything it delegates (state.js, session.js, views/).
+// s = step, unless the focused control uses that key itself). Leaves out: everything it
+// delegates (start.js, session.js, views/).
 
 import { parseHash, serializeHash } from './hash.js';
-import { Store } from './state.js';
 import { Session } from './session.js';
-import { FrameLoop } from './frame.js';
-import { LIMITS } from './config.js';
+import { startPage } from './start.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 import { LossChart } from './views/losschart.js';
@@ -18,35 +17,45 @@ import { LegendView } from './views/legend.js';
 import { ControlsView } from './views/controls.js';
 import { editPoints } from './edit.js';
 import { ShareView } from './views/share.js';
-import { NoticesView } from './views/notices.js';
 
 const $ = (id) => document.getElementById(id);
 
+/** Where a typed letter belongs to the focused control (a field, a menu's type-ahead). */
+const TAKES_LETTERS = 'input, select, textarea, dialog, [contenteditable]:not([contenteditable="false"])';
+/** Where Space belongs to the focused control: those, and whatever Space presses or scrolls. */
+const TAKES_SPACE = `${TAKES_LETTERS}, button, a[href], summary, [role="button"], [role="link"]`;
+
+/** Whether `key` on the focused `target` is left to it rather than taken as a shortcut. */
+function ownKey(target, key) {
+  return Boolean(target && target.closest && target.closest(key === ' ' ? TAKES_SPACE : TAKES_LETTERS));
+}
+
 async function boot() {
-  const parsed = parseHash(location.hash);
-  const store = new Store({ ui: { ...new Store().state.ui, ...parsed.ui }, hide: parsed.hide, debug: parsed.debug });
-  const loop = new FrameLoop(store);
-  const session = new Session(store);
-  new NoticesView($('notices'), store);
+  const started = await startPage();
+  if (!started) return;
+  const { store, api, parsed, loop } = started;
+  store.update({ hide: parsed.hide, debug: parsed.debug });
+  const session = new Session(store, api);
 
   const controls = new ControlsView(document, store, loop, session);
-  const views = [
+  const views = {
     controls,
-    new DatasetPicker($('datasets'), store, loop, { onPick: (name) => session.setDataset({ name }) }),
-    new NetworkView($('network'), store, loop, {
+    datasets: new DatasetPicker($('datasets'), store, loop, { onPick: (name) => session.setDataset({ name }) }),
+    network: new NetworkView($('network'), store, loop, {
       editable: true,
-      limits: LIMITS,
       onToggleFeature: (f) => controls.toggleFeature(f),
       onNeurons: (h, d) => controls.changeNeurons(h, d),
       onEditParameter: (edit) => session.editParameter(edit),
     }),
-    new HeatmapView($('heatmap'), store, loop, {
+    heatmap: new HeatmapView($('heatmap'), store, loop, {
       readout: $('hoverReadout'),
       onEdit: async (edit) => {
         if (store.get('hide').includes('edit')) return;
         const s = store.state;
         if (!s.dataset) return;
-        const points = editPoints(s.dataset, edit, s.ui.tool, s.problem, s.nClasses);
+        const points = editPoints(s.dataset, edit, {
+          tool: s.ui.tool, problem: s.dataset.problem, nClasses: s.dataset.n_classes, showTest: s.ui.showTest,
+        });
         if (!points) {
           store.notify('A dataset needs at least one training point.', 'info');
           return;
@@ -54,21 +63,21 @@ async function boot() {
         await session.putPoints(points);
       },
     }),
-    new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
-    new LegendView($('legend'), store, loop),
-    new MatricesView($('matrices'), store, loop),
-    new BackpropView($('backprop'), store, loop, {
+    loss: new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    legend: new LegendView($('legend'), store, loop),
+    matrices: new MatricesView($('matrices'), store, loop),
+    backprop: new BackpropView($('backprop'), store, loop, {
       fetch: (body) => session.backprop(body),
       step: () => session.step(1),
       isOpen: () => $('backpropPanel').open,
     }),
-    new ShareView({
+    share: new ShareView({
       dialog: $('shareDialog'), openButton: $('share'), close: $('closeShare'), link: $('watchLink'),
       watchLink: $('watchAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
       badge: $('watchers'), exportButton: $('exportModel'), importInput: $('importModel'),
       curlButton: $('curl'), pythonButton: $('python'), snippet: $('snippet'), copySnippet: $('copySnippet'),
     }, store, loop, session),
-  ];
+  };
 
   // The URL hash follows the configuration (replaceState: no history entry per change).
   const writeHash = () => {
@@ -97,10 +106,8 @@ async function boot() {
   });
 
   document.addEventListener('keydown', (e) => {
-    const t = e.target;
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (t.closest && t.closest('input, select, textarea, dialog, [contenteditable]')) return;
-    if (e.key === ' ' || e.code === 'Space') {
+    if (e.ctrlKey || e.metaKey || e.altKey || ownKey(e.target, e.key)) return;
+    if (e.key === ' ') {
       e.preventDefault();
       if (!store.get('hide').includes('run')) session.toggle();
     } else if (e.key === 's' || e.key === 'S') {
@@ -110,13 +117,13 @@ async function boot() {
   });
 
   $('backpropPanel').addEventListener('toggle', () => {
-    if ($('backpropPanel').open) views[7].scheduleCompute();
+    if ($('backpropPanel').open) views.backprop.scheduleCompute();
   });
 
   try {
     await session.boot(parsed);
     writeHash();
-    for (const v of views) loop.invalidate(v);
+    for (const v of Object.values(views)) loop.invalidate(v);
   } catch (err) {
     store.notify(`The playground could not start: ${err.message}`);
   }

@@ -210,11 +210,7 @@ export class Session {
     }
   }
 
-  play() {
-    performance.mark('nnp:play');
-    this.store.update({ awaitEpochAfter: this.store.history.last });
-    return this._command({ type: 'start' });
-  }
+  play() { return this._command({ type: 'start' }); }
 
   pause() { return this._command({ type: 'pause' }); }
 

@@ -107,7 +107,6 @@ const GENERATORS = {
   and: () => table([0, 0, 0, 1]),
   or: () => table([0, 1, 1, 1]),
   xor_table: () => table([0, 1, 1, 0]),
-  xnor: () => table([0, 1, 1, 0]),
   circle_unit(rand) {
     const pts = [];
     for (let i = 0; i < 40; i++) {

@@ -2,19 +2,17 @@
 // the stream (output, network, loss chart, weight matrices), shows the epoch, status and
 // settings, and offers Fork (a copy owned by this browser, opened in the playground). It has
 // no control that changes the watched session: only view toggles (test points, discretize, log).
-// Leaves out: everything shared with the main page (state.js, session.js, views/).
+// Leaves out: everything shared with the main page (start.js, session.js, views/).
 
-import { parseHash, serializeHash } from './hash.js';
-import { Store } from './state.js';
+import { serializeHash } from './hash.js';
 import { Session } from './session.js';
-import { FrameLoop } from './frame.js';
-import { count, rate } from './format.js';
+import { startPage } from './start.js';
+import { WATCHING_TITLE, count, rate, watching } from './format.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
-import { NoticesView } from './views/notices.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,7 +38,8 @@ class WatchHeader {
       $('actOut').textContent = s.config.hidden_activation;
     }
     $('problem').textContent = s.problem === 'regression' ? 'Regression' : 'Classification';
-    $('watchers').textContent = `${s.watchers || 1} watching`;
+    $('watchers').textContent = watching(s.watchers);
+    $('watchers').title = WATCHING_TITLE;
     $('connection').textContent = { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '';
     $('showTest').checked = s.ui.showTest;
     $('discretize').checked = s.ui.discretize;
@@ -49,19 +48,18 @@ class WatchHeader {
 }
 
 async function boot() {
-  const parsed = parseHash(location.hash);
-  const store = new Store({ page: 'watch', ui: { ...new Store().state.ui, ...parsed.ui } });
-  const loop = new FrameLoop(store);
-  const session = new Session(store);
-  new NoticesView($('notices'), store);
-  const views = [
-    new WatchHeader(store, loop),
-    new NetworkView($('network'), store, loop, { editable: false }),
-    new HeatmapView($('heatmap'), store, loop, { readout: $('hoverReadout') }),
-    new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
-    new LegendView($('legend'), store, loop),
-    new MatricesView($('matrices'), store, loop),
-  ];
+  const started = await startPage({ page: 'watch' });
+  if (!started) return;
+  const { store, api, parsed, loop } = started;
+  const session = new Session(store, api);
+  const views = {
+    header: new WatchHeader(store, loop),
+    network: new NetworkView($('network'), store, loop, { editable: false }),
+    heatmap: new HeatmapView($('heatmap'), store, loop, { readout: $('hoverReadout') }),
+    loss: new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    legend: new LegendView($('legend'), store, loop),
+    matrices: new MatricesView($('matrices'), store, loop),
+  };
   $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
   $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
   $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
@@ -79,7 +77,7 @@ async function boot() {
   }
   try {
     await session.watch(parsed.id);
-    for (const v of views) loop.invalidate(v);
+    for (const v of Object.values(views)) loop.invalidate(v);
   } catch (err) {
     store.notify(err.message);
   }

@@ -45,29 +45,38 @@ def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
 
 def decode_frame(frame: bytes) -> Message:
     """A binary snapshot frame of ``detail=display`` (docs/protocol.md) as the JSON snapshot
-    it stands for, grids as ``uint8`` arrays and parameters as float32 arrays."""
+    it stands for, grids as ``uint8`` arrays ``q`` and numbers as float32 arrays."""
     (size,) = struct.unpack_from("<I", frame)
     header: Message = json.loads(frame[4 : 4 + size])
     layers, at = header["layers"], 4 + size
-    weights, biases = [], []
-    for n_in, n_out in itertools.pairwise(layers):
-        weights.append(np.frombuffer(frame, "<f4", n_in * n_out, at).reshape(n_out, n_in))
-        at += 4 * n_in * n_out
-    for n_out in layers[1:]:
-        biases.append(np.frombuffer(frame, "<f4", n_out, at).reshape(n_out, 1))
-        at += 4 * n_out
-    body = zlib.decompress(frame[at:])
-    grids = []
-    for info in [header["boundary"], *header["neurons"]]:
-        n = int(np.prod(info["shape"]))
-        rows = np.frombuffer(body, np.uint8, n).reshape(-1, info["shape"][-1])
-        grids.append(np.cumsum(rows, axis=1, dtype=np.uint64).astype(np.uint8)
-                     .reshape(info["shape"]))
+
+    def floats(n: int) -> np.ndarray:
+        nonlocal at
+        out = np.frombuffer(frame, "<f4", n, at)
+        at += 4 * n
+        return out
+
+    weights = [floats(a * b).reshape(b, a) for a, b in itertools.pairwise(layers)]
+    biases = [floats(n).reshape(n, 1) for n in layers[1:]]
+    ranges = floats(2 * len(header["grids"])).reshape(-1, 2)
+    body, grids = zlib.decompress(frame[at:]), []
+    for shape in header["grids"]:
+        n = int(np.prod(shape))
+        residual = np.frombuffer(body, np.uint8, n).reshape(-1, *shape[-2:]).astype(np.int64)
         body = body[n:]
+        q = np.zeros_like(residual)
+        for i in range(residual.shape[1]):  # undo the prediction in scan order
+            for j in range(residual.shape[2]):
+                if i and j:
+                    guess = q[:, i, j - 1] + q[:, i - 1, j] - q[:, i - 1, j - 1]
+                else:
+                    guess = q[:, i, j - 1] if j else (q[:, i - 1, j] if i else 0)
+                q[:, i, j] = (residual[:, i, j] + guess) % 256
+        grids.append(q.astype(np.uint8).reshape(shape))
+    boundary, *neurons = ({"shape": s, "min": r[0], "max": r[1], "q": q}
+                          for s, r, q in zip(header["grids"], ranges, grids, strict=True))
     return {**header, "binary": True, "weights": weights, "biases": biases,
-            "boundary": {**header["boundary"], "q": grids[0]},
-            "neurons": [{**info, "q": g} for info, g in zip(header["neurons"], grids[1:],
-                                                             strict=True)]}
+            "boundary": boundary, "neurons": neurons}
 
 
 def epochs_of(messages: list[Message]) -> list[int]:

@@ -116,7 +116,7 @@ def test_a_binary_snapshot_holds_the_full_snapshot(client: TestClient,
                          [snap["boundary"], *snap["neurons"]], strict=True):
         q = np.frombuffer(base64.b64decode(want["data"]), np.uint8).reshape(want["shape"])
         np.testing.assert_array_equal(got["q"], q)
-        assert (got["min"], got["max"]) == (want["min"], want["max"])
+        assert (got["min"], got["max"]) == (np.float32(want["min"]), np.float32(want["max"]))
 
 
 def test_an_unknown_detail_is_refused(client: TestClient, new_session: NewSession) -> None:

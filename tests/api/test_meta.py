@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from nnplayground import __version__
 from nnplayground.api.app import create_app
 from nnplayground.datasets import DATASETS
+from nnplayground.engine import FEATURES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from nnplayground.presets import PRESETS
 
 from ..conftest import make_settings
@@ -46,6 +47,19 @@ def test_presets(client: TestClient):
     for name in presets:
         r = client.post("/api/sessions", json={"preset": name})
         assert r.status_code == 201, (name, r.text)
+
+
+def test_limits_carry_the_engines_features_and_activations(client: TestClient):
+    r = client.get("/api/limits")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["max_epochs_per_call"] == make_settings().max_epochs_per_call
+    assert [f["name"] for f in body["features"]] == list(FEATURES)
+    labels = {f["name"]: f["label"] for f in body["features"]}
+    assert (labels["x1"], labels["x2^2"], labels["x1*x2"], labels["sin_x1"]) == (
+        "x₁", "x₂²", "x₁x₂", "sin(x₁)")
+    assert body["activations"] == {"hidden": list(HIDDEN_ACTIVATIONS),
+                                   "output": list(OUTPUT_ACTIVATIONS)}
 
 
 def test_health(client: TestClient):

@@ -76,6 +76,32 @@ HEAT_PIXELS = """() => {
 }"""
 
 
+POINTS_CANVAS = "#heatmap canvas.heatmap-points"
+
+
+def is_dataset_get(r: Any) -> bool:
+    """The page's request for a session's points (after every dataset or session change)."""
+    return r.request.method == "GET" and r.url.endswith("/dataset")
+
+
+def is_points_put(r: Any) -> bool:
+    """The page's upload of edited points."""
+    return r.request.method == "PUT" and r.url.endswith("/dataset")
+
+
+def canvas_xy(page: Any, ds: dict[str, Any], point: dict[str, float]) -> dict[str, float]:
+    """Where a data point is drawn on the output's point canvas (CSS pixels in the canvas)."""
+    box = page.locator(POINTS_CANVAS).bounding_box()
+    x0, x1, y0, y1 = ds["domain"]
+    return {"x": (point["x1"] - x0) / (x1 - x0) * box["width"],
+            "y": (y1 - point["x2"]) / (y1 - y0) * box["height"]}
+
+
+def drawn(page: Any) -> None:
+    """Return once the page has drawn two more animation frames."""
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def api(base: str, method: str, path: str, **kw: Any) -> Any:
     r = httpx.request(method, f"{base}/api{path}", timeout=30, **kw)
     r.raise_for_status()
@@ -169,6 +195,152 @@ def test_space_toggles_play(nnp_server: str, page: Any) -> None:
     wait_status(page, "running")
     page.keyboard.press(" ")
     wait_status(page, "paused")
+
+
+def test_space_and_s_on_a_focused_control_are_left_to_the_control(nnp_server: str,
+                                                                  page: Any) -> None:
+    sent: list[str] = []  # every frame the page sends on its streams, in order
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(f)))
+
+    def commands() -> list[str]:
+        types = [json.loads(f)["type"] for f in sent if isinstance(f, str)]
+        return [t for t in types if t not in ("auth", "ping")]
+
+    sid = open_playground(page, nnp_server)
+    page.focus("#regenerate")
+    page.keyboard.press(" ")  # presses Regenerate: a new data seed, no training
+    until(page, "location.hash.includes('dseed=1')")
+    summary = api(nnp_server, "GET", f"/sessions/{sid}")
+    assert summary["spec"]["dataset"]["seed"] == 1
+    assert (summary["status"], summary["epoch"]) == ("idle", 0)
+    page.focus(".network button.node.input[aria-label*='x₁²']")
+    page.keyboard.press(" ")  # switches the feature on
+    until(page, "location.hash.includes('features=x1,x2,x1sq')")
+    # the rebuilt diagram gives the focus back to the tile
+    until(page, "document.activeElement.dataset.feature === 'x1^2'")
+    page.focus("#ratio")
+    page.keyboard.press("s")  # a letter typed on a field, not a step
+    page.focus("#activation")
+    page.keyboard.press("s")  # the menu's type-ahead (to Sigmoid, where it is)
+    page.focus("footer a")
+    page.keyboard.press(" ")  # scrolls, does not play
+    page.focus("#regenerate")
+    page.keyboard.press("s")  # a button has no use for s: this one steps
+    # commands go out in order: once the last key's step is sent, any earlier one would be too
+    eventually(lambda: "step" in commands(), what="the step command")
+    assert commands() == ["step"]
+    wait_epoch(page, 1)
+    wait_status(page, "paused")
+    page.locator("body").click(position={"x": 5, "y": 300})  # nothing focused: Space plays
+    page.keyboard.press(" ")
+    wait_status(page, "running")
+    page.keyboard.press(" ")
+    wait_status(page, "paused")
+    assert commands() == ["step", "start", "pause"]
+    assert api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["features"] == ["x1", "x2", "x1^2"]
+
+
+def test_switching_every_dataset_and_preset_logs_no_error(nnp_server: str, page: Any) -> None:
+    """Every dataset tile, then every preset, in turn (regression ones between
+    classification ones); the page must log no console error and throw nothing."""
+    sid = open_playground(page, nnp_server)
+    until(page, VISIBLE_NEURONS)
+    assert {d["problem"] for d in api(nnp_server, "GET", "/datasets")} == {
+        "classification", "regression"}
+    tiles = page.eval_on_selector_all("#datasets button.dataset",
+                                      "bs => bs.map((b) => b.getAttribute('aria-label'))")
+    assert len(tiles) >= 10
+    for label in [*tiles[1:], tiles[0]]:
+        tile = f"#datasets button[aria-label={json.dumps(label)}]"
+        with page.expect_response(is_dataset_get):
+            page.click(tile)
+        until(page, f"document.querySelector({json.dumps(tile)})"
+                    f".getAttribute('aria-pressed') === 'true'")
+        drawn(page)
+    presets = page.eval_on_selector_all("#preset option", "os => os.map((o) => o.value)")[1:]
+    datasets = {p["name"]: p["spec"]["dataset"]["name"] for p in api(nnp_server, "GET", "/presets")}
+    assert sorted(presets) == sorted(datasets)
+    for preset in presets:
+        before = sid
+        with page.expect_response(is_dataset_get):
+            page.select_option("#preset", preset)
+        until(page, f"new URLSearchParams(location.hash.slice(1)).get('id') !== '{before}'")
+        until(page, READY)
+        sid = session_id(page)
+        assert api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["dataset"]["name"] == (
+            datasets[preset])
+        drawn(page)
+    page.problems.assert_clean()
+
+
+def test_only_visible_points_can_be_removed(nnp_server: str, page: Any) -> None:
+    sid = open_playground(page, nnp_server)
+    until(page, VISIBLE_NEURONS)
+    ds = api(nnp_server, "GET", f"/sessions/{sid}/dataset")
+    n_train, n_test = len(ds["train"]), len(ds["test"])
+    target = ds["test"][0]
+    assert not page.is_checked("#showTest")
+    with page.expect_response(is_points_put):
+        page.locator(POINTS_CANVAS).click(position=canvas_xy(page, ds, target),
+                                          modifiers=["Control"])  # on a hidden test point
+    drawn(page)
+    after = api(nnp_server, "GET", f"/sessions/{sid}/dataset")
+    assert (len(after["train"]), len(after["test"])) == (n_train - 1, n_test)
+    assert target in after["test"]
+    nearest = min(ds["train"], key=lambda p: (p["x1"] - target["x1"]) ** 2
+                  + (p["x2"] - target["x2"]) ** 2)
+    assert nearest not in after["train"]
+    # shown, the test point is the nearest one and the remove tool takes it
+    page.check("#showTest")
+    page.check("#toolOptions input[value='remove']")
+    with page.expect_response(is_points_put):
+        page.locator(POINTS_CANVAS).click(position=canvas_xy(page, after, target))
+    final = api(nnp_server, "GET", f"/sessions/{sid}/dataset")
+    assert (len(final["train"]), len(final["test"])) == (n_train - 1, n_test - 1)
+    assert target not in final["test"]
+    page.problems.assert_clean()
+
+
+def test_owner_and_watcher_see_the_same_viewer_count(nnp_server: str, page: Any,
+                                                      context: Any) -> None:
+    sid = open_playground(page, nnp_server)
+    until(page, "document.querySelector('#watchers').textContent === '1 watching'")
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    try:
+        watch.goto(f"{nnp_server}/watch.html#id={sid}")
+        until(watch, "document.querySelector('#watchers').textContent === '2 watching'")
+        until(page, "document.querySelector('#watchers').textContent === '2 watching'")
+        page.click("#share")
+        assert page.text_content("#viewers") == "2 watching"
+        page.click("#closeShare")
+        assert api(nnp_server, "GET", f"/sessions/{sid}")["watchers"] == 2
+        titles = {p.get_attribute(sel, "title") for p, sel in
+                  ((page, "#watchers"), (page, "#viewers"), (watch, "#watchers"))}
+        assert titles == {"pages open on this session, yours included"}
+        problems.assert_clean()
+    finally:
+        watch.close()
+    until(page, "document.querySelector('#watchers').textContent === '1 watching'")
+
+
+def test_one_tile_for_the_xor_table_and_the_tutorials_xnor(nnp_server: str, page: Any) -> None:
+    open_playground(page, nnp_server, "#preset=xnor")
+    until(page, VISIBLE_NEURONS)
+    labels = page.eval_on_selector_all("#datasets button.dataset span",
+                                       "ss => ss.map((s) => s.textContent)")
+    assert "XOR table" in labels and not any("XNOR" in t for t in labels)
+    until(page, "document.querySelector('#datasets button.selected span').textContent "
+                "=== 'XOR table'")
+    # the preset keeps the tutorial's name, and the menu says once what its labels are
+    titles = page.eval_on_selector_all("#preset option", "os => os.map((o) => o.textContent)")
+    assert any("'XNOR'" in t for t in titles)
+    notes = page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3
+                                             && n.textContent.includes("are XOR's"))
+                      || (el.label || '').includes("are XOR's"))
+      .map((el) => el.tagName)""")
+    assert notes == ["OPTGROUP"]
 
 
 def test_changing_the_dataset_resets(nnp_server: str, page: Any) -> None:
@@ -289,7 +461,7 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
     try:
         watch.goto(f"{nnp_server}/watch.html#id={sid}")
         until(watch, VISIBLE_NEURONS)
-        until(page, "document.querySelector('#watchers').textContent.includes('1 watching')")
+        until(page, "document.querySelector('#watchers').textContent === '2 watching'")
         page.click("#play")
         until(watch, f"{EPOCH} > 200")
         until(watch, "document.querySelector('#lossReadout').textContent.includes('train loss')")

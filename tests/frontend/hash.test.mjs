@@ -1,6 +1,7 @@
 // Unit tests of frontend/js/hash.js: the URL hash round-trips the whole configuration.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import './server.fixture.mjs';
 import { parseHash, serializeHash, withDefaults, DEFAULT_UI } from '../../frontend/js/hash.js';
 import { DEFAULT_CONFIG } from '../../frontend/js/config.js';
 

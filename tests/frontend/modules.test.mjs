@@ -1,5 +1,5 @@
 // Unit tests of the small pure modules: modeljson.js (big integers survive an edit),
-// snippets.js (curl/Python reproduce the configuration), format.js, thumbs.js, config.js.
+// snippets.js (curl/Python carry the configuration; tests/e2e runs them), format.js, thumbs.js, config.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { editParameter, parseModel, stringifyModel } from '../../frontend/js/modeljson.js';
@@ -45,20 +45,25 @@ test('snippets carry the configuration the API accepts (no dtype), seeds include
   assert.equal(cfg.dtype, undefined);
   assert.equal(cfg.seed, 7);
   assert.equal(cfg.dataset.seed, 3);
-  const curl = curlSnippet('http://h:1', spec, { epochs: 50 });
+  const curl = curlSnippet('http://h:1', spec, { epochs: 45000 });
   assert.ok(curl.includes('"seed":7'));
-  assert.ok(curl.includes('{"epochs": 50}'));
-  assert.ok(curl.includes('/api/sessions'));
-  const py = pythonSnippet('http://h:1', spec, { epochs: 50 });
+  assert.match(curl, /^EPOCHS=45000$/m);
+  assert.ok(curl.includes('/api/limits'));
+  assert.match(curl, /^# Needs: bash and curl/m);
+  assert.ok(!curl.includes('python'));
+  const py = pythonSnippet('http://h:1', spec, { epochs: 45000, custom: true });
   assert.ok(py.includes('"batch_size": None'));
   assert.ok(py.includes('"hidden_layers": [4, 2]'));
-  assert.ok(py.includes('session.train(50)'));
-  assert.ok(py.includes('with Client("http://h:1") as nnp:'));
+  assert.match(py, /^EPOCHS = 45000$/m);
+  assert.match(py, /^# Needs: Python 3, standard library only/m);
+  assert.match(py, /^# Note: this session trains on points you edited/m);
+  const imports = py.split('\n').filter((line) => /^(import|from) /.test(line));
+  assert.deepEqual(imports, ['import json', 'import urllib.error', 'import urllib.request']);
 });
 
 test('a quote in the base URL cannot break out of the shell snippet', () => {
   const curl = curlSnippet("http://h/'; rm -rf /; '", DEFAULT_CONFIG);
-  assert.ok(curl.startsWith("BASE='http://h/'\\''; rm -rf /; '\\'''"));
+  assert.ok(curl.split('\n').includes("BASE='http://h/'\\''; rm -rf /; '\\'''"));
 });
 
 test('diffConfig names the options that differ', () => {
@@ -80,7 +85,7 @@ test('thumbnails: deterministic, labelled, unknown names empty', () => {
   assert.deepEqual(a, previewPoints('circle'));
   assert.ok(a.length > 50);
   assert.ok(a.every((p) => p.label === 0 || p.label === 1));
-  assert.deepEqual(previewPoints('xnor').map((p) => p.label), [0, 1, 1, 0]);
+  assert.deepEqual(previewPoints('xor_table').map((p) => p.label), [0, 1, 1, 0]);
   assert.deepEqual(previewPoints('nope'), []);
 });
 

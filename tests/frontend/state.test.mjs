@@ -55,30 +55,44 @@ const DS = {
   test: [{ x1: -5, x2: -5, label: 1 }],
 };
 
+const CLS = { problem: 'classification', nClasses: 2, showTest: true };
+
 test("a click adds a point of the tool's class; shift the other class", () => {
-  const a = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: false }, 1, 'classification', 2);
+  const a = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: false }, { ...CLS, tool: 1 });
   assert.deepEqual(a.train.at(-1), { x1: 1, x2: 2, label: 1 });
   assert.equal(a.test.length, 1);
-  const b = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: true }, 1, 'classification', 2);
+  const b = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: true }, { ...CLS, tool: 1 });
   assert.equal(b.train.at(-1).label, 0);
-  const c = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: true }, 2, 'classification', 3);
+  const c = editPoints(DS, { x1: 1, x2: 2, action: 'add', shift: true }, { ...CLS, tool: 2, nClasses: 3 });
   assert.equal(c.train.at(-1).label, 0); // next class round the three
   assert.equal(DS.train.length, 2); // the input is not changed
 });
 
 test('ctrl-click (or the remove tool) deletes the nearest point, train or test', () => {
-  const a = editPoints(DS, { x1: -4, x2: -4, action: 'remove', shift: false }, 0, 'classification', 2);
+  const a = editPoints(DS, { x1: -4, x2: -4, action: 'remove', shift: false }, { ...CLS, tool: 0 });
   assert.equal(a.test.length, 0);
   assert.equal(a.train.length, 2);
-  const b = editPoints(DS, { x1: 4, x2: 4, action: 'add', shift: false }, 'remove', 'classification', 2);
+  const b = editPoints(DS, { x1: 4, x2: 4, action: 'add', shift: false }, { ...CLS, tool: 'remove' });
   assert.deepEqual(b.train, [{ x1: 0, x2: 0, label: 0 }]);
   const one = { train: [{ x1: 0, x2: 0, label: 0 }], test: [] };
-  assert.equal(editPoints(one, { x1: 0, x2: 0, action: 'remove' }, 0, 'classification', 2), null);
+  assert.equal(editPoints(one, { x1: 0, x2: 0, action: 'remove' }, { ...CLS, tool: 0 }), null);
+});
+
+test('with the test points hidden, only a (visible) training point can be removed', () => {
+  const hidden = { ...CLS, showTest: false };
+  // the test point (-5, -5) is the nearest, but it is not drawn
+  const a = editPoints(DS, { x1: -4, x2: -4, action: 'remove' }, { ...hidden, tool: 0 });
+  assert.deepEqual(a.test, DS.test);
+  assert.deepEqual(a.train, [{ x1: 5, x2: 5, label: 1 }]);
+  const b = editPoints(DS, { x1: -5, x2: -5, action: 'add' }, { ...hidden, tool: 'remove' });
+  assert.equal(b.test.length, 1);
+  assert.equal(b.train.length, 1);
 });
 
 test('regression: the value, negated with shift; multi-output labels are lists', () => {
+  const REG = { problem: 'regression', nClasses: 0, showTest: false };
   const reg = { train: [{ x1: 0, x2: 0, label: 0.3 }], test: [] };
-  assert.equal(editPoints(reg, { x1: 1, x2: 1, action: 'add', shift: true }, 1, 'regression', 0).train.at(-1).label, -1);
+  assert.equal(editPoints(reg, { x1: 1, x2: 1, action: 'add', shift: true }, { ...REG, tool: 1 }).train.at(-1).label, -1);
   const multi = { train: [{ x1: 0, x2: 0, label: [0.1, 0.9] }], test: [] };
-  assert.deepEqual(editPoints(multi, { x1: 1, x2: 1, action: 'add' }, -1, 'regression', 0).train.at(-1).label, [-1, -1]);
+  assert.deepEqual(editPoints(multi, { x1: 1, x2: 1, action: 'add' }, { ...REG, tool: -1 }).train.at(-1).label, [-1, -1]);
 });

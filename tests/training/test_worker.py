@@ -26,7 +26,7 @@ from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session, hash_token
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
-from nnplayground.training.worker import MIN_CHUNK_SECONDS, Worker, quantize
+from nnplayground.training.worker import MIN_CHUNK_SECONDS, PACED_SNAPSHOT_SHARE, Worker, quantize
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
@@ -927,3 +927,32 @@ def test_step_and_train_ignore_pace_and_stop_at() -> None:
     h.run()
     ok, summary = h.answer(req)
     assert ok and summary["epoch"] == 300  # no clock moved, no stop at 5
+
+
+def test_the_frame_rate_holds_when_chunks_do_not_fall_on_frame_times() -> None:
+    """Frames are due every ``1/snapshot_fps`` from the last due time, not from when a chunk
+    happened to end: with a chunk every 30 ms, 10 frames a second are still 10, not 8."""
+    clock = FakeClock(0.0)
+    h = Harness(clock=clock, snapshot_fps=10.0)
+    h.create(spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=1000))
+    h.call("watch", "s1")
+    h.call("start", "s1")
+    h.log.clear()
+    run_for(h, clock, 3.0, tick=0.03)
+    assert 29 <= len(h.take("snapshot")) <= 31
+
+
+def test_paced_sessions_may_draw_in_the_time_their_training_leaves() -> None:
+    """``snapshot_share`` holds drawing back for sessions at full speed; when every running
+    session is paced, drawing may take ``PACED_SNAPSHOT_SHARE`` of the worker's time."""
+    h = Harness(snapshot_fps=10, snapshot_share=0.2)
+    for sid in ("a", "b", "c", "d"):
+        h.create(sid, spec=SessionSpec(dataset=DatasetSpec("circle", n_points=40), pace=50))
+        h.call("watch", sid)
+        h.call("start", sid)
+    h.worker.snapshot_cost = 0.01  # 4 x 10 frames/s: 40% of the time, over the 20% share
+    assert h.worker.snapshot_interval("a") == pytest.approx(0.1)
+    h.call("update", "d", {"changes": {"pace": None}})  # one at full speed: the share binds
+    h.worker.snapshot_cost = 0.01  # (the update drew one: measured)
+    assert h.worker.snapshot_interval("a") == pytest.approx(1 / 5)
+    assert PACED_SNAPSHOT_SHARE > 0.2

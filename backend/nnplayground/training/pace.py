@@ -38,8 +38,8 @@ class Pacer:
         return max(0.0, (1.0 - self._owed(now)) / self.pace)
 
     def retime(self, pace: float, now: float) -> None:
-        """A new pace from ``now`` on (what is owed so far is kept)."""
-        self.owed, self.stamp, self.pace = self._owed(now), now, pace
+        """A new pace from ``now`` on: at most the epoch due now is kept (no burst)."""
+        self.owed, self.stamp, self.pace = min(1.0, self._owed(now)), now, pace
 
 
 @dataclass

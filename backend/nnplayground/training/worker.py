@@ -50,6 +50,7 @@ from .pace import Pacer, Play
 log = logging.getLogger("nnplayground.worker")
 DEFER = object()
 MIN_CHUNK_SECONDS = 0.002
+PACED_SNAPSHOT_SHARE = 0.8  # of a worker's time, for drawing when nothing runs at full speed
 IDLE_SECONDS = 0.25  # the longest wait for a command (then the parent process is checked)
 
 
@@ -306,9 +307,14 @@ class Worker:
         """Seconds between two snapshots of ``sid``. Drawing may take ``snapshot_share`` of the
         worker's time; that budget is shared by the watched running sessions in proportion to
         their watchers, none above ``snapshot_fps`` (water-filling): a classroom's session with
-        200 watchers is drawn at the full rate before one-watcher sessions share the rest."""
+        200 watchers is drawn at the full rate before one-watcher sessions share the rest.
+        When every running session is paced, training leaves most of the time free, and
+        drawing may take up to ``PACED_SNAPSHOT_SHARE`` of it."""
         st = self.settings
-        budget = st.snapshot_share / self.snapshot_cost  # snapshots a second, all sessions
+        share = st.snapshot_share
+        if all(self.pacer(r) is not None for r in self.running):
+            share = max(share, PACED_SNAPSHOT_SHARE)
+        budget = share / self.snapshot_cost  # snapshots a second, all sessions
         weights = sorted((n for r in self.running if (n := self.watchers.get(r, 0))),
                          reverse=True)
         mine, left = self.watchers.get(sid, 0), float(sum(weights))
@@ -403,10 +409,12 @@ class Worker:
         else:
             slow = play is not None and play.pacer is not None \
                 and play.pacer.pace <= st.snapshot_fps  # every epoch is drawn
-            due = slow or now - self.last_snapshot.get(sid, -math.inf) >= \
-                self.snapshot_interval(sid)
-            if due and self.watchers.get(sid):
+            interval = self.snapshot_interval(sid)
+            last = self.last_snapshot.get(sid, -math.inf)
+            if (slow or now - last >= interval) and self.watchers.get(sid):
                 self.publish_snapshot(s)
+                if now - last < 2 * interval:  # on time: the next is due one interval after
+                    self.last_snapshot[sid] = last + interval  # this one was, not after now
             if now - self.last_checkpoint.get(sid, now) >= st.checkpoint_seconds:
                 self.checkpoint(s)
             self.last_checkpoint.setdefault(sid, now)

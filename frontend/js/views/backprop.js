@@ -6,8 +6,7 @@
 // Leaves out: computing anything (the server does) and training (the Apply button asks).
 
 import { css, weightColor } from '../colors.js';
-import { sig } from '../format.js';
-import { sup } from './network.js';
+import { sig, sup } from '../format.js';
 
 const MAX_COLS = 8;
 

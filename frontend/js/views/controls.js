@@ -6,9 +6,9 @@
 // Leaves out: the network diagram's own buttons (network.js) and what the actions do.
 
 import {
-  HIDDEN_ACTIVATIONS, INITS, LEARNING_RATES, LIMITS, LOSSES, OPTIMIZERS, OUTPUT_ACTIVATIONS,
-  REGULARIZATIONS, REG_RATES,
+  INITS, LEARNING_RATES, LOSSES, OPTIMIZERS, REGULARIZATIONS, REG_RATES,
 } from '../config.js';
+import { hiddenActivations, limits, outputChoices } from '../meta.js';
 import { CLASS_COLORS, css } from '../colors.js';
 import { count, rate } from '../format.js';
 
@@ -84,11 +84,11 @@ export class ControlsView {
     const $ = (id) => doc.getElementById(id);
     this.$ = $;
     fill($('lr'), LEARNING_RATES, rate);
-    fill($('activation'), HIDDEN_ACTIVATIONS);
+    fill($('activation'), hiddenActivations());
     fill($('reg'), REGULARIZATIONS);
     fill($('regRate'), REG_RATES, rate);
     fill($('batch'), BATCHES);
-    fill($('outAct'), OUTPUT_ACTIVATIONS);
+    fill($('outAct'), outputChoices());
     fill($('lossFn'), LOSSES);
     fill($('init'), INITS);
     fill($('optimizer'), OPTIMIZERS);
@@ -134,9 +134,10 @@ export class ControlsView {
 
   changeLayers(delta) {
     const layers = [...this.store.get('config').hidden_layers];
+    const { maxLayers } = limits();
     if (delta > 0) {
-      if (layers.length >= LIMITS.maxLayers) {
-        this.store.notify(`At most ${LIMITS.maxLayers} hidden layers on this server.`);
+      if (layers.length >= maxLayers) {
+        this.store.notify(`At most ${maxLayers} hidden layers on this server.`);
         return;
       }
       layers.push(layers.length ? layers[layers.length - 1] : 4);
@@ -152,8 +153,9 @@ export class ControlsView {
     const layers = [...this.store.get('config').hidden_layers];
     const n = layers[h] + delta;
     if (n < 1) return;
-    if (n > LIMITS.maxNeurons) {
-      this.store.notify(`At most ${LIMITS.maxNeurons} neurons per layer on this server.`);
+    const { maxNeurons } = limits();
+    if (n > maxNeurons) {
+      this.store.notify(`At most ${maxNeurons} neurons per layer on this server.`);
       return;
     }
     layers[h] = n;
@@ -202,7 +204,7 @@ export class ControlsView {
     setText($('dseed'), String(d.seed));
     const n = c.hidden_layers.length;
     setText($('layerCount'), `${n} hidden layer${n === 1 ? '' : 's'}`);
-    $('addLayer').disabled = n >= LIMITS.maxLayers;
+    $('addLayer').disabled = n >= limits().maxLayers;
     $('removeLayer').disabled = n === 0;
     $('showTest').checked = s.ui.showTest;
     $('discretize').checked = s.ui.discretize;
@@ -234,15 +236,21 @@ export class ControlsView {
     select.value = String(Math.min(s.ui.output || 0, n - 1));
   }
 
+  /** The presets menu; where the tutorial's "XNOR" examples are listed, it says once what they are. */
   _presets() {
     const select = this.$('preset');
     const presets = this.store.get('presets') || [];
     if (select.options.length === presets.length + 1) return;
-    select.replaceChildren(new Option('Load a preset…', ''), ...presets.map((p) => {
+    const group = document.createElement('optgroup');
+    group.label = presets.some((p) => /xnor/i.test(p.title))
+      ? 'Presets (the tutorial\'s “XNOR” labels 0, 1, 1, 0 are XOR\'s)'
+      : 'Presets';
+    group.append(...presets.map((p) => {
       const o = new Option(p.title, p.name);
       o.title = p.description;
       return o;
     }));
+    select.replaceChildren(new Option('Load a preset…', ''), group);
   }
 
   _tools() {

@@ -1,11 +1,23 @@
 // views/datasets.js — the dataset picker: one button per built-in dataset with a thumbnail of
 // its shape (preview points from thumbs.js; the selected one shows the session's real points),
-// grouped by problem, the selected one marked.
+// grouped by problem, the selected one marked. Datasets with the same points share one tile.
 // Leaves out: changing the session (the onPick callback does).
 
 import { classColor, css, makeScale } from '../colors.js';
 import { previewPoints } from '../thumbs.js';
 import { fitCanvas } from './paint.js';
+
+/**
+ * Datasets shown by another one's tile: the tutorial's "XNOR" has the XOR table's labels
+ * (0, 1, 1, 0), so one tile ("XOR table") stands for both; the tutorial's presets keep their
+ * dataset's name.
+ */
+const SHOWN_AS = { xnor: 'xor_table' };
+
+/** The tile that stands for dataset `name`. */
+function tileFor(name) {
+  return SHOWN_AS[name] || name;
+}
 
 export class DatasetPicker {
   constructor(root, store, loop, { onPick }) {
@@ -24,20 +36,21 @@ export class DatasetPicker {
   }
 
   update() {
-    const list = this.store.get('datasets') || [];
+    const all = this.store.get('datasets') || [];
+    const list = all.filter((d) => tileFor(d.name) === d.name || !all.some((o) => o.name === tileFor(d.name)));
     const key = list.map((d) => d.name).join(',');
     if (key !== this.key) {
       this.key = key;
       this._build(list);
     }
     const config = this.store.get('config');
-    const current = config && config.dataset.name;
+    const current = config && tileFor(config.dataset.name);
     for (const [name, { button, canvas, info }] of this.buttons) {
       const on = name === current;
       button.classList.toggle('selected', on);
       button.setAttribute('aria-pressed', String(on));
       const ds = this.store.get('dataset');
-      if (on && ds && ds.name === name) this._draw(canvas, info, [...ds.train, ...ds.test], ds.domain, ds.problem);
+      if (on && ds && tileFor(ds.name) === name) this._draw(canvas, info, [...ds.train, ...ds.test], ds.domain, ds.problem);
     }
   }
 
@@ -89,6 +102,6 @@ export class DatasetPicker {
 }
 
 function shortTitle(info) {
-  const map = { xor_table: 'XOR table', and: 'AND', or: 'OR', xnor: 'XNOR', circle_unit: 'Tut. circle', sin_regression: 'Tut. sine', worked_example: '2-2-2', multi_gaussian: 'Multi Gauss', blobs3: '3 blobs', gaussians: 'Gaussians' };
+  const map = { xor_table: 'XOR table', and: 'AND', or: 'OR', circle_unit: 'Tut. circle', sin_regression: 'Tut. sine', worked_example: '2-2-2', multi_gaussian: 'Multi Gauss', blobs3: '3 blobs', gaussians: 'Gaussians' };
   return map[info.name] || info.title;
 }

@@ -54,11 +54,15 @@ export class HeatmapView {
     return { x1: x0 + fx * (x1 - x0), x2: y1 - fy * (y1 - y0), fx, fy };
   }
 
+  /**
+   * The output's colour scale: by the session's problem, over the range of the dataset's
+   * labels when those are regression targets.
+   */
   outputScale() {
     const s = this.store.state;
     const net = s.network || {};
     const ds = s.dataset;
-    const labels = ds && s.problem === 'regression' ? ds.train.map((p) => (Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label)) : [];
+    const labels = ds && ds.problem === 'regression' ? ds.train.map((p) => (Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label)) : [];
     const [lo, hi] = outputDomain(s.problem, net.output_activation || 'sigmoid', labels);
     return { lo, hi, scale: makeScale(lo, hi, { discrete: s.ui.discretize }) };
   }
@@ -114,7 +118,9 @@ export class HeatmapView {
     const py = (v) => ((y1 - v) / (y1 - y0)) * height;
     this.drawTicks(ctx, width, height, [x0, x1, y0, y1], px, py);
     if (!ds) return;
-    const regression = s.problem === 'regression';
+    // Points are coloured by their own dataset's problem: after a switch, the session's summary
+    // (s.problem) arrives before the new points do.
+    const regression = ds.problem === 'regression';
     const { scale } = this.outputScale();
     const color = (p) => {
       const label = Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label;

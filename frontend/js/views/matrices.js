@@ -5,9 +5,8 @@
 // Leaves out: editing values (the network diagram does that).
 
 import { css, weightColor } from '../colors.js';
-import { sig } from '../format.js';
+import { sig, sup } from '../format.js';
 import { paint } from '../grid.js';
-import { sup } from './network.js';
 
 const CELL = 24;
 

@@ -1,30 +1,23 @@
-// views/network.js — the network diagram: input feature tiles (click to switch a feature on or
-// off), every neuron as a small heatmap of its activation over the input space (hover for a
+// views/network.js — the network diagram: a tile per input feature the server offers (click
+// to switch it on or off), every neuron as a small heatmap of its activation over the input space (hover for a
 // large one), links whose colour and width show the weight, a bias square per neuron, and, on
 // the owner's page, per-layer neuron +/- buttons and click-to-edit of a weight or bias.
 // The DOM is rebuilt only when the architecture changes; snapshots only repaint.
 // Leaves out: the hidden-layer count controls (controls.js) and sending changes (callbacks).
 
-import { FEATURES, FEATURE_LABELS } from '../config.js';
 import { css, makeScale, weightColor } from '../colors.js';
-import { sig } from '../format.js';
+import { featureFunction } from '../features.js';
+import { sig, sup } from '../format.js';
+import { featureLabel, features as allFeatures, limits } from '../meta.js';
 import { neuronScale, paintChannel } from './paint.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const FEATURE_FN = {
-  x1: (a) => a,
-  x2: (a, b) => b,
-  'x1^2': (a) => a * a,
-  'x2^2': (a, b) => b * b,
-  'x1*x2': (a, b) => a * b,
-  sin_x1: (a) => Math.sin(a),
-  sin_x2: (a, b) => Math.sin(b),
-};
 const FEATURE_RES = 16;
 
 /** A decoded-grid-like object for a feature over the domain (for painting its tile). */
 export function featureGrid(name, domain, res = FEATURE_RES) {
   const [x0, x1, y0, y1] = domain;
+  const fn = featureFunction(name) || (() => 0); // a notation the page cannot read: a blank tile
   const values = new Float32Array(res * res);
   let min = Infinity;
   let max = -Infinity;
@@ -32,13 +25,47 @@ export function featureGrid(name, domain, res = FEATURE_RES) {
     const b = y1 - (r / (res - 1)) * (y1 - y0);
     for (let c = 0; c < res; c++) {
       const a = x0 + (c / (res - 1)) * (x1 - x0);
-      const v = FEATURE_FN[name](a, b);
+      const v = fn(a, b);
       values[r * res + c] = v;
       if (v < min) min = v;
       if (v > max) max = v;
     }
   }
   return { shape: [1, res, res], min, max, values };
+}
+
+/** A cubic curve from the right edge of box `from` to the left edge of box `to`. */
+function curve(from, to) {
+  const xa = from.x + from.s;
+  const ya = from.y + from.s / 2;
+  const xb = to.x;
+  const yb = to.y + to.s / 2;
+  const mx = (xa + xb) / 2;
+  return `M${xa},${ya} C${mx},${ya} ${mx},${yb} ${xb},${yb}`;
+}
+
+function svgPath(d, cls) {
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', d);
+  path.setAttribute('class', cls);
+  return path;
+}
+
+/** Tag an element as parameter W^l[i, j] or b^l[i] (read back by _target). */
+function markParameter(el, kind, l, i, j = null) {
+  el.dataset.kind = kind;
+  el.dataset.l = String(l);
+  el.dataset.i = String(i);
+  if (j !== null) el.dataset.j = String(j);
+}
+
+function smallButton(text, label, onClick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = text;
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onClick);
+  return button;
 }
 
 function nodeSize(n) {
@@ -54,7 +81,7 @@ export class NetworkView {
    * @param {FrameLoop} loop
    * @param {{editable?: boolean, onToggleFeature?, onNeurons?, onEditParameter?}} options
    */
-  constructor(root, store, loop, { editable = false, onToggleFeature = null, onNeurons = null, onEditParameter = null, limits = null } = {}) {
+  constructor(root, store, loop, { editable = false, onToggleFeature = null, onNeurons = null, onEditParameter = null } = {}) {
     this.root = root;
     this.store = store;
     this.loop = loop;
@@ -62,7 +89,6 @@ export class NetworkView {
     this.onToggleFeature = onToggleFeature;
     this.onNeurons = onNeurons;
     this.onEditParameter = onEditParameter;
-    this.limits = limits;
     this.key = null;
     root.classList.add('network');
     this.preview = document.createElement('div');
@@ -109,9 +135,25 @@ export class NetworkView {
   }
 
   _build(sizes, features, width) {
+    const focused = this.root.contains(document.activeElement) ? document.activeElement.dataset.feature : null;
     this.root.replaceChildren();
-    const hidden = sizes.slice(1, -1);
-    const columns = [FEATURES.length, ...sizes.slice(1)];
+    const layout = this._layout(sizes, width);
+    this.root.style.height = `${layout.height}px`;
+    this._buildLinks(sizes, features, layout);
+    this._buildInputs(features, layout.pos[0]);
+    this._buildNeurons(sizes, layout.pos);
+    this._buildLayerButtons(sizes.slice(1, -1), layout);
+    this.root.append(this.preview, this.tip, this.editor.box);
+    // A feature switched from the keyboard keeps the focus on its (rebuilt) tile.
+    if (focused) this.inputs.find((tile) => tile.dataset.feature === focused)?.focus();
+  }
+
+  /**
+   * Where everything goes: a column per layer (every feature tile first), a node size per
+   * column, node boxes {x, y, s} per column, and the diagram's height.
+   */
+  _layout(sizes, width) {
+    const columns = [allFeatures().length, ...sizes.slice(1)];
     const ncol = columns.length;
     const margin = 6;
     const headerH = this.editable ? 30 : 8;
@@ -122,15 +164,17 @@ export class NetworkView {
     const gapFor = (s) => Math.max(4, Math.round(s * 0.35));
     const colX = columns.map((_, c) => left + (c * (usable - size[c])) / Math.max(1, ncol - 1));
     const height = Math.max(...columns.map((n, c) => n * (size[c] + gapFor(size[c])))) + headerH + 10;
-    this.root.style.height = `${height}px`;
     const pos = columns.map((n, c) => {
       const s = size[c];
       const total = n * (s + gapFor(s)) - gapFor(s);
       const top = headerH + Math.max(0, (height - headerH - 10 - total) / 2);
       return Array.from({ length: n }, (_, i) => ({ x: colX[c], y: top + i * (s + gapFor(s)), s }));
     });
+    return { width, height, colX, size, pos };
+  }
 
-    // links
+  /** One curve per weight (coloured by _paint), with wider invisible hit paths when few. */
+  _buildLinks(sizes, features, { width, height, pos }) {
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'links');
     svg.setAttribute('width', String(width));
@@ -143,37 +187,18 @@ export class NetworkView {
     let totalLinks = 0;
     for (let l = 1; l < sizes.length; l++) totalLinks += sizes[l] * sizes[l - 1];
     const withHits = totalLinks <= 600;
+    const inputs = allFeatures();
     for (let l = 1; l < sizes.length; l++) {
       for (let i = 0; i < sizes[l]; i++) {
         for (let j = 0; j < sizes[l - 1]; j++) {
-          const from = l === 1 ? pos[0][FEATURES.indexOf(features[j])] : pos[l - 1][j];
-          const to = pos[l][i];
-          const xa = from.x + from.s;
-          const ya = from.y + from.s / 2;
-          const xb = to.x;
-          const yb = to.y + to.s / 2;
-          const mx = (xa + xb) / 2;
-          const d = `M${xa},${ya} C${mx},${ya} ${mx},${yb} ${xb},${yb}`;
-          const path = document.createElementNS(SVG, 'path');
-          path.setAttribute('d', d);
-          path.setAttribute('class', 'link');
+          const from = l === 1 ? pos[0][inputs.indexOf(features[j])] : pos[l - 1][j];
+          const d = curve(from, pos[l][i]);
+          const path = svgPath(d, 'link');
           linkGroup.append(path);
           this.links.push({ path, l, i, j });
-          if (withHits) {
-            const hit = document.createElementNS(SVG, 'path');
-            hit.setAttribute('d', d);
-            hit.setAttribute('class', 'hit');
-            hit.dataset.kind = 'W';
-            hit.dataset.l = String(l);
-            hit.dataset.i = String(i);
-            hit.dataset.j = String(j);
-            hitGroup.append(hit);
-          } else {
-            path.dataset.kind = 'W';
-            path.dataset.l = String(l);
-            path.dataset.i = String(i);
-            path.dataset.j = String(j);
-          }
+          const target = withHits ? svgPath(d, 'hit') : path;
+          markParameter(target, 'W', l, i, j);
+          if (withHits) hitGroup.append(target);
         }
       }
     }
@@ -182,24 +207,28 @@ export class NetworkView {
     svg.addEventListener('pointerover', (e) => this._tipFor(e));
     svg.addEventListener('pointerout', () => { this.tip.hidden = true; });
     svg.addEventListener('click', (e) => this._editFrom(e));
+  }
 
-    // input tiles
+  /** A tile per feature the server offers, painted with the feature over the domain. */
+  _buildInputs(features, column) {
     this.inputs = [];
     const domain = this._domain();
-    FEATURES.forEach((name, k) => {
-      const p = pos[0][k];
+    const togglable = this.editable && !(this.store.get('hide') || []).includes('features');
+    allFeatures().forEach((name, k) => {
+      const p = column[k];
       const active = features.includes(name);
-      const hideList = this.store.get('hide') || [];
-      const togglable = this.editable && !hideList.includes('features');
+      const text = featureLabel(name);
       const tile = document.createElement(togglable ? 'button' : 'div');
       tile.className = `node input${active ? ' active' : ''}`;
+      tile.dataset.feature = name;
       if (togglable) {
         tile.type = 'button';
         tile.setAttribute('aria-pressed', String(active));
         tile.addEventListener('click', () => this.onToggleFeature && this.onToggleFeature(name));
       }
-      tile.title = togglable ? `${FEATURE_LABELS[name]}: ${active ? 'on (click to switch off)' : 'off (click to switch on)'}` : `${FEATURE_LABELS[name]}: ${active ? 'on' : 'off'}`;
-      tile.setAttribute('aria-label', `Input feature ${FEATURE_LABELS[name]}, ${active ? 'on' : 'off'}`);
+      const state = active ? 'on' : 'off';
+      tile.title = togglable ? `${text}: ${state} (click to switch ${active ? 'off' : 'on'})` : `${text}: ${state}`;
+      tile.setAttribute('aria-label', `Input feature ${text}, ${state}`);
       this._place(tile, p);
       const canvas = document.createElement('canvas');
       const grid = featureGrid(name, domain);
@@ -207,7 +236,7 @@ export class NetworkView {
       paintChannel(canvas, grid, 0, makeScale(-m, m));
       const label = document.createElement('span');
       label.className = 'input-label';
-      label.textContent = FEATURE_LABELS[name];
+      label.textContent = text;
       tile.append(canvas);
       this.root.append(tile, label);
       label.style.left = `${p.x - 4}px`;
@@ -215,8 +244,10 @@ export class NetworkView {
       this.inputs.push(tile);
     });
     this.domainKey = JSON.stringify(domain);
+  }
 
-    // neurons and biases
+  /** Every neuron as a small heatmap canvas with its bias square at its lower left corner. */
+  _buildNeurons(sizes, pos) {
     this.nodes = [];
     this.biases = [];
     for (let l = 1; l < sizes.length; l++) {
@@ -231,55 +262,51 @@ export class NetworkView {
         node.append(canvas);
         node.addEventListener('pointerenter', () => this._showPreview(l, i, node));
         node.addEventListener('pointerleave', () => { this.preview.hidden = true; });
-        const bias = document.createElement(this.editable ? 'button' : 'div');
-        bias.className = 'bias';
-        if (this.editable) bias.type = 'button';
-        bias.setAttribute('aria-label', `Bias b${sup(l)}[${i + 1}]${this.editable ? ' (click to edit)' : ''}`);
-        bias.dataset.kind = 'b';
-        bias.dataset.l = String(l);
-        bias.dataset.i = String(i);
-        const bs = Math.max(6, Math.round(p.s / 4));
-        bias.style.width = `${bs}px`;
-        bias.style.height = `${bs}px`;
-        bias.style.left = `${p.x - bs / 2}px`;
-        bias.style.top = `${p.y + p.s - bs / 2}px`;
-        bias.addEventListener('pointerover', (e) => this._tipFor(e));
-        bias.addEventListener('pointerout', () => { this.tip.hidden = true; });
-        if (this.editable) bias.addEventListener('click', (e) => this._editFrom(e));
+        const bias = this._biasSquare(l, i, p);
         this.root.append(node, bias);
         layer.push(canvas);
         this.biases.push({ el: bias, l, i });
       }
       this.nodes.push(layer);
     }
+  }
 
-    // per-layer neuron buttons
-    if (this.editable && this.onNeurons && !(this.store.get('hide') || []).includes('layers')) {
-      hidden.forEach((n, h) => {
-        const c = h + 1;
-        const box = document.createElement('div');
-        box.className = 'layer-head';
-        const minus = document.createElement('button');
-        minus.type = 'button';
-        minus.textContent = '−';
-        minus.setAttribute('aria-label', `Remove a neuron from hidden layer ${c}`);
-        minus.disabled = n <= 1;
-        minus.addEventListener('click', () => this.onNeurons(h, -1));
-        const plus = document.createElement('button');
-        plus.type = 'button';
-        plus.textContent = '+';
-        plus.setAttribute('aria-label', `Add a neuron to hidden layer ${c}`);
-        plus.disabled = this.limits ? n >= this.limits.maxNeurons : false;
-        plus.addEventListener('click', () => this.onNeurons(h, +1));
-        const count = document.createElement('span');
-        count.textContent = String(n);
-        count.title = `${n} neuron${n === 1 ? '' : 's'} in hidden layer ${c}`;
-        box.append(minus, count, plus);
-        box.style.left = `${colX[c] + size[c] / 2}px`;
-        this.root.append(box);
-      });
-    }
-    this.root.append(this.preview, this.tip, this.editor.box);
+  _biasSquare(l, i, p) {
+    const bias = document.createElement(this.editable ? 'button' : 'div');
+    bias.className = 'bias';
+    if (this.editable) bias.type = 'button';
+    bias.setAttribute('aria-label', `Bias b${sup(l)}[${i + 1}]${this.editable ? ' (click to edit)' : ''}`);
+    markParameter(bias, 'b', l, i);
+    const bs = Math.max(6, Math.round(p.s / 4));
+    bias.style.width = `${bs}px`;
+    bias.style.height = `${bs}px`;
+    bias.style.left = `${p.x - bs / 2}px`;
+    bias.style.top = `${p.y + p.s - bs / 2}px`;
+    bias.addEventListener('pointerover', (e) => this._tipFor(e));
+    bias.addEventListener('pointerout', () => { this.tip.hidden = true; });
+    if (this.editable) bias.addEventListener('click', (e) => this._editFrom(e));
+    return bias;
+  }
+
+  /** On the owner's page: − count + above each hidden layer. */
+  _buildLayerButtons(hidden, { colX, size }) {
+    if (!this.editable || !this.onNeurons || (this.store.get('hide') || []).includes('layers')) return;
+    const { maxNeurons } = limits();
+    hidden.forEach((n, h) => {
+      const c = h + 1;
+      const box = document.createElement('div');
+      box.className = 'layer-head';
+      const minus = smallButton('−', `Remove a neuron from hidden layer ${c}`, () => this.onNeurons(h, -1));
+      minus.disabled = n <= 1;
+      const plus = smallButton('+', `Add a neuron to hidden layer ${c}`, () => this.onNeurons(h, +1));
+      plus.disabled = n >= maxNeurons;
+      const count = document.createElement('span');
+      count.textContent = String(n);
+      count.title = `${n} neuron${n === 1 ? '' : 's'} in hidden layer ${c}`;
+      box.append(minus, count, plus);
+      box.style.left = `${colX[c] + size[c] / 2}px`;
+      this.root.append(box);
+    });
   }
 
   _place(el, p) {
@@ -425,10 +452,4 @@ export class NetworkView {
     input.focus();
     input.select();
   }
-}
-
-const SUP = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
-/** Superscript digits ("12" -> "¹²"). */
-export function sup(n) {
-  return String(n).split('').map((d) => SUP[d] || d).join('');
 }

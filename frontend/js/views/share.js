@@ -6,6 +6,7 @@
 // The QR code is the server's (GET /api/qr.svg, drawn by segno).
 // Leaves out: the watch page itself (watch.js) and fork (the watch page's button).
 
+import { WATCHING_TITLE, watching } from '../format.js';
 import { curlSnippet, pythonSnippet } from '../snippets.js';
 
 const LOOPBACK_ONLY = 'This server only listens on this computer; start it with ';
@@ -71,7 +72,7 @@ export class ShareView {
     els.curlButton.addEventListener('click', () => this.showSnippet('curl'));
     els.pythonButton.addEventListener('click', () => this.showSnippet('python'));
     els.copySnippet.addEventListener('click', () => copy(els.snippet.value, store));
-    store.on(['id', 'watchers', 'role'], () => loop.invalidate(this));
+    store.on(['id', 'watchers'], () => loop.invalidate(this));
   }
 
   watchUrl() {
@@ -98,11 +99,11 @@ export class ShareView {
     if (!store.get('id')) return;
     const url = this.watchUrl();
     if (this.reach && (this.reach !== this.shown.reach || url !== this.shown.url)) this.showLink(url);
-    const viewers = Math.max(0, (store.get('watchers') || 0) - (store.get('role') === 'owner' ? 1 : 0));
-    const text = `${viewers} watching`;
+    const text = watching(store.get('watchers'));
     els.viewers.textContent = text;
-    els.badge.textContent = viewers ? text : '';
-    els.badge.title = `${text} this session`;
+    els.viewers.title = WATCHING_TITLE;
+    els.badge.textContent = store.get('watchers') ? text : '';
+    els.badge.title = WATCHING_TITLE;
   }
 
   showLink(url) {
@@ -145,10 +146,9 @@ export class ShareView {
   showSnippet(kind) {
     const spec = this.store.get('config');
     const base = location.origin;
-    const epochs = Math.max(1, this.store.get('epoch') || 1000);
-    let text = kind === 'curl' ? curlSnippet(base, spec, { epochs }) : pythonSnippet(base, spec, { epochs });
     const ds = this.store.get('dataset');
-    if (ds && ds.custom) text = `# Note: this session trains on points you edited; PUT them to /dataset first.\n${text}`;
+    const options = { epochs: this.store.get('epoch') || 0, custom: Boolean(ds && ds.custom) };
+    const text = kind === 'curl' ? curlSnippet(base, spec, options) : pythonSnippet(base, spec, options);
     this.els.snippet.value = text;
     this.els.snippet.hidden = false;
     this.els.copySnippet.hidden = false;
