@@ -18,7 +18,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .datasets import DATASETS, DatasetError, DatasetSpec, default_spec, generate
@@ -38,6 +38,9 @@ from .engine import (
 from .engine import train as train_network
 from .presets import PRESETS, Preset, build_network, preset_summary
 from .sessions.spec import SessionSpec
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 BASE = SessionSpec()
 """What ``train`` starts from without ``--preset``: the session defaults."""
@@ -400,8 +403,35 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid settings: {problems}") from None
     from .api.app import serve as run_server  # lazy: fastapi and uvicorn only when serving
 
+    banner = classroom_banner(settings)
+    encoding = sys.stdout.encoding or "utf-8"
+    print(banner.encode(encoding, "replace").decode(encoding), flush=True)  # a QR needs UTF-8
     run_server(settings)
     return 0
+
+
+def classroom_banner(settings: Settings) -> str:
+    """What ``serve`` prints first: the address students open and its QR code (the public URL,
+    or the LAN address when listening on the network), or how to listen on the network."""
+    from . import qr, reach
+
+    here = "127.0.0.1" if settings.host.strip("[]") in reach.WILDCARDS else settings.host
+    local = reach.http_url(here.strip("[]"), settings.port)
+    address = reach.lan_address(settings.host)
+    if settings.public_url:
+        students = settings.public_url
+    elif reach.is_loopback(settings.host):
+        return (f"Only this computer can open {local}. For a classroom, listen on the "
+                f"network: nnplayground serve --host 0.0.0.0 (or make classroom)")
+    elif address is None:
+        return (f"Listening on the network at port {settings.port}, but this computer has no "
+                f"network address (is it connected?). On this computer: {local}")
+    else:
+        students = reach.http_url(address, settings.port)
+    note = ("\nThis runs in a container: if students cannot open that address (the container's "
+            "own), set NNP_PUBLIC_URL to the host's address and published port."
+            if not settings.public_url and reach.in_container() else "")
+    return f"Students open: {students}\n{qr.terminal(students)}On this computer: {local}{note}"
 
 
 # ----- entry point -----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
-from . import errors, meta, sessions, stream
+from . import errors, meta, sessions, share, stream
 from .backends import open_backend
 from .deps import AppState
 from .middleware import BodyLimit, security_headers
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)
+    app.include_router(share.router)
 
     import swagger_ui_bundle
 

@@ -145,3 +145,8 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"code": codes.get(exc.status_code, "http_error"),
                              "message": str(exc.detail), "field": None},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def refused_url(code: str, message: str) -> ApiError:
+    """A URL the QR endpoint will not encode: ``invalid_url`` or ``foreign_url``."""
+    return ApiError(422, code, message, "url")

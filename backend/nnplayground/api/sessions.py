@@ -49,7 +49,8 @@ def _summary(state: State, result: dict[str, Any]) -> dict[str, Any]:
 async def _register(state: State, request: Request, sid: str, token: str,
                     result: dict[str, Any]) -> Created:
     await state.registry.add(sid, hash_token(token))
-    url = str(request.base_url).rstrip("/") + f"/watch.html#id={sid}"
+    base = state.settings.public_url or str(request.base_url).rstrip("/")
+    url = f"{base}/watch.html#id={sid}"
     return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
 
 
