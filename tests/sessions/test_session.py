@@ -431,3 +431,32 @@ def test_fork_of_a_running_session_is_not_running() -> None:
     s.status = "running"
     assert s.fork("s2", "h").status != "running"
     assert s.status == "running"
+
+
+@pytest.mark.parametrize("dataset", ["plane", "multi_gaussian", "sin_regression"])
+def test_regression_reports_rmse_and_r2_of_the_last_epoch(dataset: str) -> None:
+    """``last`` carries RMSE and R² of the weights the last epoch's loss was measured with,
+    equal to a NumPy computation from the predictions (R² = 1 - SS_res / SS_tot)."""
+    s = Session("s", "h", SessionSpec(hidden_activation="tanh", learning_rate=0.05,
+                                      dataset=default_spec(dataset)))
+    s.train(199)
+    figures = {}
+    for prefix, X, Y in (("", s.data.X_train, s.data.Y_train), ("test_", s.data.X_test,
+                                                                  s.data.Y_test)):
+        if not X.shape[1]:  # (2, m): no test points
+            continue
+        a = np.asarray(s.predict(X.T.tolist())["outputs"]).T  # before epoch 200's update
+        figures[prefix + "rmse"] = math.sqrt(np.mean((Y - a) ** 2))
+        figures[prefix + "r2"] = 1 - np.sum((Y - a) ** 2) / np.sum((Y - np.mean(Y)) ** 2)
+    s.train(1)
+    last = s.summary()["last"]
+    for key, want in figures.items():
+        assert last[key] == pytest.approx(want, rel=1e-9, abs=1e-12), key
+    if not s.data.X_test.shape[1]:
+        assert last["test_rmse"] is None and last["test_r2"] is None
+
+
+def test_classification_has_no_rmse_or_r2() -> None:
+    s = Session("s", "h", SessionSpec(dataset=default_spec("circle")))
+    s.train(3)
+    assert not {"r2", "rmse", "test_r2", "test_rmse"} & set(s.summary()["last"])

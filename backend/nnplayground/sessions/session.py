@@ -240,8 +240,23 @@ class Session:
             "network": self.net.config.to_dict(), "problem": self.data.problem,
             "n_classes": self.data.n_classes, "custom_data": self.points is not None,
             "parent": self.parent, "created": self.created, "updated": self.updated,
-            "last": {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+            "last": {**{k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+                     **self.fit(last["train_loss"], last["test_loss"])},
         }
+
+    def fit(self, train_loss: float | None, test_loss: float | None) -> dict[str, float | None]:
+        """Regression with the MSE loss: RMSE and R² (``1 - MSE / variance of the targets``)
+        of the train and test sets, from their losses; nothing for other problems."""
+        if self.data.problem != "regression" or self.net.config.loss != "mse":
+            return {}
+        out: dict[str, float | None] = {}
+        for prefix, loss, Y in (("", train_loss, self.Y_train), ("test_", test_loss, self.Y_test)):
+            ok = loss is not None and math.isfinite(loss) and Y.size > 0
+            variance = float(np.var(Y)) if Y.size else 0.0
+            out[prefix + "rmse"] = math.sqrt(loss) if ok and loss is not None else None
+            out[prefix + "r2"] = 1 - loss / variance if ok and loss is not None and variance > 0 \
+                else None
+        return out
 
     def model(self) -> dict[str, Any]:
         return {"spec": self.spec.to_dict(), **self.net.to_dict()}
