@@ -110,6 +110,18 @@ class Watcher:
         return t - t0
 
 
+async def probe_health(client: httpx.AsyncClient, seconds: float,
+                       every: float) -> list[float]:
+    """Seconds each ``GET /api/health`` took, one every ``every`` s for ``seconds``."""
+    t0, health = time.perf_counter(), []
+    while time.perf_counter() - t0 < seconds:
+        h0 = time.perf_counter()
+        (await client.get("/api/health")).raise_for_status()
+        health.append(time.perf_counter() - h0)
+        await asyncio.sleep(every)  # pacing of the probe, not synchronisation
+    return health
+
+
 async def measure(srv: Server, n: int, seconds: float) -> dict[str, Any]:
     """Train ``n`` sessions with one watcher each for ``seconds``; return the figures."""
     async with httpx.AsyncClient(base_url=srv.url, timeout=60) as client:
@@ -123,12 +135,7 @@ async def measure(srv: Server, n: int, seconds: float) -> dict[str, Any]:
         start_bytes = [w.bytes for w in watchers]
         start_frames = [w.frames for w in watchers]
         t0 = time.perf_counter()
-        health: list[float] = []
-        while time.perf_counter() - t0 < seconds:
-            h0 = time.perf_counter()
-            (await client.get("/api/health")).raise_for_status()
-            health.append(time.perf_counter() - h0)
-            await asyncio.sleep(0.02)  # pacing of the probe, not synchronisation
+        health = await probe_health(client, seconds, 0.02)
         elapsed = time.perf_counter() - t0
         rates = [(w.epochs - e) / elapsed for w, e in zip(watchers, start_epochs, strict=True)]
         bytes_s = [(w.bytes - b) / elapsed for w, b in zip(watchers, start_bytes, strict=True)]

@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 
 from nnplayground.setups import page_config
-from server import Watcher, p99  # bench/server.py
+from server import Watcher, p99, probe_health  # bench/server.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
 from tools.launcher import Server
@@ -122,12 +122,7 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
         assert srv.proc is not None
         cpu0 = cpu_seconds(srv.proc.pid)
         t0 = time.perf_counter()
-        health: list[float] = []
-        while time.perf_counter() - t0 < seconds:
-            h0 = time.perf_counter()
-            (await client.get("/api/health")).raise_for_status()
-            health.append(time.perf_counter() - h0)
-            await asyncio.sleep(0.1)  # pacing of the probe, not synchronisation
+        health = await probe_health(client, seconds, 0.1)
         t1 = time.perf_counter()
         elapsed = t1 - t0
         load = {k: (v - cpu0.get(k, 0.0)) / elapsed for k, v in
