@@ -10,6 +10,7 @@ control (the API checks tokens), scheduling and events (``worker.py``), persiste
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import math
 import time
@@ -30,6 +31,8 @@ from ..engine import (
     predictions,
     train,
 )
+from ..engine.diagnostics import Plateau, first_non_finite, layer_diagnostics
+from . import advice
 from .spec import LIVE, SessionSpec
 
 Status = Literal["idle", "running", "paused", "diverged"]
@@ -100,6 +103,10 @@ class Session:
         self.created = self.updated = time.time()
         self.history = {name: array("d") for name in SERIES}
         self.history_start = 0  # the epoch before the first recorded one
+        self.plateau = Plateau()  # epochs since the training loss last improved
+        #: where a diverged run blew up (``divergence_at``), ``None`` otherwise
+        self.divergence: dict[str, Any] | None = None
+        self.seed_hint: tuple[SessionSpec, int | None] | None = None  # (``advice.live_seed``)
         self._grid_inputs: dict[tuple[Any, ...], np.ndarray] = {}
         self._build()
 
@@ -138,6 +145,7 @@ class Session:
     def train(self, epochs: int) -> EpochBatch:
         """Train ``epochs`` epochs, append to the history; on NaN/inf stop as ``diverged``."""
         first = self.net.epoch + 1
+        before = self.net.to_dict()  # to find where it blew up, if it does
         try:
             h = train(self.net, self.X_train, self.Y_train, epochs, X_test=self.X_test,
                       Y_test=self.Y_test, track_accuracy=self.classification)
@@ -147,12 +155,34 @@ class Session:
             done = exc.completed
             self.status = "diverged"
             self.message = exc.message
+            self.divergence = self.divergence_at(before, done, exc.epoch)
         batch = self._record(first, h, done)
         self._touch()
         return batch
 
+    def divergence_at(self, before: dict[str, Any], done: int, epoch: int) -> dict[str, Any]:
+        """Where a chunk that started from the model ``before`` and diverged after ``done``
+        finite epochs blew up: it is trained again (deterministically) to the last finite
+        update, whose size per layer is measured, then one more, and the first layer whose
+        weights, biases, ``z`` or ``a`` are not finite is named."""
+        net = Network.from_dict(before)
+        ratios: list[float] | None = None
+        if done > 0:
+            if done > 1:
+                train(net, self.X_train, self.Y_train, done - 1)
+            ratios = [x.update_ratio
+                      for x in layer_diagnostics(net, net.gradients(self.X_train, self.Y_train))]
+            with contextlib.suppress(DivergenceError):  # it blows up here: where?
+                train(net, self.X_train, self.Y_train, 1)
+        blowup = first_non_finite(net, self.X_train)
+        layer, where = (len(net.W), "a") if blowup is None else (blowup.layer, blowup.where)
+        return {"epoch": epoch, "layer": layer, "where": where,
+                "last_update_ratio": None if ratios is None else max(ratios),
+                "last_update_ratios": ratios, "learning_rate": net.config.learning_rate}
+
     def _record(self, first: int, h: History, n: int) -> EpochBatch:
         cols = (h.loss[:n], h.test_loss[:n], h.accuracy[:n], h.test_accuracy[:n])
+        self.plateau.feed(cols[0])
         for name, values in zip(SERIES, cols, strict=True):
             self.history[name].extend(values.tolist())
         return EpochBatch(first, *(_clean(c.tolist()) for c in cols))
@@ -169,6 +199,8 @@ class Session:
         self.net = Network(config=self.spec.network_config())
         self.history = {name: array("d") for name in SERIES}
         self.history_start = 0
+        self.plateau = Plateau()
+        self.divergence = None
         self.status = "idle"
         self.message = None
         self._touch()
@@ -232,15 +264,19 @@ class Session:
             grid["neurons"] = [a.reshape(a.shape[0], resolution, resolution) for a in fp.a[1:]]
         return grid
 
-    def summary(self) -> dict[str, Any]:
+    def last(self) -> dict[str, float | None]:
+        """Each series' latest value (``None`` where none or not tracked)."""
         last = {s: (self.history[s][-1] if len(self.history[s]) else None) for s in SERIES}
+        return {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()}
+
+    def summary(self) -> dict[str, Any]:
         return {
             "id": self.id, "status": self.status, "message": self.message, "epoch": self.epoch,
             "version": self.version, "spec": self.spec.to_dict(), "layers": list(self.net.layers),
             "network": self.net.config.to_dict(), "problem": self.data.problem,
             "n_classes": self.data.n_classes, "custom_data": self.points is not None,
             "parent": self.parent, "created": self.created, "updated": self.updated,
-            "last": {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+            "last": self.last(), "diagnostics": advice.report(self),
         }
 
     def model(self) -> dict[str, Any]:
@@ -259,6 +295,8 @@ class Session:
             self._build()
         self.history = {name: array("d") for name in SERIES}
         self.history_start = net.epoch
+        self.plateau = Plateau()
+        self.divergence = None
         self.net = net
         self.status, self.message = "idle", None
         self._touch()
@@ -271,7 +309,7 @@ class Session:
             "message": self.message, "version": self.version, "created": self.created,
             "updated": self.updated, "model": self.net.to_dict(),
             "history": {k: base64.b64encode(v.tobytes()).decode() for k, v in self.history.items()},
-            "history_start": self.history_start,
+            "history_start": self.history_start, "divergence": self.divergence,
         }
 
     @classmethod
@@ -282,6 +320,8 @@ class Session:
         for k, v in state["history"].items():
             s.history[k] = array("d", base64.b64decode(v))
         s.history_start = int(state.get("history_start", 0))
+        s.plateau.feed(s.history["train_loss"])
+        s.divergence = state.get("divergence")
         s.status = "paused" if state["status"] == "running" else state["status"]
         s.message, s.version = state.get("message"), state["version"]
         s.created, s.updated = state["created"], state["updated"]

@@ -15,8 +15,9 @@ Between two chunks it handles every pending command, so ``pause`` waits at most 
 (``chunk_seconds``, 20 ms by default); which session trains next and for how long is the
 scheduler's (``scheduler.py``). A run started by Play keeps its spec's pace and stops by
 itself at its ``stop_at`` condition (``pace.py``); ``step`` and ``train`` ignore both.
-Snapshots (``payloads.py``) are computed only for watched sessions, at most at their snapshot
-rate (every epoch at a pace below it), however many watchers they have. Sessions are
+Snapshots (``payloads.py``) and the diagnostics sent with each are computed only for watched
+sessions, at most at their snapshot rate (every epoch at a pace below it), however many
+watchers they have. Sessions are
 checkpointed to the store on pause, on changes, every ``checkpoint_seconds`` while running and
 on shutdown. The epochs of a watched session go out at most ``epoch_messages_per_second`` times
 a second (those of several chunks in one message, always before any other event of the
@@ -145,10 +146,12 @@ class Worker:
             self.publish_snapshot(o)
 
     def publish_snapshot(self, o: Owned) -> None:
-        if not o.session.net.is_finite():  # a diverged network has nothing to draw
-            return
+        """A snapshot (not of a diverged network: it has nothing to draw) and the
+        diagnostics that go with it."""
         t0 = self.clock()
-        self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
+        if o.session.net.is_finite():
+            self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
+        self.publish(o, "diagnostics", payloads.diagnostics(o.session))
         now = self.clock()
         self.scheduler.drew(now - t0)
         o.last_snapshot = now
