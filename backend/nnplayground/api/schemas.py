@@ -159,6 +159,7 @@ class BackpropIn(Strict):
     points: list[PointIn] | None = Field(None, min_length=1)
     index: int | None = Field(None, ge=0)
     check: bool = False
+    epoch: int | None = Field(None, ge=0, description="a past epoch of the run (default: now)")
 
 
 class ModelIn(Strict):

@@ -59,6 +59,14 @@ def snapshot(s: Session, settings: Settings) -> dict[str, Any]:
             "neurons": [quantize(n) for n in neurons]}
 
 
+def timeline(s: Session) -> dict[str, Any]:
+    """The run's kept frames: their epochs, kinds and training losses (no parameters)."""
+    frames = s.timeline.to_state()["frames"]
+    return {"epoch": s.epoch, "first": s.history_start, "version": s.version,
+            "max_replay": s.timeline.max_replay,
+            "frames": [{k: f[k] for k in ("epoch", "kind", "train_loss")} for f in frames]}
+
+
 def diagnostics(s: Session) -> dict[str, Any]:
     """Why it is stuck (``sessions/advice.py``): per layer figures, plateau, findings."""
     return {"type": "diagnostics", "version": s.version, **advice.report(s)}

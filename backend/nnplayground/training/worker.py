@@ -190,6 +190,8 @@ class Worker:
         old = self.owned.get(s.id)
         if old is not None:
             self.scheduler.stop(old)
+        st = self.settings
+        s.timeline.configure(st.timeline_frames, st.timeline_seconds, st.timeline_max_replay)
         o = self.owned[s.id] = Owned(s)
         return o
 
@@ -295,7 +297,7 @@ class Worker:
     def op_create(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
         if p.get("weights") is not None:
-            s.net.weights, s.net.biases = p["weights"], p["biases"]
+            s.set_parameters(p["weights"], p["biases"])
         self.checkpoint(self.own(s))
         return s.summary()
 
@@ -420,4 +422,13 @@ class Worker:
         return {}
 
     def op_backprop(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        return payloads.backprop(self.get(sid).session, p, self.settings)
+        s = self.get(sid).session
+        if p.get("epoch") is not None:
+            s = s.at(int(p["epoch"]))
+        return payloads.backprop(s, p, self.settings)
+
+    def op_timeline(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return payloads.timeline(self.get(sid).session)
+
+    def op_snapshot_at(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return payloads.snapshot(self.get(sid).session.at(int(p["epoch"])), self.settings)
