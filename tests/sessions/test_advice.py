@@ -3,11 +3,13 @@ held to a NumPy computation written here (the tutorial's formulas, not the engin
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
 import pytest
 
+from nnplayground.datasets import DatasetSpec
 from nnplayground.engine import Network
 from nnplayground.engine.diagnostics import Plateau
 from nnplayground.sessions import advice
@@ -171,3 +173,14 @@ def test_bias_init_sets_every_bias() -> None:
     net = Network([2, 4, 2, 1], bias_init=0.1)
     assert all(np.array_equal(b, np.full_like(b, 0.1)) for b in net.b)
     assert all(not b.any() for b in Network([2, 4, 2, 1]).b)
+
+
+def test_a_loss_that_blew_up_with_finite_weights_reports_json_safe_figures() -> None:
+    s = make(hidden_activation="relu", output_activation="linear", learning_rate=10.0,
+             dataset=DatasetSpec("plane", n_points=40))
+    s.train(5000)
+    assert s.status == "diverged" and s.net.is_finite()
+    d = s.summary()["diagnostics"]
+    json.dumps(d, allow_nan=False)  # Starlette refuses NaN: this must not raise
+    assert d["divergence"]["epoch"] == s.epoch + 1
+    assert d["findings"][0]["kind"] == "diverged"

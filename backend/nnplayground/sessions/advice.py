@@ -19,6 +19,7 @@ import numpy as np
 
 from ..engine import Network
 from ..engine.diagnostics import SATURATED_Z, LayerDiagnostics, Plateau, diagnose
+from .jsonsafe import clean
 from .spec import SessionSpec
 
 
@@ -156,13 +157,15 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
 
 
 def report(s: Session) -> dict[str, Any]:
-    """The session's diagnostics: per layer figures, the plateau, the divergence, findings."""
+    """The session's diagnostics: per layer figures, the plateau, the divergence, findings
+    (JSON-ready: a figure that is not finite, such as the gradient of a blown-up loss, is
+    ``None``)."""
     layers = [] if not s.net.is_finite() else diagnose(s.net, s.X_train, s.Y_train)
     best = s.plateau.best
-    return {
+    return clean({
         "epoch": s.epoch,
         "layers": [x.to_dict() for x in layers],
         "plateau": {"epochs": s.plateau.stalled, "best_loss": best if np.isfinite(best) else None},
         "divergence": s.divergence if s.status == "diverged" else None,
         "findings": findings(s, layers),
-    }
+    })
