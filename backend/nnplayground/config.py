@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     snapshot_resolution: int = Field(40, ge=4, le=200)
     neuron_resolution: int = Field(16, ge=4, le=64)
     checkpoint_seconds: float = Field(10.0, gt=0)
+    timeline_frames: int = Field(200, ge=100, le=1000, description="kept frames per session "
+                                 "(log-spaced, regular and wall-clock epochs of its run)")
+    timeline_seconds: float = Field(5.0, gt=0, description="a timeline frame at least this "
+                                    "often while training")
+    timeline_max_replay: int = Field(50_000, ge=1, description="epochs trained on from a kept "
+                                     "frame to rebuild a past epoch, at most")
     lease_seconds: float = Field(3.0, ge=0.3, le=120, description="redis store: a session's "
                                  "ownership lease; another replica takes over this long after "
                                  "its owner died")

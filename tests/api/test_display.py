@@ -138,3 +138,21 @@ def test_buckets_cover_the_range_in_order(first: int, last: int) -> None:
         assert ends == list(range(first, last + 1))
     else:
         assert ends[0] == first  # the first epochs stay exact (a log axis shows them)
+
+
+def test_display_clients_get_diagnostics_as_json_after_each_snapshot(
+        client: TestClient, new_session: NewSession) -> None:
+    sid, token, _ = new_session(config={"hidden_layers": [4, 2], "hidden_activation": "relu",
+                                        "seed": 0, "dataset": {"name": "circle"}})
+    with connect(client, sid, token) as owner, \
+            client.websocket_connect(f"/api/sessions/{sid}/stream?detail=display") as raw:
+        display = Conn(raw)
+        owner.hello()
+        display.hello()
+        assert owner.command({"type": "step", "epochs": 10})["type"] == "ack"
+        told = display.until(is_type("diagnostics", epoch=10))
+        kinds = [m["type"] for m in display.log]
+        assert kinds[kinds.index("diagnostics") - 1] == "snapshot"  # the frame it goes with
+    summary = client.get(f"/api/sessions/{sid}").json()
+    assert told["findings"] == summary["diagnostics"]["findings"]
+    assert told["findings"][0]["kind"] == "dead" and told["findings"][0]["layer"] == 2

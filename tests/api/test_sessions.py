@@ -225,6 +225,29 @@ def test_change_refuses_bad_values(client: TestClient, new_session: NewSession):
     assert client.get(f"/api/sessions/{sid}").json()["version"] == 1  # nothing changed
 
 
+def test_dead_relus_are_diagnosed_and_bias_init_resets(client: TestClient,
+                                                       new_session: NewSession):
+    sid, _, headers = new_session()
+    r = client.patch(f"/api/sessions/{sid}", json={"hidden_activation": "relu", "seed": 0,
+                                                    "hidden_layers": [4, 2],
+                                                    "features": ["x1", "x2"],
+                                                    "dataset": {"name": "circle"}},
+                     headers=headers)
+    d = r.json()["diagnostics"]
+    assert [x["dead"] for x in d["layers"]] == [[], [0, 1], []]
+    fix = d["findings"][0]["action"]["commands"][0]
+    assert d["findings"][0]["kind"] == "dead" and fix["type"] == "set"
+    after = client.patch(f"/api/sessions/{sid}", json=fix["changes"], headers=headers).json()
+    assert after["reset"] is True
+    assert [f for f in after["diagnostics"]["findings"] if f["kind"] == "dead"] == []
+    r = client.patch(f"/api/sessions/{sid}", json={"bias_init": 0.1}, headers=headers)
+    assert r.json()["reset"] is True and r.json()["network"]["bias_init"] == 0.1
+    biases = model(client, sid)["biases"]
+    assert all(v == [0.1] for b in biases for v in b)
+    error(client.patch(f"/api/sessions/{sid}", json={"bias_init": 2}, headers=headers), 422,
+          "validation_error", "bias_init")
+
+
 def test_delete(client: TestClient, new_session: NewSession):
     sid, _, headers = new_session()
     r = client.delete(f"/api/sessions/{sid}", headers=headers)

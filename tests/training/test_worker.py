@@ -490,7 +490,7 @@ def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
     h.create()
     h.call("watch", "s1")
     h.call("start", "s1")
-    assert [e.kind for e in h.log] == ["status", "snapshot"]
+    assert [e.kind for e in h.log] == ["status", "snapshot", "diagnostics"]
 
 
 # ----- updates -----------------------------------------------------------------------------
@@ -635,6 +635,23 @@ def test_diverged_session_refuses_to_train_until_changed(h: Harness) -> None:
     assert h.call("update", "s1", {"changes": {"learning_rate": 1e-3}})["status"] == "paused"
     assert h.call("start", "s1")["status"] == "running"
     h.call("pause", "s1")
+
+
+def test_watchers_hear_where_a_run_diverged_after_its_status(h: Harness) -> None:
+    h.create(spec=DIVERGING)
+    h.call("watch", "s1")
+    waiting = h.send("step", "s1", {"epochs": 5000, "wait": True})
+    h.run()
+    ok, summary = h.answer(waiting)
+    assert ok and summary["status"] == "diverged"
+    kinds = [e.kind for e in h.log if e.kind != "epoch"]
+    last_status = len(kinds) - 1 - kinds[::-1].index("status")
+    assert kinds[last_status:] in (["status", "diagnostics"],  # weights blown up: no snapshot
+                                   ["status", "snapshot", "diagnostics"])
+    told = h.take("diagnostics")[-1].msg
+    assert told["divergence"] == summary["diagnostics"]["divergence"]
+    assert told["divergence"]["epoch"] == summary["epoch"] + 1
+    assert told["findings"][0]["kind"] == "diverged"
 
 
 # ----- backprop ----------------------------------------------------------------------------

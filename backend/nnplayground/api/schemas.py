@@ -53,6 +53,8 @@ class ConfigIn(Strict):
     output_activation: Output | None = None
     loss: Literal["auto", "mse", "bce", "cce"] | None = None
     init: Literal["he", "xavier", "uniform"] | None = None
+    bias_init: Finite | None = Field(None, ge=-1, le=1, examples=[0.1], description=(
+        "every bias's starting value: 0 (the tutorial's), 0.1 (TensorFlow Playground's)"))
     optimizer: Literal["sgd", "momentum", "adam"] | None = None
     learning_rate: Finite | None = Field(None, gt=0, le=1000, examples=[0.1])
     batch_size: int | None = Field(None, ge=1, description="null or absent: full batch")
@@ -110,6 +112,8 @@ class Summary(BaseModel):
     created: float
     updated: float
     last: dict[str, float | None]
+    diagnostics: dict[str, Any] | None = Field(None, description=(
+        "per layer figures, the plateau, a divergence and advice (docs/protocol.md)"))
     watchers: int = 0
     reset: bool | None = None
 
@@ -155,6 +159,7 @@ class BackpropIn(Strict):
     points: list[PointIn] | None = Field(None, min_length=1)
     index: int | None = Field(None, ge=0)
     check: bool = False
+    epoch: int | None = Field(None, ge=0, description="a past epoch of the run (default: now)")
 
 
 class ModelIn(Strict):

@@ -208,6 +208,23 @@ async def backprop(sid: SessionId, body: BackpropIn, state: State) -> dict[str, 
     return result
 
 
+@router.get("/{id}/timeline")
+async def timeline(sid: SessionId, state: State) -> dict[str, Any]:
+    """The run's kept frames (epochs, kinds, training losses): any epoch between ``first``
+    and ``epoch`` can be shown with ``snapshot?epoch=``."""
+    result: dict[str, Any] = await state.pool.call(sid, "timeline")
+    return result
+
+
+@router.get("/{id}/snapshot")
+async def snapshot(sid: SessionId, state: State,
+                   epoch: Annotated[int, Query(ge=0)]) -> dict[str, Any]:
+    """What a live snapshot holds (weights, biases, boundary, neuron grids) at exactly
+    ``epoch`` of the run, rebuilt from the nearest kept frame."""
+    result: dict[str, Any] = await state.pool.call(sid, "snapshot_at", {"epoch": epoch})
+    return result
+
+
 @router.get("/{id}/history")
 async def history(sid: SessionId, state: State,
                   since: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:

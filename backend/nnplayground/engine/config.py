@@ -1,7 +1,7 @@
 """The network's configuration: one frozen dataclass and its validation.
 
 Defaults are the tutorial's: sigmoid on every layer including the output, MSE, He
-initialisation, full-batch plain gradient descent, no regularisation, float64. Fields in
+initialisation (biases 0), full-batch plain gradient descent, no regularisation, float64. Fields in
 ``LIVE_FIELDS`` may change while training (no reset); the others define the network.
 Validation raises :class:`ConfigError` naming the offending field; it knows nothing of limits
 set by a server (those are the service's settings).
@@ -35,6 +35,8 @@ class TrainingOptions:
     output_activation: str = "sigmoid"
     loss: str = "mse"
     init: str = "he"
+    #: every bias's starting value: 0 as in the tutorial, 0.1 as TensorFlow Playground
+    bias_init: float = 0.0
     optimizer: str = "sgd"
     learning_rate: float = 0.1
     batch_size: int | None = None
@@ -120,6 +122,7 @@ def _validate(c: NetworkConfig) -> None:
     if c.output_activation == "softmax" and c.layers[-1] < 2:
         raise ConfigError("a softmax output needs at least 2 output neurons", "output_activation")
     _choice(c.init, tuple(INITIALIZERS), "init")
+    _number(c.bias_init, "bias_init", -1.0, 1.0, open_low=False)
     _choice(c.optimizer, tuple(OPTIMIZERS), "optimizer")
     _number(c.learning_rate, "learning_rate", 0.0, 1e3, open_low=True)
     if c.batch_size is not None and (

@@ -1,6 +1,7 @@
 """Weight initialisers: ``INITIALIZERS[name](rng, n_out, n_in) -> W`` of shape ``(n_out, n_in)``.
 
-Biases always start at zero, as in the tutorial. ``he`` is the tutorial's default
+Biases start at zero, as in the tutorial, or at the config's ``bias_init`` (``network.py``).
+``he`` is the tutorial's default
 (``randn * sqrt(2 / n_in)``); ``xavier`` is Glorot's normal ``sqrt(2 / (n_in + n_out))``;
 ``uniform`` is TensorFlow Playground's ``U(-0.5, 0.5)``.
 """

@@ -78,7 +78,8 @@ class Network:
         self.b: list[Array] = []
         for l in range(len(sizes) - 1):
             self.W.append(init(self.rng, sizes[l + 1], sizes[l]).astype(self.dtype))
-            self.b.append(np.zeros((sizes[l + 1], 1), dtype=self.dtype))
+            # the tutorial's zeros, or ``bias_init`` (beyond the tutorial: 0.1 revives dead ReLUs)
+            self.b.append(np.full((sizes[l + 1], 1), config.bias_init, dtype=self.dtype))
         self._new_optimizer()
 
     # ----- configuration -------------------------------------------------------------------

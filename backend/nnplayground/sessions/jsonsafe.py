@@ -12,13 +12,14 @@ import math
 from typing import Any
 
 
-def _clean(obj: Any) -> Any:
+def clean(obj: Any) -> Any:
+    """``obj`` with every non-finite float replaced by ``None``."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
+        return {k: clean(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
+        return [clean(v) for v in obj]
     return obj
 
 
@@ -27,4 +28,4 @@ def dumps(obj: Any) -> str:
     try:
         return json.dumps(obj, allow_nan=False)
     except ValueError:
-        return json.dumps(_clean(obj), allow_nan=False)
+        return json.dumps(clean(obj), allow_nan=False)

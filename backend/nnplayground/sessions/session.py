@@ -10,6 +10,8 @@ control (the API checks tokens), scheduling and events (``worker.py``), persiste
 from __future__ import annotations
 
 import base64
+import contextlib
+import copy
 import dataclasses
 import math
 import time
@@ -30,7 +32,11 @@ from ..engine import (
     predictions,
     train,
 )
+from ..engine.diagnostics import Plateau, first_non_finite, layer_diagnostics
+from . import advice
+from .errors import RefusedError
 from .spec import LIVE, SessionSpec
+from .timeline import Timeline, pack
 
 Status = Literal["idle", "running", "paused", "diverged"]
 SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
@@ -100,8 +106,14 @@ class Session:
         self.created = self.updated = time.time()
         self.history = {name: array("d") for name in SERIES}
         self.history_start = 0  # the epoch before the first recorded one
+        self.plateau = Plateau()  # epochs since the training loss last improved
+        #: where a diverged run blew up (``divergence_at``), ``None`` otherwise
+        self.divergence: dict[str, Any] | None = None
+        self.seed_hint: tuple[SessionSpec, int | None] | None = None  # (``advice.live_seed``)
+        self.timeline = Timeline()  # frames of this run, to rebuild any epoch
         self._grid_inputs: dict[tuple[Any, ...], np.ndarray] = {}
         self._build()
+        self.keep_frame("log")
 
     # ----- building ------------------------------------------------------------------------
     def _build(self) -> None:
@@ -136,7 +148,23 @@ class Session:
 
     # ----- training ------------------------------------------------------------------------
     def train(self, epochs: int) -> EpochBatch:
-        """Train ``epochs`` epochs, append to the history; on NaN/inf stop as ``diverged``."""
+        """Train ``epochs`` epochs, append to the history; on NaN/inf stop as ``diverged``.
+        The timeline's frames are kept on the way (the chunk is cut at their epochs)."""
+        first = self.net.epoch + 1
+        batches = []
+        left = epochs
+        while left > 0 and self.status != "diverged":
+            k = min(left, self.timeline.next_due(self.net.epoch) - self.net.epoch)
+            batches.append(self._train(k))
+            left -= k
+            self.keep_frame()
+        self._touch()
+        if len(batches) == 1:
+            return batches[0]
+        return EpochBatch(first, *([v for b in batches for v in getattr(b, name)]
+                                   for name in SERIES))
+
+    def _train(self, epochs: int) -> EpochBatch:
         first = self.net.epoch + 1
         try:
             h = train(self.net, self.X_train, self.Y_train, epochs, X_test=self.X_test,
@@ -147,12 +175,73 @@ class Session:
             done = exc.completed
             self.status = "diverged"
             self.message = exc.message
-        batch = self._record(first, h, done)
-        self._touch()
-        return batch
+            self.divergence = self.divergence_at(exc.epoch)
+        return self._record(first, h, done)
+
+    def set_parameters(self, weights: Any, biases: Any) -> None:
+        """Start this run from these weights and biases instead of the seed's."""
+        self.net.weights, self.net.biases = weights, biases
+        self.timeline.clear()
+        self.keep_frame("log")
+
+    def keep_frame(self, kind: str | None = None) -> None:
+        """Keep a timeline frame of the network as it is now if one is due (or ``kind``)."""
+        if self.status == "diverged" or not self.net.is_finite():
+            return
+        now = time.monotonic()
+        kind = kind or self.timeline.due(self.epoch, now)
+        if kind is not None:
+            loss = self.history["train_loss"][-1] if len(self.history["train_loss"]) else None
+            model = pack(self.net, with_config=kind == "change" or self.epoch == self.history_start)
+            self.timeline.keep(self.epoch, kind, loss, model, now)
+
+    def at(self, epoch: int) -> Session:
+        """A read-only view of the session at a past ``epoch`` of this run (its network
+        rebuilt from the nearest kept frame, trained on exactly as the run was)."""
+        if not self.history_start <= epoch <= self.epoch:
+            raise ConfigError(f"epoch must be in {self.history_start}..{self.epoch} (this "
+                              f"run's epochs); got {epoch}", "epoch")
+        if epoch == self.epoch:
+            return self
+        view = copy.copy(self)
+        net = self._rebuilt(epoch)
+        view.net = net
+        view.status = "paused"
+        return view
+
+    def divergence_at(self, epoch: int) -> dict[str, Any]:
+        """Where a run whose loss stopped being finite at ``epoch`` blew up: the network is
+        rebuilt (from the timeline, deterministically) before its last finite update, whose
+        size per layer is measured, then trained once more, and the first layer whose weights,
+        biases, ``z`` or ``a`` are not finite is named."""
+        ratios: list[float] | None = None
+        net = self.net
+        with contextlib.suppress(RefusedError):  # too far from a frame: name it from now
+            if epoch - 2 >= self.history_start:
+                net = self._rebuilt(epoch - 2)
+                g = net.gradients(self.X_train, self.Y_train)
+                ratios = [x.update_ratio for x in layer_diagnostics(net, g)]
+                with contextlib.suppress(DivergenceError):  # it blows up here: where?
+                    train(net, self.X_train, self.Y_train, 1)
+            elif epoch - 1 >= self.history_start:
+                net = self._rebuilt(epoch - 1)
+        blowup = first_non_finite(net, self.X_train)
+        layer, where = (len(net.W), "a") if blowup is None else (blowup.layer, blowup.where)
+        return {"epoch": epoch, "layer": layer, "where": where,
+                "last_update_ratio": None if ratios is None else max(ratios),
+                "last_update_ratios": ratios, "learning_rate": net.config.learning_rate}
+
+    def _rebuilt(self, epoch: int) -> Network:
+        """A new network as this run's was at ``epoch`` (from the frame at or before it)."""
+        frame = self.timeline.base(epoch)
+        net = self.timeline.network(frame)
+        if epoch > frame.epoch:
+            train(net, self.X_train, self.Y_train, epoch - frame.epoch)
+        return net
 
     def _record(self, first: int, h: History, n: int) -> EpochBatch:
         cols = (h.loss[:n], h.test_loss[:n], h.accuracy[:n], h.test_accuracy[:n])
+        self.plateau.feed(cols[0])
         for name, values in zip(SERIES, cols, strict=True):
             self.history[name].extend(values.tolist())
         return EpochBatch(first, *(_clean(c.tolist()) for c in cols))
@@ -169,8 +258,12 @@ class Session:
         self.net = Network(config=self.spec.network_config())
         self.history = {name: array("d") for name in SERIES}
         self.history_start = 0
+        self.plateau = Plateau()
+        self.divergence = None
         self.status = "idle"
         self.message = None
+        self.timeline.clear()
+        self.keep_frame("log")
         self._touch()
 
     def update(self, changes: dict[str, Any]) -> bool:
@@ -179,6 +272,8 @@ class Session:
         if set(changes) <= LIVE:
             self.net.update(**{k: getattr(spec, k) for k in changes if k in LIVE_FIELDS})
             self.spec = spec
+            if set(changes) & LIVE_FIELDS:  # replays from before it must not cross it
+                self.keep_frame("change")
             if self.status == "diverged" and self.net.is_finite():
                 # the loss blew up but the weights did not: a gentler setting may recover
                 self.status, self.message = "paused", None
@@ -232,16 +327,21 @@ class Session:
             grid["neurons"] = [a.reshape(a.shape[0], resolution, resolution) for a in fp.a[1:]]
         return grid
 
-    def summary(self) -> dict[str, Any]:
+    def last(self) -> dict[str, float | None]:
+        """Each series' latest value (``None`` where none or not tracked)."""
         last = {s: (self.history[s][-1] if len(self.history[s]) else None) for s in SERIES}
+        return {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()}
+
+    def summary(self) -> dict[str, Any]:
+        last = self.last()
         return {
             "id": self.id, "status": self.status, "message": self.message, "epoch": self.epoch,
             "version": self.version, "spec": self.spec.to_dict(), "layers": list(self.net.layers),
             "network": self.net.config.to_dict(), "problem": self.data.problem,
             "n_classes": self.data.n_classes, "custom_data": self.points is not None,
             "parent": self.parent, "created": self.created, "updated": self.updated,
-            "last": {**{k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
-                     **self.fit(last["train_loss"], last["test_loss"])},
+            "last": {**last, **self.fit(last["train_loss"], last["test_loss"])},
+            "diagnostics": advice.report(self),
         }
 
     def fit(self, train_loss: float | None, test_loss: float | None) -> dict[str, float | None]:
@@ -274,7 +374,11 @@ class Session:
             self._build()
         self.history = {name: array("d") for name in SERIES}
         self.history_start = net.epoch
+        self.plateau = Plateau()
+        self.divergence = None
         self.net = net
+        self.timeline.clear()
+        self.keep_frame("change")
         self.status, self.message = "idle", None
         self._touch()
 
@@ -286,7 +390,8 @@ class Session:
             "message": self.message, "version": self.version, "created": self.created,
             "updated": self.updated, "model": self.net.to_dict(),
             "history": {k: base64.b64encode(v.tobytes()).decode() for k, v in self.history.items()},
-            "history_start": self.history_start,
+            "history_start": self.history_start, "divergence": self.divergence,
+            "timeline": self.timeline.to_state(),
         }
 
     @classmethod
@@ -297,6 +402,11 @@ class Session:
         for k, v in state["history"].items():
             s.history[k] = array("d", base64.b64decode(v))
         s.history_start = int(state.get("history_start", 0))
+        s.plateau.feed(s.history["train_loss"])
+        s.divergence = state.get("divergence")
+        s.timeline.load_state(state.get("timeline"))
+        if not s.timeline.frames:  # a state from before timelines: from here on
+            s.keep_frame("change")
         s.status = "paused" if state["status"] == "running" else state["status"]
         s.message, s.version = state.get("message"), state["version"]
         s.created, s.updated = state["created"], state["updated"]

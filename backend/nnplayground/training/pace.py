@@ -61,7 +61,7 @@ def play(s: Session, old: Play | None, now: float) -> Play:
         else:
             pacer.retime(s.spec.pace, now)
     stop = s.spec.stop_at
-    last = s.summary()["last"]
+    last = s.last()
     if stop is not None and stop.first_reached(s.epoch, {k: [v] for k, v in last.items()}):
         stop = None
     return Play(pacer, stop)

@@ -1,5 +1,6 @@
 """What a worker sends about a session: snapshots with quantised grids, the boundary, the
-dataset, the history, status messages and the backward pass with the tutorial's numbers.
+dataset, the history, status messages, diagnostics and the backward pass with the tutorial's
+numbers.
 
 Plain functions of a :class:`~nnplayground.sessions.session.Session` (and the settings), so
 each is built once however many clients receive it. Weights and biases are in the tutorial's
@@ -16,6 +17,7 @@ import numpy as np
 from ..config import Settings
 from ..datasets import from_points
 from ..engine import EngineError, Network, gradient_check
+from ..sessions import advice
 from ..sessions.session import Session
 
 
@@ -37,7 +39,7 @@ def stop_message(s: Session, at: int, why: str) -> str:
     """What a run that met its stop condition says: which one, when, and where it got."""
     figures = [f"{k.replace('_', ' ')} {v:.1%}" if k.endswith("accuracy") else
                f"{k.replace('_', ' ')} {v:.4g}"
-               for k, v in s.summary()["last"].items() if v is not None]
+               for k, v in s.last().items() if v is not None]
     reached = "" if at == s.epoch else f", reached at epoch {at:,}"
     return f"stopped at epoch {s.epoch:,} (stop_at: {why}{reached}): {', '.join(figures)}"
 
@@ -55,6 +57,19 @@ def snapshot(s: Session, settings: Settings) -> dict[str, Any]:
             "weights": [w.tolist() for w in s.net.W], "biases": [b.tolist() for b in s.net.b],
             "domain": grids["domain"], "boundary": quantize(grids["output"]),
             "neurons": [quantize(n) for n in neurons]}
+
+
+def timeline(s: Session) -> dict[str, Any]:
+    """The run's kept frames: their epochs, kinds and training losses (no parameters)."""
+    frames = s.timeline.to_state()["frames"]
+    return {"epoch": s.epoch, "first": s.history_start, "version": s.version,
+            "max_replay": s.timeline.max_replay,
+            "frames": [{k: f[k] for k in ("epoch", "kind", "train_loss")} for f in frames]}
+
+
+def diagnostics(s: Session) -> dict[str, Any]:
+    """Why it is stuck (``sessions/advice.py``): per layer figures, plateau, findings."""
+    return {"type": "diagnostics", "version": s.version, **advice.report(s)}
 
 
 def boundary(s: Session, resolution: int, neurons: bool) -> dict[str, Any]:

@@ -15,8 +15,9 @@ Between two chunks it handles every pending command, so ``pause`` waits at most 
 (``chunk_seconds``, 20 ms by default); which session trains next and for how long is the
 scheduler's (``scheduler.py``). A run started by Play keeps its spec's pace and stops by
 itself at its ``stop_at`` condition (``pace.py``); ``step`` and ``train`` ignore both.
-Snapshots (``payloads.py``) are computed only for watched sessions, at most at their snapshot
-rate (every epoch at a pace below it), however many watchers they have. Sessions are
+Snapshots (``payloads.py``) and the diagnostics sent with each are computed only for watched
+sessions, at most at their snapshot rate (every epoch at a pace below it), however many
+watchers they have. Sessions are
 checkpointed to the store on pause, on changes, every ``checkpoint_seconds`` while running and
 on shutdown. The epochs of a watched session go out at most ``epoch_messages_per_second`` times
 a second (those of several chunks in one message, always before any other event of the
@@ -145,10 +146,12 @@ class Worker:
             self.publish_snapshot(o)
 
     def publish_snapshot(self, o: Owned) -> None:
-        if not o.session.net.is_finite():  # a diverged network has nothing to draw
-            return
+        """A snapshot (not of a diverged network: it has nothing to draw) and the
+        diagnostics that go with it."""
         t0 = self.clock()
-        self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
+        if o.session.net.is_finite():
+            self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
+        self.publish(o, "diagnostics", payloads.diagnostics(o.session))
         now = self.clock()
         self.scheduler.drew(now - t0)
         o.last_snapshot = now
@@ -187,6 +190,8 @@ class Worker:
         old = self.owned.get(s.id)
         if old is not None:
             self.scheduler.stop(old)
+        st = self.settings
+        s.timeline.configure(st.timeline_frames, st.timeline_seconds, st.timeline_max_replay)
         o = self.owned[s.id] = Owned(s)
         return o
 
@@ -292,7 +297,7 @@ class Worker:
     def op_create(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
         if p.get("weights") is not None:
-            s.net.weights, s.net.biases = p["weights"], p["biases"]
+            s.set_parameters(p["weights"], p["biases"])
         self.checkpoint(self.own(s))
         return s.summary()
 
@@ -417,4 +422,13 @@ class Worker:
         return {}
 
     def op_backprop(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        return payloads.backprop(self.get(sid).session, p, self.settings)
+        s = self.get(sid).session
+        if p.get("epoch") is not None:
+            s = s.at(int(p["epoch"]))
+        return payloads.backprop(s, p, self.settings)
+
+    def op_timeline(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return payloads.timeline(self.get(sid).session)
+
+    def op_snapshot_at(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return payloads.snapshot(self.get(sid).session.at(int(p["epoch"])), self.settings)
