@@ -32,8 +32,17 @@ def require(tool: str) -> str:
     return path
 
 
-def make_settings(**overrides: Any) -> Settings:
-    return Settings(store="memory", workers=1, _env_file=None, **overrides)  # type: ignore[call-arg]
+#: the per-client quotas, lifted: TestClient is one address ("testclient") for a whole module
+LIFTED = {"sessions_per_minute": 10**6, "max_sessions_per_client": 10**6,
+          "max_running_per_client": 10**6, "max_trains_per_client": 10**6,
+          "max_streams_per_client": 10**6}
+
+
+def make_settings(quotas: bool = False, **overrides: Any) -> Settings:
+    """Test settings (memory store, one worker); the quotas are lifted unless ``quotas``."""
+    base = {} if quotas else LIFTED
+    return Settings(store="memory", workers=1, _env_file=None,  # type: ignore[call-arg]
+                    **{**base, **overrides})
 
 
 @pytest.fixture(scope="module")

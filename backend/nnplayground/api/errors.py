@@ -83,6 +83,21 @@ def session_limit(limit: int) -> ApiError:
                     "try again later", headers={"Retry-After": "60"})
 
 
+def too_many(code: str, message: str, retry_after: int) -> ApiError:
+    """A client over one of its quotas (``quotas.py``): try again in ``retry_after`` s."""
+    return ApiError(429, code, message, headers={"Retry-After": str(retry_after)})
+
+
+def keep_limit(limit: int) -> ApiError:
+    return ApiError(409, "keep_limit", f"the server keeps at most {limit} sessions "
+                    "(max_kept_sessions); this one is not kept")
+
+
+def expired() -> ApiError:
+    return ApiError(404, "expired", "this session expired: it was idle and its space was "
+                    "needed, or its idle lifetime ended; create a new one")
+
+
 def too_large(limit: int) -> ApiError:
     return ApiError(413, "too_large", f"request bodies are limited to {limit} bytes", "body")
 

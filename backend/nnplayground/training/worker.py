@@ -183,12 +183,18 @@ class Worker:
             o = self.own(Session.from_state(state))
         return o
 
-    def own(self, s: Session) -> Owned:
+    def own(self, s: Session, client: str | None = None) -> Owned:
         old = self.owned.get(s.id)
         if old is not None:
             self.scheduler.stop(old)
-        o = self.owned[s.id] = Owned(s)
+        o = self.owned[s.id] = Owned(s, client=client or "")
         return o
+
+    def claim(self, o: Owned, p: dict[str, Any]) -> None:
+        """The client a ``start`` or ``step`` trains for (its CPU share), if the API named it;
+        only while ``o`` is not running (its share is settled when it starts)."""
+        if p.get("client") and o not in self.scheduler:
+            o.client = str(p["client"])
 
     def forget(self, sid: str, error: SessionError | None = None) -> Owned | None:
         """Drop ``sid`` from memory without saving; calls waiting on it fail with ``error``
@@ -293,12 +299,12 @@ class Worker:
         s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
         if p.get("weights") is not None:
             s.net.weights, s.net.biases = p["weights"], p["biases"]
-        self.checkpoint(self.own(s))
+        self.checkpoint(self.own(s, p.get("client")))
         return s.summary()
 
     def op_create_from_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session.from_state(p["state"])
-        self.checkpoint(self.own(s))
+        self.checkpoint(self.own(s, p.get("client")))
         return s.summary()
 
     def op_fork_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
@@ -315,6 +321,13 @@ class Worker:
         self.publish(o, "status", payloads.deleted(o.session))
         return {"deleted": sid}
 
+    def op_delete_idle(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        """Delete an idle session to make room; refused if it runs or someone watches it."""
+        o = self.owned.get(sid)
+        if o is not None and (o in self.scheduler or o.watchers or o.target is not None):
+            raise RefusedError("the session is running or watched")
+        return self.op_delete(sid, p, req)
+
     def _trainable(self, o: Owned) -> None:
         if o.session.status == "diverged":
             raise RefusedError("the session diverged (its weights are no longer finite): reset "
@@ -323,6 +336,7 @@ class Worker:
     def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
         o = self.get(sid)
         self._trainable(o)
+        self.claim(o, p)
         self.finish_target(o)  # a waiting step ends here: its target no longer applies
         o.session.status, o.session.message = "running", None
         self.set_running(o, True)
@@ -340,6 +354,7 @@ class Worker:
         o = self.get(sid)
         s = o.session
         self._trainable(o)
+        self.claim(o, p)
         epochs = int(p.get("epochs", 1))
         if s.status == "running" and o.target is not None:  # steps add up
             o.target = max(o.target, s.epoch) + epochs
