@@ -155,3 +155,29 @@ def test_a_kept_session_is_not_evicted_and_503_only_when_none_can_go():
         with client.websocket_connect(f"/api/sessions/{other['id']}/stream") as ws:
             msg = receive(ws)
             assert msg["type"] == "error" and msg["code"] == "expired"
+
+
+def test_a_client_runs_at_most_its_sessions_at_once():
+    settings = make_settings(quotas=True, max_running_per_client=1)
+    with TestClient(create_app(settings)) as client:
+        a, b = create(client, "x", preset="xnor", config={"stop_at": None}), create(client, "x")
+        with client.websocket_connect(f"/api/sessions/{a['id']}/stream?token={a['token']}") as wa, \
+                client.websocket_connect(
+                    f"/api/sessions/{b['id']}/stream?token={b['token']}") as wb:
+            assert receive(wa)["type"] == "hello" and receive(wb)["type"] == "hello"
+            wa.send_json({"type": "start"})
+            while (msg := receive(wa))["type"] != "ack":
+                pass
+            assert msg["status"] == "running"
+            wb.send_json({"type": "start"})
+            while (msg := receive(wb))["type"] not in ("ack", "error"):
+                pass
+            assert msg["type"] == "error" and msg["code"] == "too_many_running"
+            wa.send_json({"type": "pause"})
+            while (msg := receive(wa))["type"] != "ack":
+                pass
+            wb.send_json({"type": "start"})  # room again
+            while (msg := receive(wb))["type"] not in ("ack", "error"):
+                pass
+            assert msg["type"] == "ack" and msg["status"] == "running"
+            wb.send_json({"type": "pause"})

@@ -40,7 +40,14 @@ from ..config import Settings
 from ..datasets import DatasetError
 from ..engine import EngineError
 from ..sessions import jsonsafe
-from ..sessions.errors import InternalError, NotFoundError, RefusedError, SessionError, invalid
+from ..sessions.errors import (
+    InternalError,
+    LimitedError,
+    NotFoundError,
+    RefusedError,
+    SessionError,
+    invalid,
+)
 from ..sessions.session import Session
 from ..sessions.spec import SessionSpec
 from ..sessions.store import Store
@@ -192,9 +199,17 @@ class Worker:
 
     def claim(self, o: Owned, p: dict[str, Any]) -> None:
         """The client a ``start`` or ``step`` trains for (its CPU share), if the API named it;
-        only while ``o`` is not running (its share is settled when it starts)."""
+        only while ``o`` is not running (its share is settled when it starts). A client
+        already running ``max_running_per_client`` sessions on this worker is refused."""
         if p.get("client") and o not in self.scheduler:
             o.client = str(p["client"])
+        if o.client and o not in self.scheduler:
+            st = self.settings
+            limit = st.max_class_sessions if o.client.startswith("class:") \
+                else st.max_running_per_client
+            if sum(r.client == o.client for r in self.scheduler.running) >= limit:
+                raise LimitedError(f"this client runs {limit} sessions at once here, its limit "
+                                   "(max_running_per_client); pause one first")
 
     def forget(self, sid: str, error: SessionError | None = None) -> Owned | None:
         """Drop ``sid`` from memory without saving; calls waiting on it fail with ``error``
