@@ -181,3 +181,16 @@ def test_a_client_runs_at_most_its_sessions_at_once():
                 pass
             assert msg["type"] == "ack" and msg["status"] == "running"
             wb.send_json({"type": "pause"})
+
+
+def test_one_address_forking_into_many_classes_is_rate_limited():
+    settings = make_settings(quotas=True, trusted_proxies="testclient", max_class_sessions=3)
+    with TestClient(create_app(settings)) as client:
+        teachers = [create(client, "teacher") for _ in range(2)]
+        forks = [client.post(f"/api/sessions/{t['id']}/fork", headers=who("forker"))
+                 for t in teachers for _ in range(2)]
+        assert [r.status_code for r in forks] == [201, 201, 201, 429]
+        assert forks[-1].json()["code"] == "rate_limited" and "retry-after" in forks[-1].headers
+        # another address still joins the second class
+        r = client.post(f"/api/sessions/{teachers[1]['id']}/fork", headers=who("student"))
+        assert r.status_code == 201

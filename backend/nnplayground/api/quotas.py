@@ -71,20 +71,28 @@ class Quotas:
         """A quota of ``key``: ``own`` for an address, the class limit for a class."""
         return self.settings.max_class_sessions if is_class(key) else own
 
-    async def create(self, key: str) -> None:
-        """``key`` creates a session: within its window and what it may hold, or 429."""
+    async def create(self, key: str, address: str | None = None) -> None:
+        """``key`` creates a session: within its window and what it may hold, or 429. A fork
+        (``key`` a class) also counts toward the forks its ``address`` makes a minute, in all
+        classes together (``max_class_sessions``): one address cannot fill the server by
+        forking into many classes at once."""
         st = self.settings
         held = await self.registry.held(key)
         limit = self.allowance(key, st.max_sessions_per_client)
         if held >= limit:
             raise too_many("too_many_sessions", f"this client holds {held} sessions, its "
                            f"limit (max_sessions_per_client={limit}); delete one first", 60)
-        item = RateLimitItemPerMinute(self.allowance(key, st.sessions_per_minute))
-        if not await self.limiter.hit(item, "create", key):
-            stats = await self.limiter.get_window_stats(item, "create", key)
-            wait = max(1, math.ceil(stats.reset_time - time.time()))
-            raise too_many("rate_limited", f"at most {item.amount} sessions a minute from "
-                           "one client (sessions_per_minute)", wait)
+        windows = [(RateLimitItemPerMinute(self.allowance(key, st.sessions_per_minute)),
+                    "create", key, "sessions_per_minute")]
+        if is_class(key) and address is not None:
+            windows.append((RateLimitItemPerMinute(st.max_class_sessions), "fork", address,
+                            "max_class_sessions"))
+        for item, kind, who, name in windows:
+            if not await self.limiter.hit(item, kind, who):
+                stats = await self.limiter.get_window_stats(item, kind, who)
+                wait = max(1, math.ceil(stats.reset_time - time.time()))
+                raise too_many("rate_limited", f"at most {item.amount} {kind}s a minute "
+                               f"from one client ({name})", wait)
 
     @contextlib.asynccontextmanager
     async def hold(self, kind: str, key: str) -> AsyncIterator[None]:

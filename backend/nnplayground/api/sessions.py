@@ -104,11 +104,12 @@ async def delete_session(sid: Owner, state: State) -> Response:
 
 
 @router.post("/{id}/fork", status_code=201, response_model=Created)
-async def fork_session(sid: SessionId, state: State, request: Request) -> Created:
+async def fork_session(sid: SessionId, state: State, request: Request,
+                       client: Client) -> Created:
     """A copy of the session (weights, data, history) owned by the caller; it counts toward
     the class of the session it was forked from, not the caller's address."""
     key = class_of(sid, await state.registry.client_of(sid))
-    await state.quotas.create(key)
+    await state.quotas.create(key, client)
     await make_room(state)
     new, token = new_id(), new_token()
     snapshot = await state.pool.call(sid, "fork_state",
