@@ -7,7 +7,8 @@ visitor alone: it trains the default network (the ``playground`` preset) with ba
 creates as many sessions as it may, plays each at full speed over its own WebSocket, and keeps
 asking for more sessions and parallel ``train`` calls, while the visitor does the same again.
 Reported: the visitor's epochs/s against its solo figure (target >= 45%), the p99 of its
-``GET /api/health`` (target < 100 ms), the hostile client's sessions and its count of 429s.
+``GET /api/health`` (target < 100 ms), the hostile client's sessions and its refusals (429s,
+and on its streams the same codes as ``error`` messages).
 
     python bench/abuse.py [--seconds 8]
 """
@@ -104,9 +105,10 @@ class Hostile:
                                       additional_headers=headers, max_size=None) as ws:
             await ws.send(json.dumps({"type": "start"}))
             async for raw in ws:  # read everything, as a page would
-                if isinstance(raw, str) and '"too_many_streams"' in raw:
-                    self.refused["too_many_streams"] = self.refused.get(
-                        "too_many_streams", 0) + 1
+                if isinstance(raw, str) and len(raw) < 1000 and '"error"' in raw:
+                    msg = json.loads(raw)
+                    if msg.get("type") == "error":  # too_many_running, too_many_streams
+                        self.refused[msg["code"]] = self.refused.get(msg["code"], 0) + 1
 
     async def pester(self) -> None:
         """Keep asking for sessions and parallel train calls on its own sessions."""
