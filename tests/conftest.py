@@ -40,9 +40,8 @@ LIFTED = {"sessions_per_minute": 10**6, "max_sessions_per_client": 10**6,
 
 def make_settings(quotas: bool = False, **overrides: Any) -> Settings:
     """Test settings (memory store, one worker); the quotas are lifted unless ``quotas``."""
-    base = {} if quotas else LIFTED
-    return Settings(store="memory", workers=1, _env_file=None,  # type: ignore[call-arg]
-                    **{**base, **overrides})
+    base = {"store": "memory", "workers": 1, **({} if quotas else LIFTED)}
+    return Settings(_env_file=None, **{**base, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

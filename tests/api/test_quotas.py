@@ -194,3 +194,39 @@ def test_one_address_forking_into_many_classes_is_rate_limited():
         # another address still joins the second class
         r = client.post(f"/api/sessions/{teachers[1]['id']}/fork", headers=who("student"))
         assert r.status_code == 201
+
+
+def test_the_window_holds_across_replicas_with_redis(redis_url: str):
+    from nnplayground.api.quotas import rate_storage
+
+    async def run() -> None:
+        settings = make_settings(quotas=True, store=redis_url, sessions_per_minute=2)
+        a = Quotas(settings, LocalRegistry(), rate_storage(settings))  # two replicas
+        b = Quotas(settings, LocalRegistry(), rate_storage(settings))
+        await a.create("203.0.113.6")
+        await b.create("203.0.113.6")
+        with pytest.raises(ApiError) as refused:
+            await a.create("203.0.113.6")
+        assert refused.value.status == 429 and refused.value.code == "rate_limited"
+        assert 1 <= int((refused.value.headers or {})["Retry-After"]) <= 60
+        await b.create("198.51.100.7")  # another client has its own window
+        await a.close()
+        await b.close()
+
+    asyncio.run(run())
+
+
+def test_an_unreachable_redis_is_unavailable_not_a_500():
+    from tools.launcher import free_port
+
+    from nnplayground.api.quotas import rate_storage
+    from nnplayground.sessions.errors import UnavailableError
+
+    async def run() -> None:
+        settings = make_settings(quotas=True, store=f"redis://127.0.0.1:{free_port()}/0")
+        quotas = Quotas(settings, LocalRegistry(), rate_storage(settings))
+        with pytest.raises(UnavailableError):
+            await quotas.create("203.0.113.6")
+        await quotas.close()
+
+    asyncio.run(run())

@@ -80,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool, registry = await open_backend(settings)  # local, or shared through Redis
         await pool.start()
-        state = AppState(settings, pool, registry, Quotas(settings, registry))
+        quotas = Quotas(settings, registry)
+        state = AppState(settings, pool, registry, quotas)
         app.state.nnp = state
         expiry = asyncio.create_task(_expire(state))
         try:
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await expiry
             await pool.stop()
             await registry.close()
+            await quotas.close()
 
     app = FastAPI(
         title="nnplayground", version=__version__, lifespan=lifespan, docs_url=None,

@@ -23,11 +23,12 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from ..config import Settings
+from ..sessions.errors import UnavailableError
 from ..sessions.registry import SessionRegistry
 from .errors import too_many
 
@@ -54,7 +55,8 @@ async def billed(registry: SessionRegistry, sid: str, client: str) -> str:
 def rate_storage(settings: Settings) -> Storage:
     """Where the windows are kept: this process's memory, or the Redis of the store."""
     if settings.store.startswith(("redis://", "rediss://")):
-        return RedisStorage("async+" + settings.store, key_prefix="nnp-limits")
+        return RedisStorage("async+" + settings.store, implementation="redispy",
+                            key_prefix="nnp-limits")  # redis-py: the redis extra's client
     return MemoryStorage()
 
 
@@ -64,7 +66,8 @@ class Quotas:
     def __init__(self, settings: Settings, registry: SessionRegistry,
                  storage: Storage | None = None) -> None:
         self.settings, self.registry = settings, registry
-        self.limiter = MovingWindowRateLimiter(storage or rate_storage(settings))
+        self.storage = storage or rate_storage(settings)
+        self.limiter = MovingWindowRateLimiter(self.storage)
         self.gauges: Counter[tuple[str, str]] = Counter()
 
     def allowance(self, key: str, own: int) -> int:
@@ -88,11 +91,26 @@ class Quotas:
             windows.append((RateLimitItemPerMinute(st.max_class_sessions), "fork", address,
                             "max_class_sessions"))
         for item, kind, who, name in windows:
-            if not await self.limiter.hit(item, kind, who):
+            if not await self.hit(item, kind, who):
                 stats = await self.limiter.get_window_stats(item, kind, who)
                 wait = max(1, math.ceil(stats.reset_time - time.time()))
                 raise too_many("rate_limited", f"at most {item.amount} {kind}s a minute "
                                f"from one client ({name})", wait)
+
+    async def hit(self, item: RateLimitItem, kind: str, who: str) -> bool:
+        """One more in ``who``'s window; Redis out of reach is the domain's unavailable."""
+        try:
+            return await self.limiter.hit(item, kind, who)
+        except self.storage.base_exceptions as exc:
+            raise UnavailableError(f"the rate limits' store is unreachable: "
+                                   f"{type(exc).__name__}") from None
+
+    async def close(self) -> None:
+        """Close the Redis connections (``limits`` has no close of its own: its client)."""
+        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                await client.aclose()
 
     @contextlib.asynccontextmanager
     async def hold(self, kind: str, key: str) -> AsyncIterator[None]:
