@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     sessions_per_minute: int = Field(20, ge=1, description="sessions one client creates a "
                                      "minute (moving window)")
     max_sessions_per_client: int = Field(40, ge=1, description="sessions one client holds")
-    max_running_per_client: int = Field(8, ge=1, description="sessions of one client running "
+    max_running_per_client: int = Field(4, ge=1, description="sessions of one client running "
                                         "at once")
     max_trains_per_client: int = Field(4, ge=1, description="concurrent train calls of one "
                                        "client")

@@ -159,3 +159,14 @@ def test_sessions_of_unknown_clients_are_each_their_own_client() -> None:
     for _ in range(100):
         s.trained(s.next(), 1, 0.01)
     assert a.used == pytest.approx(b.used, abs=0.011)
+
+
+def test_drawing_a_running_session_is_its_clients_time() -> None:
+    s = scheduler()
+    watched, plain = Owned(session("w"), client="a"), Owned(session("p"), client="b")
+    s.start(watched)
+    s.start(plain)
+    s.trained(watched, 10, 0.01)
+    s.drew(0.02, watched)
+    assert watched.used == pytest.approx(0.03) and s.client_used["a"] == pytest.approx(0.03)
+    assert s.next() is plain

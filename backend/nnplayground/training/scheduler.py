@@ -90,9 +90,12 @@ class Scheduler:
         if o in self.running:
             self.client_used[o.fair_key] = self.client_used.get(o.fair_key, 0.0) + seconds
 
-    def drew(self, seconds: float) -> None:
-        """A snapshot took ``seconds``."""
+    def drew(self, seconds: float, o: Owned | None = None) -> None:
+        """A snapshot (of ``o``) took ``seconds``: its client's time too, while it runs."""
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * seconds
+        if o is not None and o in self.running:
+            o.used += seconds
+            self.client_used[o.fair_key] = self.client_used.get(o.fair_key, 0.0) + seconds
 
     def chunk_budget(self, o: Owned) -> float:
         """Seconds of training in a chunk of ``o``: ``chunk_seconds``, or shorter for a watched

@@ -157,7 +157,7 @@ class Worker:
         t0 = self.clock()
         self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
         now = self.clock()
-        self.scheduler.drew(now - t0)
+        self.scheduler.drew(now - t0, o)
         o.last_snapshot = now
 
     # ----- commands ------------------------------------------------------------------------
