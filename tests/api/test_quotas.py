@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 from fastapi.testclient import TestClient
+from limits.aio.storage import MemoryStorage
 
 from nnplayground.api.app import create_app
 from nnplayground.api.errors import ApiError
@@ -105,7 +106,8 @@ def test_streams_past_the_quota_get_429_in_the_stream():
 
 def test_concurrent_trains_are_limited_per_client():
     async def run() -> None:
-        quotas = Quotas(make_settings(quotas=True, max_trains_per_client=2), LocalRegistry())
+        quotas = Quotas(make_settings(quotas=True, max_trains_per_client=2), LocalRegistry(),
+                        MemoryStorage())
         async with quotas.hold("train", "a"), quotas.hold("train", "a"):
             with pytest.raises(ApiError) as refused:
                 async with quotas.hold("train", "a"):
@@ -197,7 +199,7 @@ def test_one_address_forking_into_many_classes_is_rate_limited():
 
 
 def test_the_window_holds_across_replicas_with_redis(redis_url: str):
-    from nnplayground.api.quotas import rate_storage
+    from nnplayground.api.backends import rate_storage
 
     async def run() -> None:
         settings = make_settings(quotas=True, store=redis_url, sessions_per_minute=2)
@@ -219,7 +221,7 @@ def test_the_window_holds_across_replicas_with_redis(redis_url: str):
 def test_an_unreachable_redis_is_unavailable_not_a_500():
     from tools.launcher import free_port
 
-    from nnplayground.api.quotas import rate_storage
+    from nnplayground.api.backends import rate_storage
     from nnplayground.sessions.errors import UnavailableError
 
     async def run() -> None:

@@ -30,7 +30,7 @@ from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
 from . import errors, meta, sessions, share, stream
-from .backends import open_backend
+from .backends import open_backend, rate_storage
 from .deps import AppState
 from .middleware import BodyLimit, security_headers
 from .quotas import Quotas
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool, registry = await open_backend(settings)  # local, or shared through Redis
         await pool.start()
-        quotas = Quotas(settings, registry)
+        quotas = Quotas(settings, registry, rate_storage(settings))
         state = AppState(settings, pool, registry, quotas)
         app.state.nnp = state
         expiry = asyncio.create_task(_expire(state))

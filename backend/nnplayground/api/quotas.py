@@ -7,7 +7,7 @@ bills the same class), so a school behind one address is limited per class
 (``max_class_sessions``), not per address.
 
 * sessions created a minute: a moving window of the ``limits`` library, in memory, or in Redis
-  when the store is Redis (the window holds across replicas);
+  when the store is Redis (the window holds across replicas; ``backends.rate_storage``);
 * sessions held: the registry's count of the client's sessions;
 * concurrent ``train`` calls and WebSocket connections: gauges of this process (per replica).
 
@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 from limits import RateLimitItem, RateLimitItemPerMinute
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from ..config import Settings
@@ -52,21 +52,13 @@ async def billed(registry: SessionRegistry, sid: str, client: str) -> str:
     return owner if is_class(owner) else client
 
 
-def rate_storage(settings: Settings) -> Storage:
-    """Where the windows are kept: this process's memory, or the Redis of the store."""
-    if settings.store.startswith(("redis://", "rediss://")):
-        return RedisStorage("async+" + settings.store, implementation="redispy",
-                            key_prefix="nnp-limits")  # redis-py: the redis extra's client
-    return MemoryStorage()
-
-
 class Quotas:
-    """The quotas of ``settings``; ``registry`` counts the sessions each client holds."""
+    """The quotas of ``settings``; ``registry`` counts the sessions each client holds,
+    ``storage`` keeps the windows."""
 
-    def __init__(self, settings: Settings, registry: SessionRegistry,
-                 storage: Storage | None = None) -> None:
+    def __init__(self, settings: Settings, registry: SessionRegistry, storage: Storage) -> None:
         self.settings, self.registry = settings, registry
-        self.storage = storage or rate_storage(settings)
+        self.storage = storage
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.gauges: Counter[tuple[str, str]] = Counter()
 
