@@ -1,7 +1,9 @@
 """Shared fixtures: an app on the real worker pool (memory store) driven by TestClient, and a
 real ``redis-server``.
 
-``client`` is module-scoped (starting a worker process takes about a second); ``new_session``
+``client`` is module-scoped (starting a worker process takes about a second); its per-client
+quotas are lifted (``make_settings(quotas=True)`` keeps the defaults), since TestClient is one
+address for a whole module; ``new_session``
 creates a session and returns ``(id, token, headers)``; ``redis_url`` is an emptied database
 of one ``redis-server`` on a free port for the whole run. Tools a test needs but the machine
 lacks make it skip locally and fail in CI (``CI=true``): see ``require``.
