@@ -1,7 +1,9 @@
 """Shared fixtures: an app on the real worker pool (memory store) driven by TestClient, and a
 real ``redis-server``.
 
-``client`` is module-scoped (starting a worker process takes about a second); ``new_session``
+``client`` is module-scoped (starting a worker process takes about a second); its per-client
+quotas are lifted (``make_settings(quotas=True)`` keeps the defaults), since TestClient is one
+address for a whole module; ``new_session``
 creates a session and returns ``(id, token, headers)``; ``redis_url`` is an emptied database
 of one ``redis-server`` on a free port for the whole run. Tools a test needs but the machine
 lacks make it skip locally and fail in CI (``CI=true``): see ``require``.
@@ -32,8 +34,16 @@ def require(tool: str) -> str:
     return path
 
 
-def make_settings(**overrides: Any) -> Settings:
-    return Settings(store="memory", workers=1, _env_file=None, **overrides)  # type: ignore[call-arg]
+#: the per-client quotas, lifted: TestClient is one address ("testclient") for a whole module
+LIFTED = {"sessions_per_minute": 10**6, "max_sessions_per_client": 10**6,
+          "max_running_per_client": 10**6, "max_trains_per_client": 10**6,
+          "max_streams_per_client": 10**6}
+
+
+def make_settings(quotas: bool = False, **overrides: Any) -> Settings:
+    """Test settings (memory store, one worker); the quotas are lifted unless ``quotas``."""
+    base = {"store": "memory", "workers": 1, **({} if quotas else LIFTED)}
+    return Settings(_env_file=None, **{**base, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

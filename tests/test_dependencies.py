@@ -40,7 +40,9 @@ def imported(*folders: str) -> set[str]:
     """The distributions that the code under ``folders`` imports (top-level names)."""
     modules: set[str] = set()
     files = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
-    local = {"nnplayground", "tests", "tools"} | {p.stem for p in files}  # bench: `server`
+    owners = packages_distributions()
+    # bench's sibling imports (`server`), but not a file named like a library (api/limits.py)
+    local = {"nnplayground", "tests", "tools"} | ({p.stem for p in files} - set(owners))
     for path in files:
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
@@ -48,7 +50,6 @@ def imported(*folders: str) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
     third = modules - set(sys.stdlib_module_names) - local
-    owners = packages_distributions()
     missing = {m for m in third if m not in owners}
     assert not missing, f"imported but not installed: {sorted(missing)}"
     return {d.lower().replace("_", "-") for m in third for d in owners[m]}

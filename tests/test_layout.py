@@ -58,7 +58,8 @@ THIRD_PARTY: dict[str, set[str]] = {  # what each part may import besides the pa
     "setups": set(),
     "training": {"numpy"},
     "cluster": {"redis"},
-    "api": {"fastapi", "starlette", "pydantic", "uvicorn", "swagger_ui_bundle", "numpy"},
+    "api": {"fastapi", "starlette", "pydantic", "uvicorn", "swagger_ui_bundle", "numpy",
+            "limits"},
     "cli": {"pydantic"},
     "(root)": set(),
 }

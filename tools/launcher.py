@@ -2,7 +2,9 @@
 
 :class:`Server` runs the CLI in a subprocess with its own data directory and environment,
 waits until ``/api/health`` answers (polling) and stops it with a signal, so a caller can
-also restart it on the same data. What it leaves out: anything about what is tested.
+also restart it on the same data. Unless ``quotas=True``, it lifts the per-client quotas
+(``LIFTED_QUOTAS``): tests and benchmarks drive many sessions from one loopback address. What
+it leaves out: anything about what is tested.
 """
 
 from __future__ import annotations
@@ -24,17 +26,23 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+LIFTED_QUOTAS = {"NNP_SESSIONS_PER_MINUTE": "1000000", "NNP_MAX_SESSIONS_PER_CLIENT": "1000000",
+                 "NNP_MAX_RUNNING_PER_CLIENT": "1000000", "NNP_MAX_TRAINS_PER_CLIENT": "1000000",
+                 "NNP_MAX_STREAMS_PER_CLIENT": "1000000"}
+
+
 class Server:
     """One ``nnplayground serve`` process."""
 
     def __init__(self, data_dir: Path, store: str = "memory", workers: int = 1,
-                 port: int | None = None, host: str = "127.0.0.1", **env: str) -> None:
+                 port: int | None = None, host: str = "127.0.0.1", quotas: bool = False,
+                 **env: str) -> None:
         self.data_dir, self.store, self.workers = data_dir, store, workers
         self.host = host  # where it listens; ``url`` is on loopback either way
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
-        self.env = env
+        self.env = env if quotas else {**LIFTED_QUOTAS, **env}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data_dir / f"server-{self.port}.log"
 

@@ -44,6 +44,24 @@ class Settings(BaseSettings):
     ws_compression: bool = Field(False, description="permessage-deflate on WebSockets: fewer "
                                  "bytes, but each message is compressed once per connection, "
                                  "so its CPU cost grows with the watchers")
+    # Quotas per client (``api/quotas.py``; past one: 429 with Retry-After)
+    trusted_proxies: str = Field("", description="comma-separated addresses (or *) of proxies "
+                                 "whose X-Forwarded-For names the client; none by default")
+    sessions_per_minute: int = Field(20, ge=1, description="sessions one client creates a "
+                                     "minute (moving window)")
+    max_sessions_per_client: int = Field(40, ge=1, description="sessions one client holds")
+    max_running_per_client: int = Field(4, ge=1, description="sessions of one client running "
+                                        "at once")
+    max_trains_per_client: int = Field(4, ge=1, description="concurrent train calls of one "
+                                       "client")
+    max_streams_per_client: int = Field(40, ge=1, description="WebSocket connections of one "
+                                        "client")
+    max_class_sessions: int = Field(300, ge=1, description="forks of one teacher's session "
+                                    "(a class): they count toward the class, not the address")
+    max_kept_sessions: int = Field(50, ge=0, description="sessions kept from eviction and the "
+                                   "short idle lifetime (POST /keep)")
+    unopened_ttl_seconds: float = Field(3600, gt=0, description="idle lifetime of a session "
+                                        "nobody opened after creating it")
     max_gradcheck_parameters: int = Field(2000, ge=1)
     call_timeout_seconds: float = Field(60.0, gt=0)
 

@@ -44,9 +44,49 @@ async def contract(a: SessionRegistry, b: SessionRegistry) -> None:
     assert await b.idle(-1) == ["s1"]
 
 
+async def room_contract(a: SessionRegistry, b: SessionRegistry) -> None:
+    """Who holds each session, eviction order, kept sessions, expired ids, short lifetimes."""
+    for sid, client in (("s1", "10.0.0.1"), ("s2", "10.0.0.1"), ("s3", "class:s1")):
+        await a.add(sid, hash_token(sid), client)
+    assert await b.held("10.0.0.1") == 2 and await b.held("class:s1") == 1
+    assert await b.held("10.0.0.2") == 0
+    assert await b.client_of("s3") == "class:s1" and await b.client_of("nope") == ""
+    await b.touch("s1")  # used since: the least recent is s2
+    assert await a.least_recent(10) == ["s2", "s3", "s1"]
+    # nobody opened s2 or s3: the short lifetime (here: already over) applies to them only
+    assert sorted(await a.idle(3600, unopened_ttl=-1)) == ["s2", "s3"]
+    assert await a.keep("s2", limit=1) and await a.keep("s2", limit=1)  # keeping twice: fine
+    assert not await b.keep("s3", limit=1)
+    assert await b.least_recent(10) == ["s3", "s1"]
+    assert await b.idle(3600, unopened_ttl=-1) == ["s3"]
+    await b.expire("s3")
+    assert await a.expired("s3") and not await a.exists("s3")
+    assert not await a.expired("s1") and not await a.expired("nope")
+    assert await a.held("class:s1") == 0
+    await a.remove("s1")
+    assert await b.held("10.0.0.1") == 1 and not await b.expired("s1")
+
+
 def test_local_registry_contract() -> None:
     local = LocalRegistry()
     asyncio.run(contract(local, local))
+
+
+def test_local_registry_room_contract() -> None:
+    local = LocalRegistry()
+    asyncio.run(room_contract(local, local))
+
+
+def test_redis_registry_room_contract(redis_url: str) -> None:
+    async def main() -> None:
+        a, b = redis_registry(redis_url), redis_registry(redis_url)
+        try:
+            await room_contract(a, b)
+        finally:
+            await a.close()
+            await b.close()
+
+    asyncio.run(main())
 
 
 def test_redis_registry_is_shared(redis_url: str) -> None:

@@ -23,6 +23,10 @@ from tests.conftest import make_settings
 SESSION = Session("s", "hash", SessionSpec(dataset=DatasetSpec("circle", n_points=10)))
 
 
+def session(sid: str) -> Session:
+    return Session(sid, "hash", SESSION.spec)
+
+
 def running(scheduler: Scheduler, *watchers: int) -> list[Owned]:
     """Sessions started in this order, with these watcher counts."""
     out = []
@@ -124,3 +128,45 @@ def test_paced_sessions_may_draw_in_the_time_their_training_leaves() -> None:
     sessions[3].play = Play(None, None)  # one at full speed: the 20% binds
     assert s.snapshot_interval(sessions[0]) == pytest.approx(1 / 5)
     assert PACED_SNAPSHOT_SHARE > 0.2
+
+
+def test_clients_share_the_cpu_then_their_sessions_share_their_part() -> None:
+    s = scheduler()
+    hostile = [Owned(session(f"h{i}"), client="203.0.113.6") for i in range(50)]
+    visitor = Owned(session("v"), client="198.51.100.7")
+    for o in [*hostile, visitor]:
+        s.start(o)
+    for _ in range(2000):  # every chunk takes 10 ms, whoever trains
+        s.trained(s.next(), 10, 0.01)
+    hostile_time = sum(o.used for o in hostile)
+    assert visitor.used == pytest.approx(hostile_time, abs=0.011)  # one chunk apart at most
+    assert max(o.used for o in hostile) - min(o.used for o in hostile) <= 0.011
+    # a client that starts later is levelled with the others, not owed what it missed
+    late = Owned(session("late"), client="192.0.2.1")
+    s.start(late)
+    assert s.client_used["192.0.2.1"] == min(s.client_used.values())
+    for _ in range(300):
+        s.trained(s.next(), 10, 0.01)
+    assert late.used == pytest.approx(1.0, abs=0.011)  # a third of 3 s since it started
+
+
+def test_sessions_of_unknown_clients_are_each_their_own_client() -> None:
+    s = scheduler()
+    a, b = Owned(session("a")), Owned(session("b"))  # no client: each its own share
+    s.start(a)
+    s.start(b)
+    assert a.fair_key != b.fair_key
+    for _ in range(100):
+        s.trained(s.next(), 1, 0.01)
+    assert a.used == pytest.approx(b.used, abs=0.011)
+
+
+def test_drawing_a_running_session_is_its_clients_time() -> None:
+    s = scheduler()
+    watched, plain = Owned(session("w"), client="a"), Owned(session("p"), client="b")
+    s.start(watched)
+    s.start(plain)
+    s.trained(watched, 10, 0.01)
+    s.drew(0.02, watched)
+    assert watched.used == pytest.approx(0.03) and s.client_used["a"] == pytest.approx(0.03)
+    assert s.next() is plain

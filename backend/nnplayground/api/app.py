@@ -3,8 +3,10 @@
 ``create_app(settings)`` builds an app whose lifespan opens the pool and registry for the
 store (``backends.py``: local, or shared by several replicas through Redis), starts the
 training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every worker to
-checkpoint before exiting. ``serve(settings)`` runs it with uvicorn. The page in
-``frontend/`` is served at ``/`` (from the wheel's copy when installed). What it leaves out:
+checkpoint before exiting. Behind a proxy listed in ``trusted_proxies`` (only then)
+uvicorn's ``ProxyHeadersMiddleware`` makes the forwarded address the client's (``quotas.py``).
+``serve(settings)`` runs it with uvicorn. The page in ``frontend/`` is served at ``/`` (from
+the wheel's copy when installed). What it leaves out:
 the routes (``sessions.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
@@ -21,15 +23,17 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
 from . import errors, meta, sessions, share, stream
-from .backends import open_backend
+from .backends import open_backend, rate_storage
 from .deps import AppState
 from .middleware import BodyLimit, security_headers
+from .quotas import Quotas
 
 log = logging.getLogger("nnplayground")
 
@@ -52,15 +56,18 @@ class SafeJSONResponse(JSONResponse):
 
 
 async def _expire(state: AppState) -> None:
-    """Delete sessions idle longer than ``session_ttl_seconds`` (never a running one)."""
+    """Delete sessions idle longer than ``session_ttl_seconds``, or ``unopened_ttl_seconds``
+    for those nobody used after creating them (never a running one); their ids then answer
+    ``expired``."""
+    st = state.settings
     while True:
-        await asyncio.sleep(min(60.0, state.settings.session_ttl_seconds / 4))
+        await asyncio.sleep(min(60.0, st.session_ttl_seconds / 4, st.unopened_ttl_seconds / 4))
         try:
-            idle = await state.registry.idle(state.settings.session_ttl_seconds)
+            idle = await state.registry.idle(st.session_ttl_seconds, st.unopened_ttl_seconds)
             for sid in idle:
                 with contextlib.suppress(Exception):
                     await state.pool.call(sid, "delete")
-                await state.registry.remove(sid)
+                await state.registry.expire(sid)
                 state.pool.release(sid)
         except SessionError as exc:  # the shared store is unreachable: next time
             log.warning("session expiry postponed: %s", exc.message)
@@ -73,7 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool, registry = await open_backend(settings)  # local, or shared through Redis
         await pool.start()
-        state = AppState(settings, pool, registry)
+        quotas = Quotas(settings, registry, rate_storage(settings))
+        state = AppState(settings, pool, registry, quotas)
         app.state.nnp = state
         expiry = asyncio.create_task(_expire(state))
         try:
@@ -84,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await expiry
             await pool.stop()
             await registry.close()
+            await quotas.close()
 
     app = FastAPI(
         title="nnplayground", version=__version__, lifespan=lifespan, docs_url=None,
@@ -112,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.middleware("http")(security_headers)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.trusted_proxies.strip():  # their X-Forwarded-For names the client
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     app.mount("/", StaticFiles(directory=str(frontend_dir(settings)), html=True), name="page")
     return app
 
@@ -125,4 +136,5 @@ def serve(settings: Settings | None = None) -> None:
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
                 ws_max_size=max(1 << 20, 4 * settings.ws_max_message_bytes),
                 ws_per_message_deflate=settings.ws_compression,
-                timeout_graceful_shutdown=10, log_level="info")
+                timeout_graceful_shutdown=10, log_level="info",
+                proxy_headers=False)  # the app's own, from NNP_TRUSTED_PROXIES only

@@ -9,6 +9,7 @@
   :class:`~nnplayground.cluster.registry.RedisRegistry`; the ``redis`` client (an optional
   extra) and ``cluster/`` are imported only then.
 
+The quotas' rate windows (``rate_storage``) follow the same choice: memory, or Redis.
 Anything else is refused, naming the valid values. What it leaves out: the backends
 themselves, and their interfaces (``sessions/store.py``, ``sessions/pool.py``,
 ``sessions/registry.py``).
@@ -19,6 +20,8 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
 from ..config import Settings
 from ..sessions.errors import UnavailableError
@@ -49,6 +52,18 @@ def store_opener(settings: Settings) -> Callable[[], Store]:
 
         return functools.partial(RedisStore, kind)
     raise ValueError(f"unknown store {kind!r}: use sqlite, memory or redis://host:port/db")
+
+
+def rate_storage(settings: Settings) -> Storage:
+    """Where the quotas' windows are kept (``quotas.py``): this process's memory, or the
+    store's Redis, through the cluster's connection settings (a restarted Redis is retried)."""
+    if is_redis(settings.store):
+        from ..cluster.client import async_options  # the redis client is an optional extra
+
+        return RedisStorage("async+" + settings.store, implementation="redispy",
+                            key_prefix="nnp-limits",
+                            **async_options())  # type: ignore[arg-type]  # (to the client)
+    return MemoryStorage()
 
 
 async def open_backend(settings: Settings) -> tuple[Pool, SessionRegistry]:

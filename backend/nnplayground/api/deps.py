@@ -1,6 +1,7 @@
-"""FastAPI dependencies: settings, the pool and registry, the session id, the token.
+"""FastAPI dependencies: settings, the pool and registry, the client, the session id, the token.
 
-``SessionId`` resolves a path id to a known session or answers not found without saying more;
+``SessionId`` resolves a path id to a known session or answers not found without saying more
+(or ``expired`` for one that was evicted or outlived its idle lifetime);
 ``Owner`` additionally requires ``Authorization: Bearer <token>`` (missing or wrong: the
 answers of ``errors.py``). What it leaves out: talking to workers (routes call the pool),
 limits (``limits.py``).
@@ -16,7 +17,8 @@ from fastapi import Depends, Header, Path, Request
 from ..config import Settings
 from ..sessions.pool import Pool
 from ..sessions.registry import SessionRegistry
-from .errors import missing_token, not_found, wrong_token
+from .errors import expired, missing_token, not_found, wrong_token
+from .quotas import Quotas
 
 
 @dataclass
@@ -26,6 +28,7 @@ class AppState:
     settings: Settings
     pool: Pool  # a WorkerPool, or a ClusterPool with a redis:// store
     registry: SessionRegistry
+    quotas: Quotas
 
 
 def get_state(request: Request) -> AppState:
@@ -36,9 +39,17 @@ def get_state(request: Request) -> AppState:
 State = Annotated[AppState, Depends(get_state)]
 
 
+def client_address(request: Request) -> str:
+    """Who is asking: the peer address (the forwarded one behind a trusted proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+Client = Annotated[str, Depends(client_address)]
+
+
 async def session_id(state: State, id: Annotated[str, Path(max_length=64)]) -> str:
     if not await state.registry.exists(id):
-        raise not_found()
+        raise expired() if await state.registry.expired(id) else not_found()
     await state.registry.touch(id)
     return id
 

@@ -2,7 +2,7 @@
 only place that chooses HTTP statuses.
 
 Maps the domain's errors (``sessions/errors.py``: not found 404, refused 409, invalid 422,
-unavailable 503, timed out 504), the engine's and the datasets' (422) and FastAPI's
+limited 429, unavailable 503, timed out 504), the engine's and the datasets' (422) and FastAPI's
 validation errors to answers naming the offending field, and builds the API's own (limits,
 tokens, the session limit, body size). Nothing a client sends can produce a 500 through these
 paths. What it leaves out: deciding what is an error (routes and dependencies do).
@@ -39,6 +39,7 @@ class ApiError(Exception):
 #: the domain's error kinds: (HTTP status, the API's code)
 KINDS = {"not_found": (404, "not_found"), "refused": (409, "conflict"),
          "invalid": (422, "invalid_config"), "unavailable": (503, "unavailable"),
+         "limited": (429, "too_many_running"),
          "timed_out": (504, "timeout"), "internal": (500, "internal")}
 
 
@@ -46,7 +47,8 @@ def from_session_error(exc: SessionError) -> ApiError:
     status, code = KINDS.get(exc.kind, KINDS["internal"])
     if isinstance(exc, InvalidError):
         code = f"invalid_{exc.subject}"
-    return ApiError(status, code, exc.message, exc.field)
+    headers = {"Retry-After": "5"} if status == 429 else None
+    return ApiError(status, code, exc.message, exc.field, headers)
 
 
 def not_found() -> ApiError:
@@ -81,6 +83,21 @@ def wrong_token() -> ApiError:
 def session_limit(limit: int) -> ApiError:
     return ApiError(503, "session_limit", f"the server holds its limit of {limit} sessions; "
                     "try again later", headers={"Retry-After": "60"})
+
+
+def too_many(code: str, message: str, retry_after: int) -> ApiError:
+    """A client over one of its quotas (``quotas.py``): try again in ``retry_after`` s."""
+    return ApiError(429, code, message, headers={"Retry-After": str(retry_after)})
+
+
+def keep_limit(limit: int) -> ApiError:
+    return ApiError(409, "keep_limit", f"the server keeps at most {limit} sessions "
+                    "(max_kept_sessions); this one is not kept")
+
+
+def expired() -> ApiError:
+    return ApiError(404, "expired", "this session expired: it was idle and its space was "
+                    "needed, or its idle lifetime ended; create a new one")
 
 
 def too_large(limit: int) -> ApiError:

@@ -17,8 +17,8 @@ from ..engine import EngineError, Network
 from ..presets import PRESETS
 from ..sessions.spec import SessionSpec
 from ..sessions.tokens import hash_token, new_id, new_token
-from .deps import Owner, SessionId, State
-from .errors import invalid_field, session_limit, unknown_preset
+from .deps import Client, Owner, SessionId, State
+from .errors import invalid_field, keep_limit, unknown_preset
 from .limits import (
     check_config_limits,
     check_epochs,
@@ -26,6 +26,8 @@ from .limits import (
     check_points,
     check_resolution,
 )
+from .quotas import billed, class_of
+from .room import make_room
 from .schemas import (
     BackpropIn,
     ConfigIn,
@@ -46,21 +48,17 @@ def _summary(state: State, result: dict[str, Any]) -> dict[str, Any]:
     return {**result, "watchers": state.pool.watcher_count(result["id"])}
 
 
-async def _register(state: State, request: Request, sid: str, token: str,
+async def _register(state: State, request: Request, sid: str, token: str, key: str,
                     result: dict[str, Any]) -> Created:
-    await state.registry.add(sid, hash_token(token))
+    await state.registry.add(sid, hash_token(token), key)
     base = state.settings.public_url or str(request.base_url).rstrip("/")
     url = f"{base}/watch.html#id={sid}"
     return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
 
 
-async def _room(state: State) -> None:
-    if await state.registry.count() >= state.settings.max_sessions:
-        raise session_limit(state.settings.max_sessions)
-
-
 @router.post("", status_code=201, response_model=Created)
-async def create_session(body: SessionCreate, state: State, request: Request) -> Created:
+async def create_session(body: SessionCreate, state: State, request: Request,
+                         client: Client) -> Created:
     """A new session from a preset and/or a configuration; returns its id and secret token."""
     preset = None
     if body.preset is not None:
@@ -71,14 +69,16 @@ async def create_session(body: SessionCreate, state: State, request: Request) ->
     check_config_limits(state.settings, changes)
     spec = (preset.spec if preset else SessionSpec()).with_changes(changes)
     check_points(state.settings, spec.dataset.n_points, "dataset.n_points")
-    await _room(state)
+    await state.quotas.create(client)
+    await make_room(state)
     sid, token = new_id(), new_token()
-    payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict()}
+    payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict(),
+                               "client": client}
     if preset is not None and preset.weights is not None and "hidden_layers" not in changes:
         payload["weights"], payload["biases"] = preset.weights, preset.biases
     state.pool.assign(sid)
     result = await state.pool.call(sid, "create", payload)
-    return await _register(state, request, sid, token, result)
+    return await _register(state, request, sid, token, client, result)
 
 
 @router.get("/{id}", response_model=Summary)
@@ -104,23 +104,40 @@ async def delete_session(sid: Owner, state: State) -> Response:
 
 
 @router.post("/{id}/fork", status_code=201, response_model=Created)
-async def fork_session(sid: SessionId, state: State, request: Request) -> Created:
-    """A copy of the session (weights, data, history) owned by the caller."""
-    await _room(state)
+async def fork_session(sid: SessionId, state: State, request: Request,
+                       client: Client) -> Created:
+    """A copy of the session (weights, data, history) owned by the caller; it counts toward
+    the class of the session it was forked from, not the caller's address."""
+    key = class_of(sid, await state.registry.client_of(sid))
+    await state.quotas.create(key, client)
+    await make_room(state)
     new, token = new_id(), new_token()
     snapshot = await state.pool.call(sid, "fork_state",
                                      {"id": new, "token_hash": hash_token(token)})
     state.pool.assign(new)
-    result = await state.pool.call(new, "create_from_state", {"state": snapshot})
-    return await _register(state, request, new, token, result)
+    result = await state.pool.call(new, "create_from_state", {"state": snapshot,
+                                                                  "client": key})
+    return await _register(state, request, new, token, key, result)
 
 
 @router.post("/{id}/train", response_model=Summary)
-async def train(sid: Owner, body: TrainIn, state: State) -> dict[str, Any]:
+async def train(sid: Owner, body: TrainIn, state: State, client: Client) -> dict[str, Any]:
     """Train ``epochs`` epochs and answer when they are done (then the session is paused)."""
     check_epochs(state.settings, body.epochs)
-    result = await state.pool.call(sid, "step", {"epochs": body.epochs, "wait": True})
+    key = await billed(state.registry, sid, client)
+    async with state.quotas.hold("train", key):
+        result = await state.pool.call(sid, "step", {"epochs": body.epochs, "wait": True,
+                                                     "client": key})
     return _summary(state, result)
+
+
+@router.post("/{id}/keep", response_model=Summary)
+async def keep(sid: Owner, state: State) -> dict[str, Any]:
+    """Keep the session (a teacher's): never evicted for room, and the full idle lifetime
+    even if nobody opens it; at most ``max_kept_sessions`` on the server."""
+    if not await state.registry.keep(sid, state.settings.max_kept_sessions):
+        raise keep_limit(state.settings.max_kept_sessions)
+    return _summary(state, await state.pool.call(sid, "summary"))
 
 
 @router.post("/{id}/reset", response_model=Summary)

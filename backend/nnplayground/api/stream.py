@@ -26,8 +26,9 @@ from ..sessions.errors import SessionError
 from ..sessions.pool import Event
 from . import display
 from .deps import AppState
-from .errors import ApiError, from_session_error, validation_error
+from .errors import ApiError, expired, from_session_error, not_found, validation_error
 from .limits import check_config_limits, check_epochs
+from .quotas import billed
 from .schemas import ConfigIn, TrainIn
 
 router = APIRouter(tags=["stream"])
@@ -63,6 +64,7 @@ class Connection:
         self.owner = False  # set from the token by ``stream`` or an ``auth`` message
         self.last = 0  # the last epoch this client has received
         self.limit = RateLimit(state.settings.ws_max_commands_per_second)
+        self.client = ""  # the quota key it counts toward (its CPU share when it trains)
         self.lock = asyncio.Lock()
 
     async def send(self, text: str) -> None:
@@ -213,7 +215,7 @@ class Connection:
             except ValidationError as exc:
                 raise validation_error(exc.errors()) from None
             check_epochs(settings, epochs)
-            return await pool.call(self.sid, "step", {"epochs": epochs})
+            return await pool.call(self.sid, "step", {"epochs": epochs, "client": self.client})
         if kind == "set":
             changes = data.get("changes", {k: v for k, v in data.items() if k != "type"})
             try:
@@ -223,6 +225,8 @@ class Connection:
             check_config_limits(settings, body.changes())
             return await pool.call(self.sid, "update",
                                    {"changes": body.changes()})
+        if kind == "start":
+            return await pool.call(self.sid, kind, {"client": self.client})
         return await pool.call(self.sid, kind)
 
 
@@ -263,10 +267,26 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
         await ws.close(code=1013)  # try again later
         return
     if not known:
-        await ws.send_text(json.dumps({"type": "error", "code": "not_found",
-                                       "message": "no session with this id"}))
+        gone = await state.registry.expired(id)
+        err = expired() if gone else not_found()
+        await conn.error(err.code, err.message)
         await ws.close(code=4404)
         return
+    address = ws.client.host if ws.client else "unknown"
+    conn.client = await billed(state.registry, id, address)
+    try:
+        async with state.quotas.hold("stream", conn.client):
+            await watch(conn, since, token)
+    except ApiError as exc:  # over the client's quota of connections
+        await ws.send_text(json.dumps({**exc.body(), "type": "error",
+                                       "retry_after": int((exc.headers or {}).get(
+                                           "Retry-After", "1"))}))
+        await ws.close(code=4429)
+
+
+async def watch(conn: Connection, since: int, token: str | None) -> None:
+    """Serve one accepted, known session's stream until either side ends it."""
+    state, ws, id = conn.state, conn.ws, conn.sid
     if token and not conn.owner:
         await conn.error("wrong_token", "this token does not own the session; watching only",
                          "token")

@@ -42,6 +42,13 @@ def async_client(url: str) -> redis.asyncio.Redis:
     return redis.asyncio.Redis.from_pool(pool)
 
 
+def async_options() -> dict[str, object]:
+    """What :func:`async_client` sets on each connection, for a client built elsewhere (the
+    rate limits' ``limits`` storage): timeouts and the one retry (a restarted Redis)."""
+    return {"socket_timeout": COMMAND_TIMEOUT, "socket_connect_timeout": CONNECT_TIMEOUT,
+            "retry": redis.asyncio.retry.Retry(ConstantBackoff(0.05), 1)}
+
+
 def text(value: object) -> str:
     """A reply from Redis (bytes) as text."""
     return value.decode() if isinstance(value, bytes) else str(value)

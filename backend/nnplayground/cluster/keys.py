@@ -11,7 +11,9 @@ deployments). Per session ``sid``:
 * channel ``ev:{sid}``: the session's events, for watchers on every replica.
 
 Shared: ``index`` (hash id -> ``[token_hash, updated]``, the store's index), ``reg``,
-``active``, ``running`` (the API's registry: id -> token hash, last activity, running flag),
+``active``, ``running``, ``clients``, ``held``, ``opened``, ``kept``, ``expired`` (the API's
+registry: id -> token hash, last activity, running flag, id -> the client holding it, client ->
+sessions held, ids used after creation, ids kept, ids evicted or expired -> when),
 ``owned`` (sorted set id -> lease expiry in ms, to find leases that ran out), ``run`` (hash id ->
 step target, 0 for none: sessions whose owner reported them running), ``replicas`` (sorted set
 replica -> last heartbeat in ms), ``viewers:{replica}`` (hash id -> watchers on that replica);
@@ -61,6 +63,26 @@ class Keys:
     @property
     def active(self) -> str:
         return f"{self.prefix}active"
+
+    @property
+    def clients(self) -> str:
+        return f"{self.prefix}clients"
+
+    @property
+    def held(self) -> str:
+        return f"{self.prefix}held"
+
+    @property
+    def opened(self) -> str:
+        return f"{self.prefix}opened"
+
+    @property
+    def kept(self) -> str:
+        return f"{self.prefix}kept"
+
+    @property
+    def expired(self) -> str:
+        return f"{self.prefix}expired"
 
     @property
     def running(self) -> str:

@@ -1,11 +1,13 @@
 """The session registry shared by every replica, in Redis: ids, token hashes, activity.
 
 A session created through one replica is known to all the others at once: ``reg`` maps id ->
-token hash, ``active`` holds each id's last activity (unix seconds) for expiry, ``running``
-the ids a command last left running (expiry spares them). Activity is written at most once a
-second per session (touches are gathered and flushed together), so reading a session costs one
-round trip to Redis. Redis errors become ``UnavailableError``. What it leaves out: the
-sessions' states (``store.py``) and who trains them (``pool.py``).
+token hash, ``clients`` id -> the client holding it (``held``: its count), ``active`` holds
+each id's last activity (unix seconds) for expiry, ``running`` the ids a command last left
+running (expiry spares them), ``opened``, ``kept`` and ``expired`` what eviction
+needs. Activity is written at most once a second per session (touches are gathered and
+flushed together), so reading a session costs one round trip to Redis. Redis errors become
+``UnavailableError``. What it leaves out: the sessions' states (``store.py``) and who trains
+them (``pool.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .client import async_client, text, unavailable
 from .keys import Keys
 
 FLUSH_SECONDS = 1.0
+MAX_EXPIRED = 100_000  # expired ids remembered (older ones answer not found)
 
 
 class RedisRegistry:
@@ -43,20 +46,37 @@ class RedisRegistry:
             stored = await self._r.hget(self.keys.registry, sid)
         return stored is not None and token_matches(text(stored), token)
 
-    async def add(self, sid: str, token_hash: str) -> None:
+    async def add(self, sid: str, token_hash: str, client: str = "") -> None:
         with unavailable():
             pipe = self._r.pipeline(transaction=True)
             pipe.hset(self.keys.registry, sid, token_hash)
             pipe.zadd(self.keys.active, {sid: time.time()})
+            pipe.hset(self.keys.clients, sid, client)
+            pipe.hincrby(self.keys.held, client, 1)
             await pipe.execute()
+
+    async def client_of(self, sid: str) -> str:
+        with unavailable():
+            value = await self._r.hget(self.keys.clients, sid)
+        return "" if value is None else text(value)
+
+    async def held(self, client: str) -> int:
+        with unavailable():
+            return int(await self._r.hget(self.keys.held, client) or 0)
 
     async def remove(self, sid: str) -> None:
         self._touched.pop(sid, None)
         with unavailable():
+            client = await self._r.hget(self.keys.clients, sid)
             pipe = self._r.pipeline(transaction=True)
+            if client is not None:
+                pipe.hincrby(self.keys.held, text(client), -1)
+                pipe.hdel(self.keys.clients, sid)
             pipe.hdel(self.keys.registry, sid)
             pipe.zrem(self.keys.active, sid)
             pipe.srem(self.keys.running, sid)
+            pipe.srem(self.keys.opened, sid)
+            pipe.srem(self.keys.kept, sid)
             await pipe.execute()
 
     async def touch(self, sid: str, running: bool | None = None) -> None:
@@ -76,6 +96,7 @@ class RedisRegistry:
             with unavailable():
                 pipe = self._r.pipeline(transaction=False)
                 pipe.zadd(self.keys.active, {s: t for s, (t, _) in touched.items()}, xx=True)
+                pipe.sadd(self.keys.opened, *touched)
                 for sid, (_, running) in touched.items():
                     if running is True:
                         pipe.sadd(self.keys.running, sid)
@@ -87,14 +108,50 @@ class RedisRegistry:
                 self._touched.setdefault(sid, value)
             raise
 
-    async def idle(self, ttl: float) -> list[str]:
+    async def idle(self, ttl: float, unopened_ttl: float | None = None) -> list[str]:
+        await self.flush()
+        now = time.time()
+        short = ttl if unopened_ttl is None else min(ttl, unopened_ttl)
+        with unavailable():
+            pipe = self._r.pipeline(transaction=True)
+            pipe.zrangebyscore(self.keys.active, "-inf", now - short, withscores=True)
+            pipe.smembers(self.keys.running)
+            pipe.smembers(self.keys.opened)
+            pipe.smembers(self.keys.kept)
+            stale, running, opened, kept = await pipe.execute()
+        return [text(s) for s, at in stale if s not in running
+                and (at < now - ttl or (s not in opened and s not in kept))]
+
+    async def least_recent(self, n: int) -> list[str]:
         await self.flush()
         with unavailable():
             pipe = self._r.pipeline(transaction=True)
-            pipe.zrangebyscore(self.keys.active, "-inf", time.time() - ttl)
+            pipe.zrange(self.keys.active, 0, n + 1000)  # enough to skip the running and kept
             pipe.smembers(self.keys.running)
-            stale, running = await pipe.execute()
-        return [text(s) for s in stale if s not in running]
+            pipe.smembers(self.keys.kept)
+            oldest, running, kept = await pipe.execute()
+        return [text(s) for s in oldest if s not in running and s not in kept][:n]
+
+    async def keep(self, sid: str, limit: int) -> bool:
+        with unavailable():
+            if await self._r.sismember(self.keys.kept, sid):
+                return True
+            if await self._r.scard(self.keys.kept) >= limit:
+                return False
+            await self._r.sadd(self.keys.kept, sid)
+        return True
+
+    async def expire(self, sid: str) -> None:
+        await self.remove(sid)
+        with unavailable():
+            pipe = self._r.pipeline(transaction=True)
+            pipe.zadd(self.keys.expired, {sid: time.time()})
+            pipe.zremrangebyrank(self.keys.expired, 0, -MAX_EXPIRED - 1)
+            await pipe.execute()
+
+    async def expired(self, sid: str) -> bool:
+        with unavailable():
+            return await self._r.zscore(self.keys.expired, sid) is not None
 
     async def load(self, index: list[tuple[str, str, float]]) -> None:
         """Register stored sessions the registry does not know (it normally knows them all)."""

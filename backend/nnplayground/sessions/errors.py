@@ -1,6 +1,7 @@
 """What can go wrong with a request about a session, in the domain's words.
 
 Not found, refused (it conflicts with the session's state, e.g. training a diverged run),
+limited (a client over a quota),
 invalid (a configuration or dataset the engine or datasets reject, naming the field),
 unavailable (the store, a worker or a replica cannot be reached right now), timed out, and
 internal (a bug in a worker). Workers, pools, stores and registries raise these; they cross
@@ -58,6 +59,12 @@ class InvalidError(SessionError):
         return {**super().to_dict(), "subject": self.subject}
 
 
+class LimitedError(SessionError):
+    """A client over one of its quotas (sessions running at once)."""
+
+    kind = "limited"
+
+
 class UnavailableError(SessionError):
     """The store, a training worker or another replica cannot be reached right now."""
 
@@ -75,7 +82,8 @@ class InternalError(SessionError):
 
 
 KINDS: dict[str, type[SessionError]] = {c.kind: c for c in (
-    NotFoundError, RefusedError, InvalidError, UnavailableError, TimedOutError, InternalError)}
+    NotFoundError, RefusedError, InvalidError, LimitedError, UnavailableError, TimedOutError,
+    InternalError)}
 
 
 def from_dict(info: dict[str, Any]) -> SessionError:

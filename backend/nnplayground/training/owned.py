@@ -18,6 +18,8 @@ from .pace import Play
 @dataclass(eq=False)
 class Owned:
     session: Session
+    #: the quota key of the client it trains for (the API's; ``""``: unknown, its own)
+    client: str = ""
     #: watchers of the session (the whole cluster's, in a cluster)
     watchers: int = 0
     #: a run started by Play: its pace and stop condition (``None``: not running by Play)
@@ -41,3 +43,8 @@ class Owned:
     @property
     def id(self) -> str:
         return self.session.id
+
+    @property
+    def fair_key(self) -> str:
+        """Whose share of the CPU it trains in: its client's, or its own when unknown."""
+        return self.client or "session:" + self.id

@@ -1,8 +1,10 @@
 """Which running session a worker trains next, for how long, and how often each is drawn.
 
-Of the running sessions that may train now (a paced one only when an epoch is due), the one
-that has trained least goes next, so sessions share the CPU fairly in time (one that starts is
-levelled with the others: no catching up). A chunk lasts
+Of the running sessions that may train now (a paced one only when an epoch is due), the client
+(``Owned.fair_key``) that has trained least goes next, and of its sessions the one that has
+trained least: the CPU is shared fairly in time between clients, then between each client's
+sessions (a client with 50 sessions gets what a client with one gets; a client or session that
+starts is levelled with the others: no catching up). A chunk lasts
 ``chunk_seconds``, sized in epochs from the session's measured epoch time, or less for a
 watched session, so that it trains (and is drawn after training) as often as its snapshot rate
 asks. Snapshots may take ``snapshot_share`` of the worker's time, shared by the watched running
@@ -29,6 +31,7 @@ class Scheduler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.running: list[Owned] = []
+        self.client_used: dict[str, float] = {}  # seconds trained, per client running
         self.snapshot_cost = 0.002  # seconds per snapshot, measured (moving average)
 
     def __contains__(self, o: object) -> bool:
@@ -36,12 +39,18 @@ class Scheduler:
 
     def start(self, o: Owned) -> None:
         if o not in self.running:  # level with the others: no catching up
-            o.used = min((r.used for r in self.running), default=0.0)
+            key = o.fair_key
+            mine = [r.used for r in self.running if r.fair_key == key]
+            if not mine:
+                self.client_used[key] = min(self.client_used.values(), default=0.0)
+            o.used = min(mine, default=0.0)
             self.running.append(o)
 
     def stop(self, o: Owned) -> None:
         if o in self.running:
             self.running.remove(o)
+            if all(r.fair_key != o.fair_key for r in self.running):
+                self.client_used.pop(o.fair_key, None)
 
     def pacer(self, o: Owned) -> Pacer | None:
         """The pace of ``o`` if it runs by Play (``step``/``train`` run at full speed)."""
@@ -60,8 +69,13 @@ class Scheduler:
         return min([IDLE_SECONDS, *waits])
 
     def next(self, ready: list[Owned] | None = None) -> Owned:
-        """The running session (of ``ready``) that has trained least: each gets the same time."""
-        return min(ready or self.running, key=lambda o: o.used)
+        """Of ``ready`` (default: all running), a session of the client that has trained
+        least, the one of its sessions that has trained least: each client gets the same
+        time, and each of its sessions the same part of it."""
+        pool = ready or self.running
+        used = self.client_used
+        key = min(dict.fromkeys(o.fair_key for o in pool), key=lambda k: used.get(k, 0.0))
+        return min((o for o in pool if o.fair_key == key), key=lambda o: o.used)
 
     def chunk_epochs(self, o: Owned) -> int:
         """Epochs of ``o``'s next chunk (before its step target and history limit)."""
@@ -73,10 +87,15 @@ class Scheduler:
         o.epoch_seconds = seconds / epochs if o.epoch_seconds is None else (
             0.7 * o.epoch_seconds + 0.3 * seconds / epochs)
         o.used += seconds
+        if o in self.running:
+            self.client_used[o.fair_key] = self.client_used.get(o.fair_key, 0.0) + seconds
 
-    def drew(self, seconds: float) -> None:
-        """A snapshot took ``seconds``."""
+    def drew(self, seconds: float, o: Owned | None = None) -> None:
+        """A snapshot (of ``o``) took ``seconds``: its client's time too, while it runs."""
         self.snapshot_cost = 0.8 * self.snapshot_cost + 0.2 * seconds
+        if o is not None and o in self.running:
+            o.used += seconds
+            self.client_used[o.fair_key] = self.client_used.get(o.fair_key, 0.0) + seconds
 
     def chunk_budget(self, o: Owned) -> float:
         """Seconds of training in a chunk of ``o``: ``chunk_seconds``, or shorter for a watched

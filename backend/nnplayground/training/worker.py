@@ -41,7 +41,14 @@ from ..config import Settings
 from ..datasets import DatasetError
 from ..engine import EngineError
 from ..sessions import jsonsafe
-from ..sessions.errors import InternalError, NotFoundError, RefusedError, SessionError, invalid
+from ..sessions.errors import (
+    InternalError,
+    LimitedError,
+    NotFoundError,
+    RefusedError,
+    SessionError,
+    invalid,
+)
 from ..sessions.session import Session
 from ..sessions.spec import SessionSpec
 from ..sessions.store import Store
@@ -153,7 +160,7 @@ class Worker:
             self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
         self.publish(o, "diagnostics", payloads.diagnostics(o.session))
         now = self.clock()
-        self.scheduler.drew(now - t0)
+        self.scheduler.drew(now - t0, o)
         o.last_snapshot = now
 
     # ----- commands ------------------------------------------------------------------------
@@ -186,14 +193,28 @@ class Worker:
             o = self.own(Session.from_state(state))
         return o
 
-    def own(self, s: Session) -> Owned:
+    def own(self, s: Session, client: str | None = None) -> Owned:
         old = self.owned.get(s.id)
         if old is not None:
             self.scheduler.stop(old)
         st = self.settings
         s.timeline.configure(st.timeline_frames, st.timeline_seconds, st.timeline_max_replay)
-        o = self.owned[s.id] = Owned(s)
+        o = self.owned[s.id] = Owned(s, client=client or "")
         return o
+
+    def claim(self, o: Owned, p: dict[str, Any]) -> None:
+        """The client a ``start`` or ``step`` trains for (its CPU share), if the API named it;
+        only while ``o`` is not running (its share is settled when it starts). A client
+        already running ``max_running_per_client`` sessions on this worker is refused."""
+        if p.get("client") and o not in self.scheduler:
+            o.client = str(p["client"])
+        if o.client and o not in self.scheduler:
+            st = self.settings
+            limit = st.max_class_sessions if o.client.startswith("class:") \
+                else st.max_running_per_client
+            if sum(r.client == o.client for r in self.scheduler.running) >= limit:
+                raise LimitedError(f"this client runs {limit} sessions at once here, its limit "
+                                   "(max_running_per_client); pause one first")
 
     def forget(self, sid: str, error: SessionError | None = None) -> Owned | None:
         """Drop ``sid`` from memory without saving; calls waiting on it fail with ``error``
@@ -298,12 +319,12 @@ class Worker:
         s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
         if p.get("weights") is not None:
             s.set_parameters(p["weights"], p["biases"])
-        self.checkpoint(self.own(s))
+        self.checkpoint(self.own(s, p.get("client")))
         return s.summary()
 
     def op_create_from_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session.from_state(p["state"])
-        self.checkpoint(self.own(s))
+        self.checkpoint(self.own(s, p.get("client")))
         return s.summary()
 
     def op_fork_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
@@ -320,6 +341,13 @@ class Worker:
         self.publish(o, "status", payloads.deleted(o.session))
         return {"deleted": sid}
 
+    def op_delete_idle(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        """Delete an idle session to make room; refused if it runs or someone watches it."""
+        o = self.owned.get(sid)
+        if o is not None and (o in self.scheduler or o.watchers or o.target is not None):
+            raise RefusedError("the session is running or watched")
+        return self.op_delete(sid, p, req)
+
     def _trainable(self, o: Owned) -> None:
         if o.session.status == "diverged":
             raise RefusedError("the session diverged (its weights are no longer finite): reset "
@@ -328,6 +356,7 @@ class Worker:
     def op_start(self, sid: str, p: dict[str, Any], req: int) -> Any:
         o = self.get(sid)
         self._trainable(o)
+        self.claim(o, p)
         self.finish_target(o)  # a waiting step ends here: its target no longer applies
         o.session.status, o.session.message = "running", None
         self.set_running(o, True)
@@ -345,6 +374,7 @@ class Worker:
         o = self.get(sid)
         s = o.session
         self._trainable(o)
+        self.claim(o, p)
         epochs = int(p.get("epochs", 1))
         if s.status == "running" and o.target is not None:  # steps add up
             o.target = max(o.target, s.epoch) + epochs
