@@ -1,14 +1,19 @@
 // session.js — the controller between the server and the store: opens (creates, re-opens or
-// forks) a session, follows its stream (epochs into the history, refilling any gap from
-// /history; snapshots decoded; status, resets, viewer counts), and carries out what the person
-// asks: play, pause, step, reset, option changes (live ones over the stream, the rest by PATCH),
+// forks) a session, a new one with the suggested setup of its dataset (GET /api/datasets)
+// under the link's options; follows its display stream (epoch buckets into the history,
+// refilling any gap from /history; binary snapshot frames decoded in order; status and its
+// message, resets, viewer counts), and carries out what the person asks: play, pause, step,
+// reset, option changes (live ones, the speed and the stop condition among them, over the
+// stream, the rest by PATCH), a dataset with its suggested setup (and the undo of that),
 // presets, point editing, parameter editing, model import/export, fork, backprop.
 // Leaves out: drawing (views/) and the DOM; errors become store notices in words.
 
 import { Api, describeError } from './api.js';
-import { LIVE_KEYS, toConfigIn, diffConfig } from './config.js';
-import { decodeGrid } from './grid.js';
+import {
+  FIRST_DATASET, LIVE_KEYS, diffConfig, replacedBy, suggestedSetup, toConfigIn, usesSetup,
+} from './config.js';
 import { editParameter } from './modeljson.js';
+import { SnapshotFrames } from './snapshot.js';
 import { Stream } from './stream.js';
 
 const TOKEN_KEY = (id) => `nnp.token.${id}`;
@@ -21,17 +26,21 @@ function saveToken(id, token) {
   try { localStorage.setItem(TOKEN_KEY(id), token); } catch { /* private mode: memory only */ }
 }
 
-/** Decode a snapshot's grids (boundary and per-layer neurons). */
-export function decodeSnapshot(msg) {
-  return {
-    epoch: msg.epoch,
-    version: msg.version,
-    weights: msg.weights,
-    biases: msg.biases,
-    domain: msg.domain,
-    boundary: msg.boundary ? decodeGrid(msg.boundary) : null,
-    neurons: (msg.neurons || []).map((g) => decodeGrid(g)),
-  };
+/**
+ * The configuration of a new session from a link's (partial) one: the suggested setup of the
+ * link's dataset (the first visit's: FIRST_DATASET's) with the link's options over it.
+ */
+export function startingConfig(datasets, linkConfig = {}) {
+  const name = (linkConfig.dataset && linkConfig.dataset.name) || FIRST_DATASET;
+  return { ...suggestedSetup(datasets, name), ...linkConfig, dataset: { ...linkConfig.dataset, name } };
+}
+
+/** A preset's session from the page: the tutorial's run played at its dataset's suggested pace. */
+function presetBody(store, name, linkConfig = {}) {
+  const preset = (store.get('presets') || []).find((p) => p.name === name);
+  const setup = preset && suggestedSetup(store.get('datasets'), preset.spec.dataset.name);
+  const config = { ...(setup ? { pace: setup.pace } : {}), ...linkConfig };
+  return Object.keys(config).length ? { preset: name, config } : { preset: name };
 }
 
 export class Session {
@@ -40,6 +49,9 @@ export class Session {
     this.api = api;
     this.stream = null;
     this.queue = Promise.resolve(); // epoch messages are handled in order
+    this.frames = new SnapshotFrames((snap) => {
+      store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
+    }, { onError: (err) => store.notify(`A snapshot from the server could not be read: ${err.message}`) });
   }
 
   // ---- opening -------------------------------------------------------------------------
@@ -70,14 +82,15 @@ export class Session {
       }
     }
     if (!store.get('id') && !created) {
-      const body = parsed.preset ? { preset: parsed.preset } : {};
-      if (Object.keys(parsed.config).length) body.config = parsed.config;
+      const body = parsed.preset ? presetBody(store, parsed.preset, parsed.config)
+        : { config: startingConfig(datasets, parsed.config) };
       try {
         created = await api.create(body);
+        if (parsed.preset) this._presetLoaded(parsed.preset);
       } catch (err) {
-        if (!(err.status >= 400 && err.status < 500) || !Object.keys(body).length) throw err;
+        if (!(err.status >= 400 && err.status < 500) || (!Object.keys(parsed.config).length && !parsed.preset)) throw err;
         store.notify(`${err.message.replace(/\.?$/, '.')} The default playground was opened instead.`);
-        created = await api.create({});
+        created = await api.create({ config: startingConfig(datasets) });
         parsed = { ...parsed, config: {}, preset: null };
       }
     }
@@ -119,13 +132,16 @@ export class Session {
     if (this.stream) this.stream.close();
     const { store } = this;
     store.resetHistory();
+    this.frames.drop();
     const stream = new Stream(store.get('id'), {
       token: store.get('token'),
       since: () => store.history.last,
+      detail: 'display',
     });
     this.stream = stream;
     stream.addEventListener('connection', (e) => store.update({ connection: e.detail.state }));
     stream.addEventListener('message', (e) => this._onMessage(e.detail));
+    stream.addEventListener('frame', (e) => { if (this.stream === stream) this.frames.push(e.detail); });
     stream.open();
   }
 
@@ -139,20 +155,20 @@ export class Session {
         store.applySummary(msg.session);
         store.update({ watchers: msg.watchers, role: msg.role });
         break;
-      case 'epoch':
+      case 'epochs':
         this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
         break;
-      case 'snapshot': {
-        const snap = decodeSnapshot(msg);
-        store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
-        break;
-      }
       case 'status': {
         if (msg.reset) {
           store.resetHistory();
+          this.frames.drop();
           this._refresh();
         }
-        store.update({ status: msg.status, epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last) });
+        store.update({
+          status: msg.status,
+          message: msg.message ?? null,
+          epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last),
+        });
         if (msg.status === 'diverged') {
           store.notify(msg.message || 'The training diverged (a value became infinite or NaN): reset to start again, perhaps with a smaller learning rate.');
         }
@@ -177,7 +193,7 @@ export class Session {
     let result = store.appendEpochs(msg);
     if (result === 'gap') {
       const hist = await this.api.history(store.get('id'), store.history.last);
-      store.appendEpochs(hist);
+      store.appendEpochs(hist, { perEpoch: true });
       result = store.appendEpochs(msg);
     }
     return result;
@@ -223,13 +239,16 @@ export class Session {
   reset() { return this._command({ type: 'reset' }); }
 
   /**
-   * Change options. Live ones (learning rate, regularisation, batch, optimiser) go over the
-   * stream when it is open; anything else by PATCH, which resets the run.
+   * Change options. Live ones (learning rate, regularisation, batch, optimiser, speed, stop
+   * condition) go over the stream when it is open; anything else by PATCH, which resets the
+   * run. A change other than the speed or the stop condition ends "this is the preset" and
+   * the undo of a suggested setup, unless `keep`.
    */
-  async setConfig(changes, { quiet = false } = {}) {
+  async setConfig(changes, { quiet = false, keep = false } = {}) {
     const { store, api } = this;
     const keys = Object.keys(changes);
     const live = keys.every((k) => LIVE_KEYS.has(k));
+    if (!keep && keys.some((k) => k !== 'pace' && k !== 'stop_at')) store.update({ preset: null, setupUndo: null });
     try {
       if (live && this.stream && this.stream.isOpen) {
         await this.stream.command({ type: 'set', changes });
@@ -251,15 +270,43 @@ export class Session {
     }
   }
 
-  /** Change the dataset options (name, noise, ratio, seed, n_points). */
-  setDataset(partial) {
-    const current = this.store.get('config').dataset;
+  /**
+   * Change the dataset options (name, noise, ratio, seed, n_points). Another dataset comes
+   * with its suggested setup (network options and speed); what that replaced is kept so
+   * keepMyNetwork() can put it back.
+   */
+  async setDataset(partial) {
+    const { store } = this;
+    const config = store.get('config');
+    const current = config.dataset;
     const next = { name: current.name, noise: current.noise, seed: current.seed, ratio: current.ratio, n_points: current.n_points, ...partial };
-    if (partial.name && partial.name !== current.name) {
-      delete next.n_points; // the new dataset's own size and ratio
-      delete next.ratio;
-    }
-    return this.setConfig({ dataset: next });
+    if (!partial.name || partial.name === current.name) return this.setConfig({ dataset: next });
+    delete next.n_points; // the new dataset's own size and ratio
+    delete next.ratio;
+    const setup = suggestedSetup(store.get('datasets'), partial.name);
+    if (!setup) return this.setConfig({ dataset: next });
+    const undo = usesSetup(config, setup) ? null : { dataset: partial.name, options: replacedBy(config, setup) };
+    const ok = await this.setConfig({ ...setup, dataset: next });
+    if (ok) store.update({ setupUndo: undo });
+    return ok;
+  }
+
+  /** After a switch to a suggested setup: the network and settings had before, on the new data. */
+  async keepMyNetwork() {
+    const undo = this.store.get('setupUndo');
+    if (!undo) return false;
+    return this.setConfig(undo.options);
+  }
+
+  /** The suggested setup of the current dataset (its speed included). */
+  useSuggested() {
+    const setup = suggestedSetup(this.store.get('datasets'), this.store.get('config').dataset.name);
+    return setup ? this.setConfig(setup) : Promise.resolve(false);
+  }
+
+  _presetLoaded(name) {
+    const preset = (this.store.get('presets') || []).find((p) => p.name === name);
+    this.store.update({ preset: preset ? { name, title: preset.title } : null, setupUndo: null });
   }
 
   /** Start a new session from a preset (the old one is deleted). */
@@ -268,9 +315,10 @@ export class Session {
     const old = { id: store.get('id'), token: store.get('token') };
     try {
       store.update({ busy: true });
-      const created = await api.create({ preset: name });
+      const created = await api.create(presetBody(store, name));
       saveToken(created.id, created.token);
       this._adopt(created.id, created.token, created.session);
+      this._presetLoaded(name);
       store.update({ snapshot: null });
       await this.loadDataset();
       this.connect();

@@ -1,8 +1,10 @@
 // stream.js — the WebSocket to /api/sessions/{id}/stream: connects (and authenticates with
 // the token in an `auth` message, never in the URL), reconnects after a drop with
 // since=<last epoch held> so the server replays the missed epochs, and matches each command
-// to its `ack` or `error` (commands are answered in order). Emits 'message' (detail: the
-// server's message) and 'connection' (detail: {state}).
+// to its `ack` or `error` (commands are answered in order). Asks for `detail` (the page:
+// 'display', summarised epochs and binary snapshot frames). Emits 'message' (detail: the
+// server's JSON message), 'frame' (detail: a binary frame's ArrayBuffer) and 'connection'
+// (detail: {state}).
 // Leaves out: what messages mean (session.js) and any drawing.
 
 const RETRY_MS = [200, 500, 1000, 2000, 4000];
@@ -10,12 +12,13 @@ const RETRY_MS = [200, 500, 1000, 2000, 4000];
 export class Stream extends EventTarget {
   /**
    * @param {string} id session id
-   * @param {{token?: string, since: () => number, url?: (path) => string}} options
+   * @param {{token?: string, since: () => number, detail?: string, url?: (path) => string}} options
    */
-  constructor(id, { token = null, since = () => 0, url = null } = {}) {
+  constructor(id, { token = null, since = () => 0, detail = 'display', url = null } = {}) {
     super();
     this.id = id;
     this.token = token;
+    this.detail = detail;
     this.since = since;
     this.url = url || ((path) => {
       const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -44,13 +47,18 @@ export class Stream extends EventTarget {
   _connect() {
     clearTimeout(this.timer);
     const since = Math.max(0, this.since() | 0);
-    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}`));
+    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}&detail=${this.detail}`));
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this._setState(this.retries ? 'reconnecting' : 'connecting');
     ws.addEventListener('open', () => {
       if (this.token) ws.send(JSON.stringify({ type: 'auth', token: this.token }));
     });
     ws.addEventListener('message', (e) => {
+      if (e.data instanceof ArrayBuffer) {
+        this.dispatchEvent(new CustomEvent('frame', { detail: e.data }));
+        return;
+      }
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
       if (msg.type === 'hello') {
