@@ -165,6 +165,26 @@ export class LossHistory {
     this.size = out;
   }
 
+  /**
+   * Whether some bucket of more than `minWidth` epochs is much coarser than a replay of the
+   * history would be (`factor` or more of bucketEnds(1, last, max)'s ends inside it): live
+   * buckets of a fast run are as wide as the epochs of one message, too wide for the start
+   * of a log axis.
+   */
+  coarse(max = REBUCKET / 2, factor = 4, minWidth = 8) {
+    const targets = bucketEnds(1, this.last, max);
+    let t = 0;
+    for (let i = 0; i < this.size; i++) {
+      const start = this.start(i);
+      if (this.ends[i] - start + 1 <= minWidth) continue;
+      while (t < targets.length && targets[t] < start) t++;
+      let inside = 0;
+      while (t + inside < targets.length && targets[t + inside] < this.ends[i]) inside++;
+      if (inside >= factor) return true;
+    }
+    return false;
+  }
+
   /** The index of the bucket holding `epoch` (clamped to the buckets held), or -1 if empty. */
   find(epoch) {
     if (!this.size) return -1;

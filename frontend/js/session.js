@@ -49,6 +49,8 @@ export class Session {
     this.api = api;
     this.stream = null;
     this.queue = Promise.resolve(); // epoch messages are handled in order
+    this.refining = false; // a restarted stream's replay is to replace the history
+    this.refinedAt = 0; // the last epoch of the history when it was last replaced
     this.frames = new SnapshotFrames((snap) => {
       store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
     }, { onError: (err) => store.notify(`A snapshot from the server could not be read: ${err.message}`) });
@@ -133,9 +135,11 @@ export class Session {
     const { store } = this;
     store.resetHistory();
     this.frames.drop();
+    this.refining = false;
+    this.refinedAt = 0;
     const stream = new Stream(store.get('id'), {
       token: store.get('token'),
-      since: () => store.history.last,
+      since: () => (this.refining ? 0 : store.history.last),
       detail: 'display',
     });
     this.stream = stream;
@@ -169,6 +173,8 @@ export class Session {
           message: msg.message ?? null,
           epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last),
         });
+        if (msg.reset) this.refinedAt = 0;
+        else if (msg.status !== 'running') this.queue = this.queue.then(() => this._refine(true));
         if (msg.status === 'diverged') {
           store.notify(msg.message || 'The training diverged (a value became infinite or NaN): reset to start again, perhaps with a smaller learning rate.');
         }
@@ -190,13 +196,33 @@ export class Session {
 
   async _epochs(msg) {
     const { store } = this;
+    if (this.refining && msg.first === 1) { // the restarted stream's replay (older ones are later)
+      this.refining = false;
+      if (store.replaceHistory(msg) === 'ok') return 'ok';
+    }
     let result = store.appendEpochs(msg);
+    if (result === 'ok') this._refine(store.get('status') !== 'running');
     if (result === 'gap') {
       const hist = await this.api.history(store.get('id'), store.history.last);
       store.appendEpochs(hist, { perEpoch: true });
       result = store.appendEpochs(msg);
     }
     return result;
+  }
+
+  /**
+   * A fast run's live buckets are as wide as one message's epochs: once the history has
+   * doubled since it was last replaced (or when the run stops), and only if it is coarse,
+   * the stream is restarted from epoch 0 so its replay (fine at the start, for a log axis)
+   * replaces the history.
+   */
+  _refine(stopped = false) {
+    const h = this.store.history;
+    if (this.refining || !this.stream || !(h.last >= 2 * this.refinedAt || (stopped && h.last > this.refinedAt))) return;
+    if (!h.coarse()) return;
+    this.refinedAt = h.last;
+    this.refining = true; // before the restart: it asks since() at once
+    if (!this.stream.restart()) this.refining = false;
   }
 
   /** After a reset seen on the stream: the spec and the data may have changed. */

@@ -95,6 +95,16 @@ export class Store extends EventTarget {
     return result;
   }
 
+  /** A whole new history from one `epochs` message (a replay from epoch 1). */
+  replaceHistory(msg) {
+    const fresh = new LossHistory();
+    const result = fresh.append(msg);
+    if (result !== 'ok') return result;
+    this.history = fresh;
+    this.dispatchEvent(new CustomEvent('history', { detail: { last: fresh.last } }));
+    return result;
+  }
+
   /** The run was reset: the history starts again. */
   resetHistory() {
     this.history.reset();

@@ -44,13 +44,13 @@ export class Stream extends EventTarget {
     this._connect();
   }
 
-  _connect() {
+  _connect({ quiet = false } = {}) {
     clearTimeout(this.timer);
     const since = Math.max(0, this.since() | 0);
     const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}&detail=${this.detail}`));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
-    this._setState(this.retries ? 'reconnecting' : 'connecting');
+    if (!quiet) this._setState(this.retries ? 'reconnecting' : 'connecting');
     ws.addEventListener('open', () => {
       if (this.token) ws.send(JSON.stringify({ type: 'auth', token: this.token }));
     });
@@ -103,6 +103,17 @@ export class Stream extends EventTarget {
 
   get isOpen() {
     return this.state === 'open' && this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Connect again now (since= as the `since` option says then); nothing pending is lost. */
+  restart() {
+    if (this.pending.length || this.closed) return false;
+    const old = this.ws;
+    this.ws = null;
+    if (old) old.close();
+    this.retries = 0;
+    this._connect({ quiet: true });
+    return true;
   }
 
   /** Send a command ({type, ...}); resolves with its ack, rejects with its error. */

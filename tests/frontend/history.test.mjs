@@ -106,3 +106,16 @@ test('summarise: min, max and last per bucket, untracked series null', () => {
   assert.equal(msg.accuracy, null);
   assert.equal(msg.test_loss, null);
 });
+
+test('coarse: wide live buckets at the start are, a replay of the same run is not', () => {
+  const { replay } = FIXTURE.display;
+  const fine = new LossHistory();
+  fine.append(replay);
+  assert.equal(fine.coarse(), false);
+  const wide = new LossHistory(); // a fast run's live buckets: 500 epochs each
+  const one = (v) => ({ min: [v], max: [v], last: [v] });
+  for (let first = 1; first <= 3000; first += 500) {
+    wide.append({ first, ends: [first + 499], train_loss: one(1 / first), test_loss: null, accuracy: null, test_accuracy: null });
+  }
+  assert.equal(wide.coarse(), true);
+});
