@@ -70,6 +70,7 @@ async function boot() {
     }),
     loss: new LossChart($('loss'), store, loop, {
       readout: $('lossReadout'), logLoss: $('logScale'), logEpochs: $('logEpochs'), logEpochsNote: $('logEpochsNote'),
+      key: $('lossKey'),
     }),
     speed: new SpeedControl({ input: $('pace'), output: $('paceOut') }, store, loop, {
       onPace: (pace) => session.setConfig({ pace }),

@@ -60,6 +60,7 @@ async function boot() {
     heatmap: new HeatmapView($('heatmap'), store, loop, { readout: $('hoverReadout') }),
     loss: new LossChart($('loss'), store, loop, {
       readout: $('lossReadout'), logLoss: $('logScale'), logEpochs: $('logEpochs'), logEpochsNote: $('logEpochsNote'),
+      key: $('lossKey'),
     }),
     runNote: new RunNote($('runNote'), store, loop),
     legend: new LegendView($('legend'), store, loop),

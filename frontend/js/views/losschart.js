@@ -14,10 +14,10 @@ import { fitCanvas, niceTicks } from './paint.js';
 export const LOG_EPOCHS_AFTER = 1000;
 
 const LINES = {
-  train_loss: { color: [40, 40, 40], band: 0.16 },
-  test_loss: { color: [150, 150, 150], band: 0.16 },
-  accuracy: { color: [46, 160, 67], band: 0.1, dash: [4, 3] },
-  test_accuracy: { color: [46, 160, 67], band: 0.06, dash: [2, 3], alpha: 0.5 },
+  train_loss: { color: [40, 40, 40], band: 0.16, name: 'train loss' },
+  test_loss: { color: [150, 150, 150], band: 0.16, name: 'test loss' },
+  accuracy: { color: [46, 160, 67], band: 0.1, dash: [4, 3], name: 'accuracy' },
+  test_accuracy: { color: [46, 160, 67], band: 0.06, dash: [2, 3], alpha: 0.5, name: 'test accuracy' },
 };
 const rgba = ([r, g, b], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
 
@@ -47,14 +47,18 @@ export class LossChart {
    * @param {Store} store
    * @param {FrameLoop} loop
    * @param {{readout?: HTMLElement, logLoss?: HTMLInputElement, logEpochs?: HTMLInputElement,
-   *          logEpochsNote?: HTMLElement}} options readout: where the hover/last values are
-   *   written; logLoss, logEpochs: the axis toggles (checkboxes) and a note saying "auto"
+   *          logEpochsNote?: HTMLElement, key?: HTMLElement}} options readout: where the
+   *   hover/last values are written; logLoss, logEpochs: the axis toggles (checkboxes) and a
+   *   note saying "auto"; key: where the lines are named
    */
-  constructor(root, store, loop, { readout = null, logLoss = null, logEpochs: logEpochsBox = null, logEpochsNote = null } = {}) {
+  constructor(root, store, loop, {
+    readout = null, logLoss = null, logEpochs: logEpochsBox = null, logEpochsNote = null, key = null,
+  } = {}) {
     this.root = root;
     this.store = store;
     this.loop = loop;
     this.readout = readout;
+    this.key = key;
     this.toggles = { logLoss, logEpochs: logEpochsBox, note: logEpochsNote };
     this.hover = null; // {x, touch} in CSS pixels of the canvas
     this.canvas = document.createElement('canvas');
@@ -139,6 +143,7 @@ export class LossChart {
         ctx.fillText('0%', pad.l + pw + 3, pad.t + ph - 4);
       }
     }
+    this._key([...losses, ...(classification ? ['accuracy', 'test_accuracy'].filter((k) => h.has(k)) : [])]);
     for (const k of [...losses].reverse()) this._series(ctx, h.columns(k, column, { positive: logY }), LINES[k], xOf, yLoss.y);
     let b = h.bucket(h.size - 1);
     if (this.hover && this.hover.x >= pad.l - 4 && this.hover.x <= pad.l + pw + 4) {
@@ -151,13 +156,29 @@ export class LossChart {
     }
   }
 
+  /** Name the lines drawn (the key's entries change only when the series do). */
+  _key(names) {
+    if (!this.key || this.key.dataset.names === names.join()) return;
+    this.key.dataset.names = names.join();
+    this.key.replaceChildren(...names.map((k) => {
+      const { color, dash, alpha, name } = LINES[k];
+      const item = document.createElement('span');
+      const sample = document.createElement('i');
+      sample.style.borderTopColor = rgba(color, alpha ?? 0.9);
+      if (dash) sample.style.borderTopStyle = dash[0] > 2 ? 'dashed' : 'dotted';
+      item.append(sample, document.createTextNode(name));
+      return item;
+    }));
+  }
+
   _toggles(ui, logX) {
     const { logLoss, logEpochs: box, note } = this.toggles;
     if (logLoss) logLoss.checked = ui.logScale;
     if (box) box.checked = logX;
     if (note) {
-      const text = ui.logEpochs == null ? `auto: on after ${count(LOG_EPOCHS_AFTER)} epochs` : '';
+      const text = ui.logEpochs == null ? '(auto)' : '';
       if (note.textContent !== text) note.textContent = text;
+      note.title = text && `on by itself once a run is longer than ${count(LOG_EPOCHS_AFTER)} epochs`;
     }
   }
 

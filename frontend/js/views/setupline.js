@@ -1,8 +1,11 @@
 // views/setupline.js — one line near the run controls saying what the page trains with: the
 // suggested setup of the dataset ("Suggested setup for Circle: tanh [4, 2], learning rate
-// 0.3, 50 epochs/s"), a preset, or the person's own setup next to the suggested one. It
+// 0.3, 50 epochs/s", the speed in use named beside the suggested one when they differ), a
+// preset, or the person's own setup next to the suggested one. It
 // offers "Keep my network" right after a dataset switch replaced the person's network (the
-// undo the session keeps), and "Use the suggested setup" when the setup is their own.
+// undo the session keeps), and "Use the suggested setup" when the setup is their own. A
+// switch that replaced the network is also told as a notice (on a phone the line is far
+// above the dataset tiles).
 // Leaves out: what the buttons do (the callbacks) and the suggested setups themselves (the
 // server's GET /api/datasets).
 
@@ -25,6 +28,12 @@ export function describeSetup(setup) {
   if (setup.regularization && setup.regularization !== 'none') parts.push(`${optionName(setup.regularization)} ${rate(setup.reg_rate)}`);
   if (setup.pace !== undefined) parts.push(paceText(setup.pace));
   return parts.join(', ');
+}
+
+/** The speed in use, and the suggested one when they differ. */
+function paceWords(pace, suggested) {
+  const now = paceText(pace ?? null);
+  return suggested === undefined || (pace ?? null) === suggested ? now : `${now} (suggested: ${paceText(suggested)})`;
 }
 
 export class SetupLine {
@@ -60,13 +69,18 @@ export class SetupLine {
     } else if (!setup) {
       line = `${title}: ${describeSetup(s.config)}${stopping}.`;
     } else if (usesSetup(s.config, setup)) {
-      line = `Suggested setup for ${title}: ${describeSetup(setup)}${stopping}.`;
+      const network = describeSetup({ ...setup, pace: undefined });
+      line = `Suggested setup for ${title}: ${network}, ${paceWords(s.config.pace, setup.pace)}${stopping}.`;
     } else {
       own = true;
       line = `Your own setup on ${title}. Suggested for it: ${describeSetup(setup)}.`;
     }
     if (this.text.textContent !== line) this.text.textContent = line;
     const undo = s.setupUndo && s.setupUndo.dataset === s.config.dataset.name && !own;
+    if (undo && this.announced !== s.setupUndo) {
+      this.announced = s.setupUndo;
+      this.store.notify(`${line} “Keep my network” (under the top bar) puts yours back.`, 'info');
+    }
     this.keep.hidden = !undo;
     this.suggest.hidden = !own;
   }
