@@ -797,24 +797,21 @@ def test_speed_changes_live_without_a_reset_and_max_is_full_speed(nnp_server: st
     page.click("#play")
     wait_epoch_at_least(page, 10)
     page.focus("#pace")
-    page.keyboard.press("ArrowRight")  # 50 -> 100 epochs/s
-    until(page, "document.querySelector('#paceOut').textContent === '100 epochs/s'")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["pace"] == 100,
-               what="pace 100 on the server")
-    until(page, "location.hash.includes('pace=100')")
-    start = len(log)
-    before = epoch_of(page)
-    wait_epoch_at_least(page, before + 100)
-    at_100 = epochs_per_second(log[start:])
-    page.keyboard.press("End")  # max: full speed
-    until(page, "document.querySelector('#paceOut').textContent === 'max speed'")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["pace"] is None,
-               what="full speed on the server")
-    until(page, "location.hash.includes('pace=max')")
-    start = len(log)
-    before = epoch_of(page)
-    wait_epoch_at_least(page, before + 5000)
-    at_max = epochs_per_second(log[start:])
+
+    def move_to(key: str, label: str, pace: float | None, more: int) -> float:
+        """Press ``key`` on the speed control; once the server has ``pace``, the rate over
+        the next ``more`` epochs."""
+        page.keyboard.press(key)
+        until(page, f"document.querySelector('#paceOut').textContent === '{label}'")
+        eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["pace"] == pace,
+                   what=f"pace {pace} on the server")
+        until(page, f"location.hash.includes('pace={pace or 'max'}')")
+        start = len(log)
+        wait_epoch_at_least(page, epoch_of(page) + more)
+        return epochs_per_second(log[start:])
+
+    at_100 = move_to("ArrowRight", "100 epochs/s", 100, 100)  # from 50
+    at_max = move_to("End", "max speed", None, 5000)
     assert page.text_content("#status") == "running"
     assert not any(m.get("reset") for m in log if m["type"] in ("status", "ack"))
     assert {m["status"] for m in log if m["type"] == "status"} == {"running"}  # never paused
