@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make run    create .venv, install, start the playground on http://127.0.0.1:8000
 #   make test   install the dev extra and run every test (lint, types, unit, e2e, browser)
+#   make classroom  listen on the network; print the address students open and its QR code
 #   make cluster  redis-server and two app processes sharing it, on loopback (docs/scaling.md)
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 REDIS_STAMP := $(VENV)/.installed-redis
 
-.PHONY: run test lint bench bench-classroom cluster install install-dev clean
+.PHONY: run classroom test lint bench bench-classroom cluster install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,9 @@ install-dev: $(DEV_STAMP)
 
 run: $(STAMP)
 	$(BIN)/nnplayground serve
+
+classroom: $(STAMP)
+	$(BIN)/nnplayground serve --host 0.0.0.0
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check backend tests bench tools

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnplayground.engine import Network
+from nnplayground.engine import Network, train
 
 WORKLOADS: list[tuple[list[int], int, str]] = [
     ([2, 2, 1], 4, "float64"),
@@ -80,7 +80,7 @@ def run(layers: list[int], m: int, dtype: str, repeats: int) -> dict[str, float]
 
     def engine() -> Network:
         net = Network(layers, learning_rate=lr, seed=3, dtype=dtype)
-        net.train(X, Y, epochs)
+        train(net, X, Y, epochs)
         return net
 
     # Correctness: both sides end with the same weights.

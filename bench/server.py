@@ -30,7 +30,7 @@ import httpx
 import numpy as np
 from websockets.asyncio.client import connect
 
-from nnplayground.engine import Network, feature_matrix
+from nnplayground.engine import Network, feature_matrix, train
 from nnplayground.sessions.spec import SessionSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
@@ -50,7 +50,7 @@ def bare_engine(seconds: float) -> float:
     X, Y = feature_matrix(spec.features, data.X_train), data.Y_train
     done, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
-        net.train(X, Y, 200, track_accuracy=True)
+        train(net, X, Y, 200, track_accuracy=True)
         done += 200
     return done / (time.perf_counter() - t0)
 

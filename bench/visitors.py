@@ -14,7 +14,8 @@ reading every message (summarised epochs, binary snapshot frames). For growing N
 The largest N that meets every target is the capacity. Then, for one session, bytes/s to a
 watcher at the default pace and at full speed, ``detail=display`` against ``detail=full``, in
 the same run. Where the time goes at the first N that fails is read from the server's own
-counters of its workers (snapshot time, training time) in ``GET /api/health``'s ``load``.
+CPU time of each server process over the window (``/proc``): the API process (HTTP, the
+stream's serialisation and sending) and each training worker (training and snapshots).
 
     python bench/visitors.py [--seconds 8] [--ladder 25,50,100,200,400,800,1000]
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import statistics
 import sys
@@ -42,6 +44,26 @@ from tools.launcher import Server
 
 TARGETS = {"fps": 10.0, "latency_ms": 200.0, "health_ms": 100.0, "lost": 0}
 FPS_RESOLUTION = 0.99  # a watcher measured at 9.9x frames a second gets the 10 it is sent
+
+
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds so far of ``pid`` (the API process) and of each child (training workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read(p: int) -> tuple[int, float]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick  # ppid, utime+stime
+
+    out = {"api": read(pid)[1]}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid, cpu = read(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                out[f"worker {entry.name}"] = cpu
+    return out
 
 
 class DisplayWatcher(Watcher):
@@ -97,6 +119,8 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
         await asyncio.gather(*(w.command("start", timeout=120) for w in watchers))
         await asyncio.sleep(1.0)  # let the first second (connects, first frames) pass
         marks = [(w.frames, w.bytes, len(w.latency)) for w in watchers]
+        assert srv.proc is not None
+        cpu0 = cpu_seconds(srv.proc.pid)
         t0 = time.perf_counter()
         health: list[float] = []
         while time.perf_counter() - t0 < seconds:
@@ -106,7 +130,8 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
             await asyncio.sleep(0.1)  # pacing of the probe, not synchronisation
         t1 = time.perf_counter()
         elapsed = t1 - t0
-        load = (await client.get("/api/health")).json().get("load")
+        load = {k: (v - cpu0.get(k, 0.0)) / elapsed for k, v in
+                cpu_seconds(srv.proc.pid).items()}
         fps = [w.fps(t0, t1) for w in watchers]
         rate = [(w.bytes - b) / elapsed for w, (_, b, _) in zip(watchers, marks, strict=True)]
         latency = [x for w, (_, _, i) in zip(watchers, marks, strict=True)
@@ -160,9 +185,10 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"capacity: N = {best} visitors meet every target "
           f"(fps >= {TARGETS['fps']:g}, p99 latency < {TARGETS['latency_ms']:g} ms, "
           f"p99 health < {TARGETS['health_ms']:g} ms, no epoch lost); target N >= 1000")
-    if failed is not None and failed["load"]:
-        print(f"where the time goes at N = {failed['n']} (per worker, share of its time): "
-              + json.dumps(failed["load"]))
+    if failed is not None:
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in failed["load"].items())
+        print(f"where the time goes at N = {failed['n']} (CPU per server process, of one "
+              f"core): {shares}")
     print("\nbytes/s to the watcher of one session, in the same run:")
     print(f"{'pace':>8} {'display B/s':>12} {'full B/s':>12} {'display/full':>13} "
           f"{'fps display':>12} {'fps full':>9}")

@@ -1,7 +1,9 @@
-"""Shared fixtures: an app on the real worker pool (memory store) driven by TestClient.
+"""Shared fixtures: an app on the real worker pool (memory store) driven by TestClient, and a
+real ``redis-server``.
 
 ``client`` is module-scoped (starting a worker process takes about a second); ``new_session``
-creates a session and returns ``(id, token, headers)``. Tools a test needs but the machine
+creates a session and returns ``(id, token, headers)``; ``redis_url`` is an emptied database
+of one ``redis-server`` on a free port for the whole run. Tools a test needs but the machine
 lacks make it skip locally and fail in CI (``CI=true``): see ``require``.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tools.devcluster import RedisServer
 
 from nnplayground.api.app import create_app
 from nnplayground.config import Settings
@@ -51,3 +54,18 @@ def new_session(client: TestClient) -> Callable[..., Session]:
         return data["id"], data["token"], {"Authorization": f"Bearer {data['token']}"}
 
     return make
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"),
+                         executable=require("redis-server")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """A Redis database emptied for the test."""
+    assert redis_server.command("FLUSHALL") == "+OK"
+    return redis_server.url()

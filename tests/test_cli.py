@@ -13,6 +13,7 @@ import pytest
 
 from nnplayground.cli import build_parser, main, resolve
 from nnplayground.config import Settings
+from nnplayground.engine import train
 from nnplayground.presets import PRESETS, network_for, preset_summary
 
 EPOCH_LINE = re.compile(r"^Epoch (\d+) - Loss: (\d+\.\d{6})$")
@@ -38,7 +39,7 @@ def test_train_preset_prints_like_the_tutorial(capsys: pytest.CaptureFixture[str
     # the printed losses are the engine's, for the preset's pinned seed
     p = PRESETS["xnor"]
     net, X, Y = network_for(p)
-    history = net.train(X, Y, p.epochs)
+    history = train(net, X, Y, p.epochs)
     assert [loss for _, loss in epochs] == [f"{history.loss[e - 1]:.6f}" for e, _ in epochs]
     assert "\nPredictions:\n[[0 1 1 0]]\nExpected:\n[[0 1 1 0]]\nAccuracy: 100.0%\n" in out
     assert "=" * 50 + "\nDETAILED NETWORK PARAMETERS\n" + "=" * 50 in out

@@ -60,6 +60,11 @@ def test_the_runtime_imports_only_runtime_dependencies() -> None:
     assert imported("backend") - allowed == set()
 
 
+def test_the_runtime_declares_only_what_the_runtime_imports() -> None:
+    """The harness (``tools/``: a launcher, a local cluster) needs httpx; the runtime does not."""
+    assert declared()["runtime"] - imported("backend") == set()
+
+
 def test_tests_and_benchmarks_import_only_declared_dependencies() -> None:
     groups = declared()
     assert imported("tests", "bench", "tools") - set().union(*groups.values()) == set()

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nnplayground.datasets import dataset_info
-from nnplayground.engine import feature_matrix
+from nnplayground.engine import feature_matrix, train
 from nnplayground.presets import (
     PRESETS,
     Preset,
@@ -65,7 +65,7 @@ def _trained(name: str) -> tuple[float, float, np.ndarray, np.ndarray]:
     """Final training loss and accuracy, predictions and expected classes of a preset run."""
     p = PRESETS[name]
     net, X, Y = network_for(p)
-    history = net.train(X, Y, p.epochs)
+    history = train(net, X, Y, p.epochs)
     assert net.epoch == p.epochs and history.loss.shape == (p.epochs,)
     assert history.loss[-1] < history.loss[0]
     return net.loss(X, Y), net.accuracy(X, Y), net.predict(X), Y[0]
@@ -107,7 +107,7 @@ def test_worked_example_preset_starts_from_the_fixed_weights() -> None:
 def test_worked_example_preset_after_one_update() -> None:
     p = PRESETS["worked_example"]
     net, X, Y = network_for(p)
-    history = net.train(X, Y, p.epochs)
+    history = train(net, X, Y, p.epochs)
     assert history.loss[0] == pytest.approx(0.2983711088, abs=1e-10)
     np.testing.assert_allclose(net.weights[0], W1_AFTER, rtol=0, atol=1e-8)
     np.testing.assert_allclose(net.weights[1], W2_AFTER, rtol=0, atol=1e-8)
@@ -127,7 +127,7 @@ def test_playground_preset_is_playgrounds_default_screen() -> None:
 def test_playground_preset_learns_the_circle() -> None:
     p = PRESETS["playground"]
     net, X, Y = network_for(p)
-    net.train(X, Y, p.epochs)
+    train(net, X, Y, p.epochs)
     data = dataset_for(p)
     X_test = feature_matrix(p.spec.features, data.X_test)
     assert data.X_test.shape == (2, 100)
@@ -194,6 +194,6 @@ def test_play_stops_at_the_presets_epoch_count_with_its_outcome(client: TestClie
     assert msg["epoch"] == preset.epochs
     assert msg["message"].startswith(f"stopped at epoch {preset.epochs:,} (stop_at: epoch")
     net, X, Y = network_for(preset)
-    history = net.train(X, Y, preset.epochs)
+    history = train(net, X, Y, preset.epochs)
     summary = client.get(f"/api/sessions/{sid}").json()
     assert summary["last"]["train_loss"] == history.loss[-1]

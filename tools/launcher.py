@@ -28,8 +28,9 @@ class Server:
     """One ``nnplayground serve`` process."""
 
     def __init__(self, data_dir: Path, store: str = "memory", workers: int = 1,
-                 port: int | None = None, **env: str) -> None:
+                 port: int | None = None, host: str = "127.0.0.1", **env: str) -> None:
         self.data_dir, self.store, self.workers = data_dir, store, workers
+        self.host = host  # where it listens; ``url`` is on loopback either way
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -43,7 +44,7 @@ class Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "nnplayground.cli", "serve", "--host", "127.0.0.1",
+                [sys.executable, "-m", "nnplayground.cli", "serve", "--host", self.host,
                  "--port", str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -5,7 +5,7 @@ tutorial prints: ``Epoch N - Loss: x`` at intervals, the predictions, the expect
 accuracy and the "DETAILED NETWORK PARAMETERS". ``nnplayground presets`` lists the presets and
 ``nnplayground serve`` starts the web server (``nnplayground.api.app.serve``, imported only then).
 Bad options end with a one-line message and exit status 2, never a traceback. What it leaves
-out: the training loop itself (the engine's) and the server (``main.py``).
+out: the training loop itself (the engine's) and the server (``api/app.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .datasets import DATASETS, DatasetError, DatasetSpec, default_spec, generate
@@ -35,8 +35,12 @@ from .engine import (
     feature_matrix,
     predictions,
 )
+from .engine import train as train_network
 from .presets import PRESETS, Preset, build_network, preset_summary
 from .sessions.spec import SessionSpec
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 BASE = SessionSpec()
 """What ``train`` starts from without ``--preset``: the session defaults."""
@@ -324,7 +328,7 @@ def train(run: Run) -> int:
     done = 0
     try:
         while done < run.epochs:
-            history = net.train(X, Y, min(run.print_every, run.epochs - done))
+            history = train_network(net, X, Y, min(run.print_every, run.epochs - done))
             done = net.epoch
             if done % run.print_every == 0:
                 print(f"Epoch {done} - Loss: {history.loss[-1]:.6f}")
@@ -399,8 +403,35 @@ def serve(args: argparse.Namespace) -> int:
         raise UsageError(f"invalid settings: {problems}") from None
     from .api.app import serve as run_server  # lazy: fastapi and uvicorn only when serving
 
+    banner = classroom_banner(settings)
+    encoding = sys.stdout.encoding or "utf-8"
+    print(banner.encode(encoding, "replace").decode(encoding), flush=True)  # a QR needs UTF-8
     run_server(settings)
     return 0
+
+
+def classroom_banner(settings: Settings) -> str:
+    """What ``serve`` prints first: the address students open and its QR code (the public URL,
+    or the LAN address when listening on the network), or how to listen on the network."""
+    from . import qr, reach
+
+    here = "127.0.0.1" if settings.host.strip("[]") in reach.WILDCARDS else settings.host
+    local = reach.http_url(here.strip("[]"), settings.port)
+    address = reach.lan_address(settings.host)
+    if settings.public_url:
+        students = settings.public_url
+    elif reach.is_loopback(settings.host):
+        return (f"Only this computer can open {local}. For a classroom, listen on the "
+                f"network: nnplayground serve --host 0.0.0.0 (or make classroom)")
+    elif address is None:
+        return (f"Listening on the network at port {settings.port}, but this computer has no "
+                f"network address (is it connected?). On this computer: {local}")
+    else:
+        students = reach.http_url(address, settings.port)
+    note = ("\nThis runs in a container: if students cannot open that address (the container's "
+            "own), set NNP_PUBLIC_URL to the host's address and published port."
+            if not settings.public_url and reach.in_container() else "")
+    return f"Students open: {students}\n{qr.terminal(students)}On this computer: {local}{note}"
 
 
 # ----- entry point -----------------------------------------------------------------------------

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .reach import normalise_public_url
 
 
 class Settings(BaseSettings):
@@ -58,6 +60,19 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(3.0, ge=0.3, le=120, description="redis store: a session's "
                                  "ownership lease; another replica takes over this long after "
                                  "its owner died")
+
+    # Classroom: the address students reach (share link and QR code)
+    public_url: str | None = Field(None, description="the base URL students open (behind a "
+                                   "proxy or a domain), e.g. https://nn.school.example; "
+                                   "unset: the host the teacher's browser used")
+    qr_max_url_chars: int = Field(512, ge=64, le=2000, description="longest URL /api/qr.svg "
+                                  "encodes")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """``http(s)://host[:port][/prefix]`` without query or fragment, no trailing slash."""
+        return None if value is None or not value.strip() else normalise_public_url(value)
 
     @property
     def worker_count(self) -> int:

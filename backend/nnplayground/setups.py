@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from .datasets import DATASETS
+from .engine import FEATURES
 from .presets import PRESETS
 
 PAGE_PACE = 50.0  # epochs a second: the page's default speed
 TUTORIAL_SECONDS = 10.0
-EXTRA_FEATURES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"]
+EXTRA_FEATURES = list(FEATURES)  # every input feature the engine has
 
 
 def _tanh(hidden: list[int], lr: float, **more: Any) -> dict[str, Any]:

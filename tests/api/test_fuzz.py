@@ -3,11 +3,12 @@
 schemathesis generates valid and invalid requests (positive and negative modes) for every
 operation of ``/openapi.json``; each is sent through one TestClient on a real app (one worker
 process, memory store) and must not get a server error (``not_a_server_error``). Session
-paths get a real id and changes a real token, unless that part of the request is the one made
-invalid on purpose, so the fuzzer reaches the handlers and the worker, not just 404s and
-401s; ``DELETE`` gets a throwaway session. A model import cannot be generated from its loose
-schema, so a Hypothesis test mutates a real exported model instead. Limits are lowered so no
-generated request trains for long; examples are bounded (about a minute in all).
+paths get a real id and changes a real token, and QR codes a URL of this server, unless that
+part of the request is the one made invalid on purpose, so the fuzzer reaches the handlers
+and the worker, not just 404s and 401s; ``DELETE`` gets a throwaway session. A model import
+cannot be generated from its loose schema, so a Hypothesis test mutates a real exported model
+instead. Limits are lowered so no generated request trains for long; examples are bounded
+(about a minute in all).
 """
 
 from __future__ import annotations
@@ -54,8 +55,13 @@ class Target:
         return r.json()["id"], r.json()["token"]
 
     def prepare(self, case: Any) -> None:
-        """A real id (and token) unless the path (or header) is the invalid part."""
+        """A real id (and token) unless the path (or header) is the invalid part; a URL of
+        this server for a QR code unless the query is."""
         meta = case.meta
+        if case.operation.path == "/api/qr.svg" and not (
+                meta is not None and meta.is_negative_at(ParameterLocation.QUERY)):
+            own = f"http://testserver/watch.html#id={self.sid}"
+            case.query = {**(case.query or {}), "url": own}
         if "id" not in (case.path_parameters or {}) or (
                 meta is not None and meta.is_negative_at(ParameterLocation.PATH)):
             return

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from nnplayground.training.pool import Event
+from nnplayground.sessions.pool import Event
 
 from ..conftest import Session
 from .helpers import epochs_of, is_type, receive

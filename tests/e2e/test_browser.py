@@ -69,13 +69,6 @@ VISIBLE_BUTTONS = """() => [...document.querySelectorAll('button')]
   .filter((b) => b.offsetParent !== null).map((b) => b.id || b.textContent)"""
 HAS_GRADCHECK = """[...document.querySelectorAll('.bp-phase')]
   .some((s) => s.dataset.phase === 'Gradient check')"""
-QR_DARK = """() => {
-  const c = document.querySelector('#qr');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++;
-  return n / (d.length / 4);
-}"""
 HEAT_PIXELS = """() => {
   const c = document.querySelector('#heatmap canvas.heatmap-grid');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -566,17 +559,6 @@ def test_server_refusal_is_shown_in_words(nnp_server: str, page: Any) -> None:
     text = page.text_content(".notice.error")
     assert "momentum" in text
     assert "refused" in text.lower()
-
-
-def test_share_dialog_has_link_and_qr(nnp_server: str, page: Any) -> None:
-    sid = open_playground(page, nnp_server)
-    page.click("#share")
-    assert page.input_value("#watchLink") == f"{nnp_server}/watch.html#id={sid}"
-    size = page.evaluate("() => [document.querySelector('#qr').width, "
-                         "document.querySelector('#qr').height]")
-    assert size[0] == size[1] and size[0] >= 29 * 5  # a version 3+ code with its quiet zone
-    dark = page.evaluate(QR_DARK)
-    assert 0.2 < dark < 0.6
 
 
 def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) -> None:

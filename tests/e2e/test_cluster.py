@@ -189,7 +189,8 @@ def test_failover_when_the_owner_is_killed(tmp_path: Path, how: str) -> None:
     try:
         a, b = c.a, c.b
         assert a.proc is not None
-        sid, token, _ = create(a.url, preset="playground")  # the default network
+        # the default network, with no stop_at: it must run on through the failover
+        sid, token, _ = create(a.url, preset="playground", config={"stop_at": None})
         seen = Epochs()
         statuses: list[dict[str, Any]] = []
 

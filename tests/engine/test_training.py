@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import numpy as np
 import pytest
 
-from nnplayground.engine import DivergenceError, Network
+from nnplayground.engine import DivergenceError, Network, train
 
 CONFIGS = [
     {},
@@ -40,7 +42,7 @@ def test_fast_path_equals_reference_step(options):
     X, Y = problem(n_out)
     fast = Network(layers, seed=3, learning_rate=options.pop("learning_rate", 0.5), **options)
     ref = Network(config=fast.config)
-    history = fast.train(X, Y, 25)
+    history = train(fast, X, Y, 25)
     losses = [ref.step(X, Y).loss for _ in range(25)]
     np.testing.assert_allclose(history.loss, losses, rtol=1e-11)
     for a, b in zip(fast.weights + fast.biases, ref.weights + ref.biases, strict=True):
@@ -54,7 +56,7 @@ def test_same_seed_is_bit_identical_and_another_seed_is_not():
     for seed in (4, 4, 5):
         net = Network([2, 6, 3, 1], seed=seed, batch_size=8, optimizer="adam",
                       learning_rate=0.01)
-        h = net.train(X, Y, 60, X_test=X[:, :10], Y_test=Y[:, :10], track_accuracy=True)
+        h = train(net, X, Y, 60, X_test=X[:, :10], Y_test=Y[:, :10], track_accuracy=True)
         runs.append((h.loss, h.test_loss, net.weights))
     for a, b in zip(runs[0][2], runs[1][2], strict=True):
         assert np.array_equal(a, b)
@@ -65,9 +67,9 @@ def test_same_seed_is_bit_identical_and_another_seed_is_not():
 def test_chunks_equal_one_long_run():
     X, Y = problem(1, m=30)
     one = Network([2, 4, 1], seed=1, batch_size=7)
-    h = one.train(X, Y, 40).loss
+    h = train(one, X, Y, 40).loss
     two = Network([2, 4, 1], seed=1, batch_size=7)
-    parts = [two.train(X, Y, k).loss for k in (13, 1, 26)]
+    parts = [train(two, X, Y, k).loss for k in (13, 1, 26)]
     assert np.array_equal(h, np.concatenate(parts))
     assert all(np.array_equal(a, b) for a, b in zip(one.weights, two.weights, strict=True))
 
@@ -76,7 +78,7 @@ def test_mini_batch_shuffles_every_epoch_and_reports_the_batch_mean():
     X, Y = problem(1, m=20)
     net = Network([2, 3, 1], seed=2, batch_size=5)
     state = net.rng_state
-    h = net.train(X, Y, 2)
+    h = train(net, X, Y, 2)
     check = Network([2, 3, 1], seed=2, batch_size=5)
     check.rng_state = state
     rng = np.random.default_rng()
@@ -94,7 +96,7 @@ def test_test_loss_and_accuracy_use_the_weights_the_epoch_started_from():
     X, Y = problem(1, m=16)
     net = Network([2, 4, 1], seed=0, learning_rate=1.0)
     probe = Network(config=net.config)
-    h = net.train(X, Y, 3, X_test=X[:, :6], Y_test=Y[:, :6], track_accuracy=True)
+    h = train(net, X, Y, 3, X_test=X[:, :6], Y_test=Y[:, :6], track_accuracy=True)
     for e in range(3):
         assert h.test_loss[e] == pytest.approx(probe.loss(X[:, :6], Y[:, :6]), rel=1e-12)
         assert h.test_accuracy[e] == probe.accuracy(X[:, :6], Y[:, :6])
@@ -110,7 +112,7 @@ def test_divergence_is_reported_not_continued(options):
     X, Y = problem(1, m=10)
     net = Network([2, 8, 8, 1], seed=0, init="uniform", **options)
     with pytest.raises(DivergenceError) as info:
-        net.train(X * 100, Y * 100, 500)
+        train(net, X * 100, Y * 100, 500)
     err = info.value
     assert err.completed < 500
     assert net.epoch == err.completed
@@ -123,7 +125,7 @@ def test_no_overflow_warning_for_extreme_inputs():
     X = np.array([[1e6, -1e6, 0.0], [-1e6, 1e6, 0.0]])
     out = net.forward(X)
     assert np.all((out >= 0) & (out <= 1))
-    net.train(X, np.array([[1.0, 0.0, 1.0]]), 3)
+    train(net, X, np.array([[1.0, 0.0, 1.0]]), 3)
     soft = Network([2, 3], output_activation="softmax", loss="cce", seed=0)
     p = soft.forward(X * 1e3)
     np.testing.assert_allclose(p.sum(axis=0), 1.0)
@@ -133,30 +135,53 @@ def test_no_overflow_warning_for_extreme_inputs():
 def test_export_import_round_trip_is_bit_identical():
     X, Y = problem(1, m=24)
     net = Network([2, 5, 1], seed=9, optimizer="momentum", batch_size=6, learning_rate=0.3)
-    net.train(X, Y, 17)
+    train(net, X, Y, 17)
     data = json.loads(json.dumps(net.to_dict()))
     copy = Network.from_dict(data)
     assert copy.epoch == 17
     assert np.array_equal(copy.forward(X), net.forward(X))
-    assert np.array_equal(copy.train(X, Y, 9).loss, net.train(X, Y, 9).loss)
+    assert np.array_equal(train(copy, X, Y, 9).loss, train(net, X, Y, 9).loss)
 
 
 def test_live_hyperparameter_change_keeps_weights():
     X, Y = problem(1)
     net = Network([2, 4, 1], seed=0)
-    net.train(X, Y, 5)
+    train(net, X, Y, 5)
     before = net.weights
     net.update(learning_rate=2.0, regularization="l2", reg_rate=0.01)
     assert all(np.array_equal(a, b) for a, b in zip(before, net.weights, strict=True))
     ref = Network(config=net.config)
     ref.weights, ref.biases = net.weights, net.biases
-    np.testing.assert_allclose(net.train(X, Y, 3).loss, [ref.step(X, Y).loss for _ in range(3)],
+    np.testing.assert_allclose(train(net, X, Y, 3).loss, [ref.step(X, Y).loss for _ in range(3)],
                                rtol=1e-12)
 
 
 def test_float32_option_trains_in_float32():
     X, Y = problem(1, m=50)
     net = Network([2, 8, 1], dtype="float32", seed=0, learning_rate=1.0)
-    h = net.train(X, Y, 200)
+    h = train(net, X, Y, 200)
     assert net.weights[0].dtype == np.float32
     assert h.loss[-1] < h.loss[0]
+
+
+def test_a_network_no_longer_used_is_freed_with_its_compiled_loops():
+    X, Y = problem(1)
+    net = Network([2, 4, 1], seed=0)
+    train(net, X, Y, 3)
+    gone = weakref.ref(net)
+    del net
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_changed_configuration_compiles_a_new_loop():
+    X, Y = problem(1)
+    net = Network([2, 4, 1], seed=0)
+    ref = Network(config=net.config)
+    train(net, X, Y, 3)
+    for _ in range(3):
+        ref.step(X, Y)
+    net.update(learning_rate=2.0)  # a new optimiser and configuration: the old loop is stale
+    ref.update(learning_rate=2.0)
+    np.testing.assert_allclose(train(net, X, Y, 2).loss, [ref.step(X, Y).loss for _ in range(2)],
+                               rtol=1e-12)

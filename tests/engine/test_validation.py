@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from nnplayground.engine import ConfigError, Network, NetworkConfig
+from nnplayground.engine import ConfigError, Network, NetworkConfig, train
 
 BAD = [
     ({"layers": [2]}, "layers"),
@@ -61,7 +61,7 @@ def test_unknown_option_in_a_model_file():
 )
 def test_mismatched_or_non_finite_data(X, Y, field):
     with pytest.raises(ConfigError) as info:
-        Network([2, 3, 1]).train(X, Y, 1)
+        train(Network([2, 3, 1]), X, Y, 1)
     assert info.value.field == field
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnplayground.engine import Network
+from nnplayground.engine import Network, train
 
 X = np.array([[0.05], [0.10]])
 Y = np.array([[0.01], [0.99]])
@@ -30,7 +30,7 @@ def test_weights_after_one_update(path):
     if path == "reference":
         net.step(X, Y)
     else:
-        history = net.train(X, Y, 1)
+        history = train(net, X, Y, 1)
         assert history.loss[0] == pytest.approx(0.2983711088, abs=1e-10)
     np.testing.assert_allclose(net.weights[0], W1_AFTER, atol=1e-8)
     np.testing.assert_allclose(net.weights[1], W2_AFTER, atol=1e-8)

@@ -12,8 +12,9 @@ import pytest
 from nnplayground.datasets import DatasetError, DatasetSpec, dataset_info, default_spec
 from nnplayground.engine import ConfigError
 from nnplayground.presets import PRESETS
-from nnplayground.sessions.session import SERIES, Session, grid_points, hash_token
+from nnplayground.sessions.session import SERIES, Session, grid_points
 from nnplayground.sessions.spec import SessionSpec
+from nnplayground.sessions.tokens import hash_token
 
 POINTS = {
     "train": [{"x1": 0.0, "x2": 0.0, "label": 0}, {"x1": 1.0, "x2": 1.0, "label": 1},
@@ -35,7 +36,8 @@ def small(dataset: str = "circle", **options: Any) -> Session:
 
 
 def weights_equal(a: Session, b: Session) -> bool:
-    return all(np.array_equal(x, y) for x, y in zip(a.net.params, b.net.params, strict=True))
+    pairs = zip(a.net.W + a.net.b, b.net.W + b.net.b, strict=True)
+    return all(np.array_equal(x, y) for x, y in pairs)
 
 
 def history_of(s: Session) -> dict[str, bytes]:
@@ -166,13 +168,13 @@ def test_reset_clears_divergence() -> None:
 def test_live_update_keeps_weights_and_history() -> None:
     s = small()
     s.train(10)
-    params = [P.copy() for P in s.net.params]
+    params = [P.copy() for P in s.net.W + s.net.b]
     history = history_of(s)
     assert s.update({"learning_rate": 0.5, "momentum": 0.5}) is False
     assert s.epoch == 10
     assert s.spec.learning_rate == 0.5 and s.spec.momentum == 0.5
     assert s.net.config.learning_rate == 0.5 and s.net.config.momentum == 0.5
-    assert all(np.array_equal(a, b) for a, b in zip(params, s.net.params, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(params, s.net.W + s.net.b, strict=True))
     assert history_of(s) == history
     s.train(1)
     assert s.epoch == 11
@@ -251,7 +253,7 @@ def test_set_points_error_keeps_the_old_data_and_weights() -> None:
     s = small("xnor")
     s.set_points(POINTS)
     s.train(5)
-    params = [P.copy() for P in s.net.params]
+    params = [P.copy() for P in s.net.W + s.net.b]
     X, history, version = s.X_train.copy(), history_of(s), s.version
     bad = {"train": [{"x1": 0.0, "x2": 0.0, "label": 7}], "test": []}
     with pytest.raises(DatasetError) as info:
@@ -260,7 +262,7 @@ def test_set_points_error_keeps_the_old_data_and_weights() -> None:
     assert s.points == POINTS
     assert np.array_equal(s.X_train, X)
     assert s.epoch == 5 and s.version == version and history_of(s) == history
-    assert all(np.array_equal(a, b) for a, b in zip(params, s.net.params, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(params, s.net.W + s.net.b, strict=True))
 
 
 def test_feature_change_keeps_points_and_dataset_change_drops_them() -> None:
@@ -400,7 +402,7 @@ def test_diverged_session_round_trips(finite_weights: bool) -> None:
     t = round_trip(s)
     assert (t.status, t.message, t.epoch) == ("diverged", s.message, s.epoch)
     assert history_of(t) == history_of(s)
-    for a, b in zip(s.net.params, t.net.params, strict=True):
+    for a, b in zip(s.net.W + s.net.b, t.net.W + t.net.b, strict=True):
         assert np.array_equal(a, b, equal_nan=True)
     t.reset()
     assert t.net.is_finite() and t.epoch == 0
@@ -429,3 +431,32 @@ def test_fork_of_a_running_session_is_not_running() -> None:
     s.status = "running"
     assert s.fork("s2", "h").status != "running"
     assert s.status == "running"
+
+
+@pytest.mark.parametrize("dataset", ["plane", "multi_gaussian", "sin_regression"])
+def test_regression_reports_rmse_and_r2_of_the_last_epoch(dataset: str) -> None:
+    """``last`` carries RMSE and R² of the weights the last epoch's loss was measured with,
+    equal to a NumPy computation from the predictions (R² = 1 - SS_res / SS_tot)."""
+    s = Session("s", "h", SessionSpec(hidden_activation="tanh", learning_rate=0.05,
+                                      dataset=default_spec(dataset)))
+    s.train(199)
+    figures = {}
+    for prefix, X, Y in (("", s.data.X_train, s.data.Y_train), ("test_", s.data.X_test,
+                                                                  s.data.Y_test)):
+        if not X.shape[1]:  # (2, m): no test points
+            continue
+        a = np.asarray(s.predict(X.T.tolist())["outputs"]).T  # before epoch 200's update
+        figures[prefix + "rmse"] = math.sqrt(np.mean((Y - a) ** 2))
+        figures[prefix + "r2"] = 1 - np.sum((Y - a) ** 2) / np.sum((Y - np.mean(Y)) ** 2)
+    s.train(1)
+    last = s.summary()["last"]
+    for key, want in figures.items():
+        assert last[key] == pytest.approx(want, rel=1e-9, abs=1e-12), key
+    if not s.data.X_test.shape[1]:
+        assert last["test_rmse"] is None and last["test_r2"] is None
+
+
+def test_classification_has_no_rmse_or_r2() -> None:
+    s = Session("s", "h", SessionSpec(dataset=default_spec("circle")))
+    s.train(3)
+    assert not {"r2", "rmse", "test_r2", "test_rmse"} & set(s.summary()["last"])

@@ -1,15 +1,12 @@
-"""What only SqliteStore promises (a file that survives, shared by connections, JSON text),
-and ``open_store``. The contract every store keeps is in ``test_store_contract.py``."""
+"""What only SqliteStore promises: a file that survives, shared by connections, JSON text. The
+contract every store keeps is in ``test_store_contract.py``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
-from nnplayground.sessions.store import MemoryStore, SqliteStore, Store, open_store
+from nnplayground.sessions.store import SqliteStore
 from tests.sessions.test_store_contract import state
 
 
@@ -59,19 +56,3 @@ def test_sqlite_stores_json_text(tmp_path: Path) -> None:
         db.close()
     assert row[:3] == ("a", "hash-a", 4.0)
     assert json.loads(row[3]) == state("a", 4.0)
-
-
-@pytest.mark.parametrize(("kind", "cls"), [("memory", MemoryStore), ("sqlite", SqliteStore)])
-def test_open_store(kind: str, cls: Callable[..., Store], tmp_path: Path) -> None:
-    store = open_store(kind, tmp_path / "data")
-    try:
-        assert isinstance(store, cls)
-    finally:
-        store.close()
-    if kind == "sqlite":
-        assert (tmp_path / "data" / "sessions.sqlite3").exists()
-
-
-def test_open_store_rejects_unknown_kinds(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown store"):
-        open_store("postgres", tmp_path)

@@ -1,52 +1,28 @@
-"""One store contract, run against memory, sqlite and redis; then what only the redis store does
-(histories appended to a stream, compaction, fencing by lease, unreachable server).
+"""One store contract, run against memory, sqlite and redis (what only the redis store does is
+in ``tests/cluster/test_store.py``).
 
-The redis cases start one real ``redis-server`` on a free port for the module (skipped without
-it locally, failing in CI) and empty its database before each test.
+The redis cases use the real ``redis-server`` of ``tests/conftest.py`` (skipped without it
+locally, failing in CI), emptied before each test.
 """
 
 from __future__ import annotations
 
 import base64
 import math
-from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from tools.devcluster import RedisServer
-from tools.launcher import free_port
 
 from nnplayground.datasets import DatasetSpec
-from nnplayground.sessions.session import SERIES, Session, hash_token
+from nnplayground.sessions.session import SERIES, Session
 from nnplayground.sessions.spec import SessionSpec
-from nnplayground.sessions.store import (
-    MemoryStore,
-    SqliteStore,
-    Store,
-    StoreUnavailableError,
-    open_store,
-)
-from tests.conftest import require
+from nnplayground.sessions.store import MemoryStore, SqliteStore, Store
+from nnplayground.sessions.tokens import hash_token
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=30))
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    exe = require("redis-server")
-    server = RedisServer(tmp_path_factory.mktemp("redis"), executable=exe).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def redis_url(request: pytest.FixtureRequest) -> str:
-    server: RedisServer = request.getfixturevalue("redis_server")
-    assert server.command("FLUSHALL") == "+OK"
-    return server.url()
 
 
 def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
@@ -54,7 +30,9 @@ def make_store(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Sto
         return MemoryStore()
     if kind == "sqlite":
         return SqliteStore(tmp_path / "s.sqlite3")
-    return open_store(request.getfixturevalue("redis_url"), tmp_path)
+    from nnplayground.cluster.store import RedisStore  # (the redis client: an optional extra)
+
+    return RedisStore(request.getfixturevalue("redis_url"))
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
@@ -74,8 +52,9 @@ def session(sid: str = "s1") -> Session:
 
 
 def same_session(a: Session, b: Session) -> bool:
+    pairs = zip(a.net.W + a.net.b, b.net.W + b.net.b, strict=True)
     return (a.epoch == b.epoch and a.status == b.status and a.version == b.version
-            and all(np.array_equal(x, y) for x, y in zip(a.net.params, b.net.params, strict=True))
+            and all(np.array_equal(x, y) for x, y in pairs)
             and all(a.history[k] == b.history[k] for k in SERIES))
 
 
@@ -196,116 +175,3 @@ def test_two_stores_share_states(request: pytest.FixtureRequest, tmp_path: Path)
         finally:
             one.close()
             two.close()
-
-
-# ----- redis only ----------------------------------------------------------------------------
-@pytest.fixture
-def raw(redis_url: str) -> Iterator[Any]:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    yield client
-    client.close()
-
-
-def test_redis_appends_only_new_epochs_to_a_stream(redis_url: str, raw: Any) -> None:
-    from nnplayground.cluster.store import RedisStore
-
-    store = RedisStore(redis_url)
-    s = session()
-    s.train(100)
-    store.save(s.to_state())
-    s.train(50)
-    store.save(s.to_state())
-    entries = raw.xrange(f"nnp:hist:{s.id}")
-    assert len(entries) == 2
-    assert [len(e[1][b"train_loss"]) for e in entries] == [800, 400]  # float64 bytes
-    tail = array("d", entries[1][1][b"train_loss"])
-    assert list(tail) == list(s.history["train_loss"][100:])
-    store.save(s.to_state())  # nothing new: no entry
-    assert raw.xlen(f"nnp:hist:{s.id}") == 2
-    head = raw.hget(f"nnp:state:{s.id}", "state")
-    assert b'"history":' not in head and len(head) < 4000  # the hash holds no history
-    s.reset()
-    s.train(7)
-    store.save(s.to_state())
-    assert raw.xlen(f"nnp:hist:{s.id}") == 1  # rewritten
-    fresh = RedisStore(redis_url)  # another process appends after loading
-    assert fresh.load(s.id) == s.to_state()
-    s.train(3)
-    fresh.save(s.to_state())
-    assert raw.xlen(f"nnp:hist:{s.id}") == 2
-    assert store.load(s.id) == s.to_state()
-    store.close()
-    fresh.close()
-
-
-def test_redis_stream_is_capped_by_compaction(redis_url: str, raw: Any) -> None:
-    from nnplayground.cluster.store import MAX_ENTRIES, RedisStore
-
-    store = RedisStore(redis_url)
-    s = session()
-    lengths = []
-    for _ in range(MAX_ENTRIES + 5):
-        s.train(1)
-        store.save(s.to_state())
-        lengths.append(raw.xlen(f"nnp:hist:{s.id}"))
-    assert max(lengths) == MAX_ENTRIES
-    assert lengths[-1] < MAX_ENTRIES
-    assert store.load(s.id) == s.to_state()
-    store.close()
-
-
-def test_redis_stale_cache_falls_back_to_a_rewrite(redis_url: str) -> None:
-    """Two writers without leases (no fencing): the second's stale view is detected."""
-    from nnplayground.cluster.store import RedisStore
-
-    one, two = RedisStore(redis_url), RedisStore(redis_url)
-    s = session()
-    s.train(10)
-    one.save(s.to_state())
-    assert two.load(s.id) == s.to_state()
-    s.reset()
-    s.train(20)
-    one.save(s.to_state())  # one rewrote the history...
-    t = Session.from_state(s.to_state())
-    t.train(5)
-    two.save(t.to_state())  # ... which two, appending to what it loaded, must notice
-    assert one.load(s.id) == t.to_state()
-    one.close()
-    two.close()
-
-
-def test_redis_fencing_by_lease(redis_url: str, raw: Any) -> None:
-    from nnplayground.cluster.store import LeaseLostError, RedisStore
-
-    store = RedisStore(redis_url, fence="replica-a")
-    s = session()
-    with pytest.raises(LeaseLostError):  # nobody holds the lease
-        store.save(s.to_state())
-    assert store.load(s.id) is None
-    raw.set(f"nnp:lease:{s.id}", "replica-a", px=10_000)
-    store.save(s.to_state())
-    s.train(3)
-    raw.set(f"nnp:lease:{s.id}", "replica-b", px=10_000)  # another replica took it over
-    with pytest.raises(LeaseLostError):
-        store.save(s.to_state())
-    loaded = store.load(s.id)
-    assert loaded is not None and loaded["model"]["epoch"] == 0  # the old owner wrote nothing
-    store.close()
-
-
-def test_redis_unreachable_raises_store_unavailable(tmp_path: Path) -> None:
-    store = open_store(f"redis://127.0.0.1:{free_port()}/0", tmp_path)
-    try:
-        for action in (lambda: store.load("a"), lambda: store.save(state("a")), store.index,
-                       lambda: store.delete("a")):
-            with pytest.raises(StoreUnavailableError, match="unreachable"):
-                action()
-    finally:
-        store.close()
-
-
-def test_open_store_names_redis_in_its_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="redis://"):
-        open_store("postgres://x", tmp_path)

@@ -1,89 +1,113 @@
-"""Registry: the API's index of session ids, token hashes, activity and running flags."""
+"""LocalRegistry: this process's index of session ids, token hashes, activity and running flags
+(its contract with the Redis registry is in ``tests/sessions/test_registry_contract.py``)."""
 
 from __future__ import annotations
 
-import time
+import asyncio
+from collections.abc import Coroutine
+from typing import Any
 
-from nnplayground.sessions.session import hash_token
-from nnplayground.training.registry import Registry
+from nnplayground.sessions.tokens import hash_token
+from nnplayground.training.registry import LocalRegistry
 
 
-def registry(*sids: str) -> Registry:
-    r = Registry()
+class Clock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(coro: Coroutine[Any, Any, Any]) -> Any:
+    return asyncio.run(coro)
+
+
+def registry(*sids: str, clock: Clock | None = None) -> LocalRegistry:
+    r = LocalRegistry(clock or Clock())
     for sid in sids:
-        r.add(sid, hash_token("token-" + sid))
+        run(r.add(sid, hash_token("token-" + sid)))
     return r
 
 
-def test_add_contains_len() -> None:
+def test_add_exists_count() -> None:
     r = registry("a", "b")
-    assert len(r) == 2
-    assert "a" in r and "b" in r and "c" not in r
+    assert run(r.count()) == 2
+    assert run(r.exists("a")) and run(r.exists("b")) and not run(r.exists("c"))
 
 
 def test_allows_only_the_right_token() -> None:
     r = registry("a", "b")
-    assert r.allows("a", "token-a")
-    assert not r.allows("a", "token-b")
-    assert not r.allows("a", "")
-    assert not r.allows("nobody", "token-a")
+    assert run(r.allows("a", "token-a"))
+    assert not run(r.allows("a", "token-b"))
+    assert not run(r.allows("a", ""))
+    assert not run(r.allows("nobody", "token-a"))
 
 
 def test_remove() -> None:
     r = registry("a", "b")
-    r.remove("a")
-    r.remove("a")  # twice is harmless
-    r.remove("never")
-    assert "a" not in r and len(r) == 1
-    assert not r.allows("a", "token-a")
-    assert r.allows("b", "token-b")
+    run(r.remove("a"))
+    run(r.remove("a"))  # twice is harmless
+    run(r.remove("never"))
+    assert not run(r.exists("a")) and run(r.count()) == 1
+    assert not run(r.allows("a", "token-a"))
+    assert run(r.allows("b", "token-b"))
 
 
 def test_idle_after_the_ttl() -> None:
-    r = registry("a", "b")
-    now = time.time()
-    assert r.idle(60, now=now) == []
-    assert sorted(r.idle(60, now=now + 61)) == ["a", "b"]
+    clock = Clock()
+    r = registry("a", "b", clock=clock)
+    assert run(r.idle(60)) == []
+    clock.now += 61
+    assert sorted(run(r.idle(60))) == ["a", "b"]
 
 
 def test_touch_refreshes_activity() -> None:
-    r = Registry()
-    r.load([("a", "h", 1000.0), ("b", "h", 1000.0)])
-    r.touch("a")
-    r.touch("unknown")  # ignored, not added
-    assert "unknown" not in r and len(r) == 2
-    now = time.time()
-    assert r.idle(60, now=now) == ["b"]
-    assert sorted(r.idle(60, now=now + 61)) == ["a", "b"]
+    clock = Clock(5000.0)
+    r = LocalRegistry(clock)
+    run(r.load([("a", "h", 1000.0), ("b", "h", 1000.0)]))
+    run(r.touch("a"))
+    run(r.touch("unknown"))  # ignored, not added
+    assert not run(r.exists("unknown")) and run(r.count()) == 2
+    assert run(r.idle(60)) == ["b"]
+    clock.now += 61
+    assert sorted(run(r.idle(60))) == ["a", "b"]
 
 
 def test_running_sessions_are_never_idle() -> None:
-    r = Registry()
-    r.load([("a", "h", 0.0), ("b", "h", 0.0)])
-    r.touch("a", running=True)
-    far = time.time() + 10**6
-    assert r.idle(1, now=far) == ["b"]
-    r.touch("a", running=False)
-    assert sorted(r.idle(1, now=far)) == ["a", "b"]
-    r.touch("a")  # running=None keeps the flag as it is
-    r.touch("a", running=True)
-    r.touch("a")
-    assert r.idle(1, now=far) == ["b"]
+    clock = Clock()
+    r = LocalRegistry(clock)
+    run(r.load([("a", "h", 0.0), ("b", "h", 0.0)]))
+    run(r.touch("a", running=True))
+    clock.now += 10**6
+    assert run(r.idle(1)) == ["b"]
+    run(r.touch("a", running=False))
+    clock.now += 10
+    assert sorted(run(r.idle(1))) == ["a", "b"]
+    run(r.touch("a"))  # running=None keeps the flag as it is
+    run(r.touch("a", running=True))
+    run(r.touch("a"))
+    clock.now += 10
+    assert run(r.idle(1)) == ["b"]
 
 
 def test_load_from_a_store_index() -> None:
-    r = Registry()
-    r.load([("a", hash_token("ta"), 100.0), ("b", hash_token("tb"), 200.0)])
-    assert len(r) == 2
-    assert r.allows("a", "ta") and r.allows("b", "tb") and not r.allows("a", "tb")
+    clock = Clock()
+    r = LocalRegistry(clock)
+    run(r.load([("a", hash_token("ta"), 100.0), ("b", hash_token("tb"), 200.0)]))
+    assert run(r.count()) == 2
+    assert run(r.allows("a", "ta")) and run(r.allows("b", "tb")) and not run(r.allows("a", "tb"))
     # last activity is the stored "updated" time
-    assert r.idle(50, now=160.0) == ["a"]
-    assert sorted(r.idle(50, now=260.0)) == ["a", "b"]
-    assert r.idle(50, now=140.0) == []
+    clock.now = 160.0
+    assert run(r.idle(50)) == ["a"]
+    clock.now = 260.0
+    assert sorted(run(r.idle(50))) == ["a", "b"]
+    clock.now = 140.0
+    assert run(r.idle(50)) == []
 
 
 def test_add_replaces_an_entry() -> None:
     r = registry("a")
-    r.add("a", hash_token("new"))
-    assert r.allows("a", "new") and not r.allows("a", "token-a")
-    assert len(r) == 1
+    run(r.add("a", hash_token("new")))
+    assert run(r.allows("a", "new")) and not run(r.allows("a", "token-a"))
+    assert run(r.count()) == 1

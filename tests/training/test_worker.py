@@ -10,12 +10,9 @@ import base64
 import json
 import os
 import queue
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,10 +20,13 @@ import pytest
 
 from nnplayground.datasets import DatasetSpec
 from nnplayground.presets import PRESETS
-from nnplayground.sessions.session import Session, hash_token
+from nnplayground.sessions.errors import UnavailableError
+from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
-from nnplayground.sessions.store import MemoryStore, StoreUnavailableError
-from nnplayground.training.worker import MIN_CHUNK_SECONDS, Worker, quantize
+from nnplayground.sessions.store import MemoryStore
+from nnplayground.sessions.tokens import hash_token
+from nnplayground.training.owned import Owned
+from nnplayground.training.worker import Worker
 from tests.conftest import make_settings
 
 SPEC = SessionSpec(dataset=DatasetSpec("circle", n_points=40))
@@ -47,16 +47,17 @@ class Event:
 class Harness:
     """A worker with in-memory queues and store, and helpers to talk to it."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, **settings: Any) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, worker: type[Worker] = Worker,
+                 store: MemoryStore | None = None, **settings: Any) -> None:
         self.settings = make_settings(**settings)
         self.commands: queue.Queue[Any] = queue.Queue()
         self.events: queue.Queue[Any] = queue.Queue()
-        self.store = MemoryStore()
-        self.worker = Worker(self.settings, self.commands, self.events, store=self.store,
-                             clock=clock)
+        self.store = store or MemoryStore()
+        self.worker = worker(self.settings, self.commands, self.events, self.store, clock=clock)
         self.req = 0
         self.replies: dict[int, tuple[bool, Any]] = {}
         self.log: list[Event] = []
+        self.notices: list[tuple[str, str, dict[str, Any]]] = []
 
     def pump(self) -> None:
         """Move everything the worker published into ``replies`` and ``log``."""
@@ -69,6 +70,8 @@ class Harness:
                 _, req, ok, result = msg
                 assert req not in self.replies, f"request {req} answered twice"
                 self.replies[req] = (ok, result)
+            elif msg[0] == "notice":
+                self.notices.append(msg[1:])
             else:
                 tag, sid, kind, text, first, last = msg
                 assert tag == "event"
@@ -119,7 +122,13 @@ class Harness:
         return hit
 
     def session(self, sid: str = "s1") -> Session:
-        return self.worker.sessions[sid]
+        return self.worker.owned[sid].session
+
+    def owned(self, sid: str = "s1") -> Owned:
+        return self.worker.owned[sid]
+
+    def running(self) -> set[str]:
+        return {o.id for o in self.worker.scheduler.running}
 
 
 def epochs_of(events: list[Event]) -> list[int]:
@@ -173,7 +182,7 @@ def test_sessions_load_from_the_store(h: Harness) -> None:
     h.store.save(s.to_state())
     summary = h.call("summary", "old")
     assert summary["epoch"] == 3 and summary["status"] == "paused"
-    assert "old" in h.worker.sessions
+    assert "old" in h.worker.owned
 
 
 def test_read_operations(h: Harness) -> None:
@@ -333,20 +342,20 @@ def test_watch_with_since_returns_the_missed_history(h: Harness) -> None:
     assert got["first"] == 9 and got["epoch"] == 12
     assert got["train_loss"] == list(h.session().history["train_loss"][8:])
     assert got["summary"]["epoch"] == 12 and got["status"] == "paused"
-    assert h.worker.watchers["s1"] == 1
+    assert h.owned().watchers == 1
 
 
 def test_start_and_pause(h: Harness) -> None:
     h.create()
     assert h.call("start", "s1")["status"] == "running"
-    assert "s1" in h.worker.running
+    assert "s1" in h.running()
     for _ in range(3):
         assert h.chunk() == "s1"
     epoch = h.session().epoch
     assert epoch > 0
     summary = h.call("pause", "s1")
     assert summary["status"] == "paused" and summary["epoch"] == epoch
-    assert "s1" not in h.worker.running
+    assert "s1" not in h.running()
     assert h.chunk() is None and h.session().epoch == epoch
     assert h.store.load("s1")["model"]["epoch"] == epoch  # type: ignore[index]
     assert [e.msg["status"] for e in h.take("status")] == ["running", "paused"]
@@ -365,7 +374,7 @@ def test_start_answers_a_waiting_step(h: Harness) -> None:
     assert h.call("start", "s1")["status"] == "running"
     ok, _ = h.answer(waiting)  # not left hanging until the call times out
     assert ok
-    assert "s1" not in h.worker.targets and "s1" in h.worker.running
+    assert h.owned().target is None and "s1" in h.running()
 
 
 def test_sessions_share_the_worker() -> None:
@@ -376,12 +385,12 @@ def test_sessions_share_the_worker() -> None:
     h.call("start", "b")
     longest = 0.0
     for _ in range(200):  # each chunk goes to the one behind: they stay a chunk apart
-        before = dict(h.worker.used)
+        before = {s: h.owned(s).used for s in ("a", "b")}
         sid = h.chunk()
         assert sid is not None and before[sid] == min(before.values())
-        longest = max(longest, h.worker.used[sid] - before[sid])
-        assert abs(h.worker.used["a"] - h.worker.used["b"]) <= longest
-    assert h.worker.sessions["a"].epoch > 0 and h.worker.sessions["b"].epoch > 0
+        longest = max(longest, h.owned(sid).used - before[sid])
+        assert abs(h.owned("a").used - h.owned("b").used) <= longest
+    assert h.session("a").epoch > 0 and h.session("b").epoch > 0
 
 
 def test_history_limit_pauses_with_a_message() -> None:
@@ -484,47 +493,6 @@ def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
     assert [e.kind for e in h.log] == ["status", "snapshot"]
 
 
-def test_snapshots_slow_down_when_drawing_would_crowd_out_training() -> None:
-    h = Harness(snapshot_fps=10, snapshot_share=0.2)
-    for sid in ("a", "b", "c"):
-        h.create(sid)
-        h.call("start", sid)
-    h.worker.snapshot_cost = 0.05
-    assert h.worker.snapshot_interval("a") == pytest.approx(0.1)  # nobody watches
-    h.call("watch", "a")
-    h.call("watch", "b")
-    # two watched running sessions at 50 ms a snapshot: 0.5 s apart keeps drawing at 20%
-    assert h.worker.snapshot_interval("a") == pytest.approx(2 * 0.05 / 0.2)
-    assert h.worker.snapshot_interval("b") == pytest.approx(2 * 0.05 / 0.2)
-    h.worker.snapshot_cost = 0.001
-    assert h.worker.snapshot_interval("a") == pytest.approx(0.1)  # never above snapshot_fps
-
-
-def test_the_most_watched_session_keeps_the_full_frame_rate() -> None:
-    """A teacher's session with 200 watchers among 12 students' sessions with one each."""
-    h = Harness(snapshot_fps=10, snapshot_share=0.2)
-    students = [f"s{i}" for i in range(12)]
-    for sid in ("teacher", *students):
-        h.create(sid)
-        h.call("start", sid)
-        h.call("watch", sid, {"delta": 200 if sid == "teacher" else 1})
-    h.worker.snapshot_cost = 0.005  # 40 snapshots a second fit in 20% of the time
-    assert h.worker.snapshot_interval("teacher") == pytest.approx(0.1)
-    # the other 30 a second are shared by the students: 2.5 each
-    assert all(h.worker.snapshot_interval(s) == pytest.approx(1 / 2.5) for s in students)
-    rates = [1 / h.worker.snapshot_interval(s) for s in ("teacher", *students)]
-    assert sum(rates) * h.worker.snapshot_cost == pytest.approx(0.2)  # the whole budget
-    h.call("pause", "teacher")  # paused sessions are not drawn: the students share it all
-    h.worker.snapshot_cost = 0.005  # (the pause drew one: measured)
-    assert h.worker.snapshot_interval("s0") == pytest.approx(12 * 0.005 / 0.2)
-
-
-def test_quantize_a_constant_grid() -> None:
-    q = quantize(np.full((1, 3, 3), 0.25))
-    assert q["min"] == q["max"] == 0.25 and q["shape"] == [1, 3, 3]
-    assert np.array_equal(decode(q), np.full((1, 3, 3), 0.25))
-
-
 # ----- updates -----------------------------------------------------------------------------
 def test_live_update_keeps_training(h: Harness) -> None:
     h.create()
@@ -552,7 +520,7 @@ def test_update_that_needs_a_reset(h: Harness) -> None:
     assert result["reset"] is True and result["epoch"] == 0 and result["status"] == "idle"
     assert result["layers"] == [2, 3, 1]
     assert h.answer(req)[0]  # the waiting step was answered
-    assert "s1" not in h.worker.running and h.chunk() is None
+    assert "s1" not in h.running() and h.chunk() is None
     [status] = h.take("status")
     assert status.msg["reset"] is True and status.msg["epoch"] == 0
     assert h.store.load("s1")["spec"]["hidden_layers"] == [3]  # type: ignore[index]
@@ -576,7 +544,7 @@ def test_set_points(h: Harness) -> None:
     data = h.call("set_points", "s1", {"points": points})
     assert data["custom"] is True and data["train"] == points["train"]
     bad = h.fail("set_points", "s1", {"points": {"train": [{"x1": 0.0, "x2": 0.0}]}})
-    assert bad["status"] == 422 and bad["code"] == "invalid_dataset"
+    assert (bad["kind"], bad["subject"]) == ("invalid", "dataset")
     assert bad["field"] == "train[0].label"
     assert h.call("dataset", "s1")["train"] == points["train"]
 
@@ -600,52 +568,51 @@ def test_load_model(h: Harness) -> None:
     h.create("s2")
     summary = h.call("load_model", "s2", {"model": model})
     assert all(np.array_equal(a, b) for a, b in zip(
-        h.worker.sessions["s2"].net.weights, h.session().net.weights, strict=True))
+        h.session("s2").net.weights, h.session().net.weights, strict=True))
     assert summary["status"] == "idle"
 
 
 # ----- errors ------------------------------------------------------------------------------
-def test_unknown_session_is_404(h: Harness) -> None:
+def test_an_unknown_session_is_not_found(h: Harness) -> None:
     for op in ("summary", "start", "step", "delete", "backprop"):
         info = h.fail(op, "nobody")
-        assert info == {"status": 404, "code": "not_found", "message": "no session with this id"}
+        assert info == {"kind": "not_found", "message": "no session with this id", "field": None}
 
 
-def test_invalid_config_is_422_naming_the_field(h: Harness) -> None:
+def test_an_invalid_config_or_dataset_is_invalid_naming_the_field(h: Harness) -> None:
     spec = {**SPEC.to_dict(), "learning_rate": -1.0}
     info = h.fail("create", "s1", {"token_hash": "h", "spec": spec})
-    assert info["status"] == 422 and info["code"] == "invalid_config"
+    assert (info["kind"], info["subject"]) == ("invalid", "config")
     assert info["field"] == "learning_rate" and info["message"]
-    assert "s1" not in h.worker.sessions and h.store.load("s1") is None
+    assert "s1" not in h.worker.owned and h.store.load("s1") is None
     h.create()
     info = h.fail("update", "s1", {"changes": {"dataset": {"noise": 2.0}}})
-    assert info["status"] == 422 and info["code"] == "invalid_dataset"
+    assert (info["kind"], info["subject"]) == ("invalid", "dataset")
     assert info["field"] == "dataset.noise"
     info = h.fail("predict", "s1", {"inputs": [[1.0]]})
-    assert info["status"] == 422 and info["field"] == "inputs"
+    assert info["kind"] == "invalid" and info["field"] == "inputs"
 
 
-def test_an_unreachable_store_is_503() -> None:
+def test_an_unreachable_store_is_unavailable() -> None:
     class Down(MemoryStore):
         def load(self, id: str) -> dict[str, Any] | None:
-            raise StoreUnavailableError("the store is down")
+            raise UnavailableError("the store is down")
 
     h = Harness()
     h.worker.store = Down()
     info = h.fail("summary", "s1")
-    assert info["status"] == 503 and info["code"] == "unavailable"
+    assert info == {"kind": "unavailable", "message": "the store is down", "field": None}
 
 
-def test_unknown_operation_is_409(h: Harness) -> None:
+def test_an_unknown_operation_is_refused(h: Harness) -> None:
     h.create()
     info = h.fail("explode", "s1")
-    assert info["status"] == 409 and "explode" in info["message"]
+    assert info["kind"] == "refused" and "explode" in info["message"]
 
 
-def test_a_bug_is_500_and_the_worker_goes_on(h: Harness) -> None:
+def test_a_bug_is_internal_and_the_worker_goes_on(h: Harness) -> None:
     info = h.fail("create", "s1", {"spec": SPEC.to_dict()})  # no token_hash: a KeyError
-    assert info["status"] == 500 and info["code"] == "internal"
-    assert "KeyError" in info["message"]
+    assert info["kind"] == "internal" and "KeyError" in info["message"]
     assert h.create()["id"] == "s1"
 
 
@@ -660,11 +627,10 @@ def test_diverged_session_refuses_to_train_until_changed(h: Harness) -> None:
     assert h.store.load("s1")["status"] == "diverged"  # type: ignore[index]
     for op, payload in (("start", {}), ("step", {"epochs": 1})):
         info = h.fail(op, "s1", payload)
-        assert info["status"] == 409 and info["code"] == "conflict"
-        assert "diverged" in info["message"]
+        assert info["kind"] == "refused" and "diverged" in info["message"]
     # pausing does not clear the divergence
     assert h.call("pause", "s1")["status"] == "diverged"
-    assert h.fail("start", "s1")["status"] == 409
+    assert h.fail("start", "s1")["kind"] == "refused"
     # a lower learning rate does
     assert h.call("update", "s1", {"changes": {"learning_rate": 1e-3}})["status"] == "paused"
     assert h.call("start", "s1")["status"] == "running"
@@ -707,7 +673,7 @@ def test_backprop_of_one_point_or_given_points(h: Harness) -> None:
     assert one["m"] == 1 and np.asarray(one["layers"][0]["z"]).shape == (2, 1)
     assert "gradient_check" not in one
     info = h.fail("backprop", "s1", {"index": 4})
-    assert info["status"] == 422 and info["field"] == "index"
+    assert info["kind"] == "invalid" and info["field"] == "index"
     pts = h.call("backprop", "s1", {"points": [{"x1": 0.5, "x2": 0.5, "label": 1},
                                                {"x1": 0.1, "x2": 0.9, "label": 0}]})
     assert pts["m"] == 2 and pts["x"] == [[0.5, 0.1], [0.5, 0.9]] and pts["y"] == [[1.0, 0.0]]
@@ -717,7 +683,7 @@ def test_gradient_check_is_limited() -> None:
     h = Harness(max_gradcheck_parameters=5)
     h.create(spec=PRESETS["xnor"].spec)
     info = h.fail("backprop", "s1", {"check": True})
-    assert info["status"] == 422 and info["field"] == "check"
+    assert info["kind"] == "invalid" and info["field"] == "check"
 
 
 # ----- delete and shutdown -----------------------------------------------------------------
@@ -727,10 +693,10 @@ def test_delete(h: Harness) -> None:
     h.chunk()
     assert h.call("delete", "s1") == {"deleted": "s1"}
     assert h.answer(waiting)[0]
-    assert h.store.load("s1") is None and "s1" not in h.worker.sessions
-    assert "s1" not in h.worker.running and h.chunk() is None
+    assert h.store.load("s1") is None and "s1" not in h.worker.owned
+    assert "s1" not in h.running() and h.chunk() is None
     assert h.take("status")[-1].msg["status"] == "deleted"
-    assert h.fail("summary", "s1")["status"] == 404
+    assert h.fail("summary", "s1")["kind"] == "not_found"
 
 
 def test_checkpoint_all_saves_running_sessions(h: Harness) -> None:
@@ -745,81 +711,11 @@ def test_checkpoint_all_saves_running_sessions(h: Harness) -> None:
     for sid in ("a", "b"):
         state = h.store.load(sid)
         assert state is not None and state["status"] == "running"
-        assert state["model"]["epoch"] == h.worker.sessions[sid].epoch > 0
+        assert state["model"]["epoch"] == h.session(sid).epoch > 0
     # a new worker on the same store picks them up, paused
-    other = Worker(h.settings, queue.Queue(), queue.Queue(), store=h.store)
-    assert other.get("a").status == "paused"
-    assert other.get("a").epoch == h.worker.sessions["a"].epoch
-
-
-def test_a_worker_whose_parent_dies_while_it_exits_leaves() -> None:
-    """The end of ``serve``: a child blocked at exit (its event queue can no longer flush)
-    leaves as soon as its parent is gone."""
-    child = ("import os, threading\n"
-             "from nnplayground.training.worker import leave_if_orphaned\n"
-             "leave_if_orphaned(os.getppid())\n"
-             "print('ready', flush=True)\n"
-             "threading.Event().wait()\n")  # blocked for good, like a queue that cannot flush
-    parent = ("import subprocess, sys, os\n"
-              "p = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdout=subprocess.PIPE,"
-              " text=True)\n"
-              "assert p.stdout.readline() == 'ready\\n'\n"
-              "print(p.pid, flush=True)\n"
-              "os._exit(0)\n")  # gone without waiting for its child
-    out = subprocess.run([sys.executable, "-c", parent, child], capture_output=True, text=True,
-                         timeout=60, check=True)
-    pid = int(out.stdout)
-    deadline = time.monotonic() + 30
-    while alive(pid):
-        assert time.monotonic() < deadline, "the orphaned child did not leave"
-        time.sleep(0.05)  # polling another process's end
-
-
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie waiting for its new parent to reap it has ended)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status
-
-
-def test_the_session_that_trained_least_goes_next() -> None:
-    h = Harness()
-    for sid in ("a", "b", "c"):
-        h.create(sid)
-        h.call("start", sid)
-    h.worker.used.update(a=0.5, b=0.2, c=0.9)
-    assert h.worker.next_session() == "b"
-    h.call("pause", "b")
-    assert h.worker.next_session() == "a"
-    h.call("start", "b")  # back level with the least trained, not owed what it missed
-    assert h.worker.used["b"] == 0.5
-    h.chunk()
-    assert h.worker.used["a"] > 0.5 or h.worker.used["b"] > 0.5
-
-
-def test_a_watched_session_trains_in_shorter_chunks_to_keep_its_frame_rate() -> None:
-    """A teacher's session with 200 watchers among 25 students' sessions with one each:
-    the teacher trains (and is drawn) ten times a second in short chunks; the students keep
-    full-length chunks; every session gets the same time."""
-    h = Harness(chunk_seconds=0.02, snapshot_fps=10, snapshot_share=0.2)
-    students = [f"s{i}" for i in range(25)]
-    for sid in ("teacher", *students, "unwatched"):
-        h.create(sid)
-        h.call("start", sid)
-    for sid in ("teacher", *students):
-        h.call("watch", sid, {"delta": 200 if sid == "teacher" else 1})
-    h.worker.snapshot_cost = 0.005
-    assert h.worker.chunk_budget("teacher") == pytest.approx(1 / 27 / 10)
-    assert h.worker.chunk_budget("s0") == 0.02  # 1.2 frames/s: a whole chunk is often enough
-    assert h.worker.chunk_budget("unwatched") == 0.02
-    h.worker.snapshot_cost = 1e-5  # cheap drawing: everyone at 10 frames/s ...
-    assert h.worker.chunk_budget("s0") == pytest.approx(1 / 27 / 10)
-    for i in range(26, 400):
-        h.create(f"x{i}")
-        h.call("start", f"x{i}")
-    assert h.worker.chunk_budget("teacher") == MIN_CHUNK_SECONDS  # ... but not in slivers
+    other = Worker(h.settings, queue.Queue(), queue.Queue(), h.store)
+    assert other.get("a").session.status == "paused"
+    assert other.get("a").session.epoch == h.session("a").epoch
 
 
 # ----- pace and stop_at (Play) ---------------------------------------------------------------

@@ -1,11 +1,11 @@
-"""The FastAPI application: routers, error handlers, security headers, the page, the lifespan.
+"""The FastAPI application: routers, error handlers, middleware, the page, the lifespan.
 
-``create_app(settings)`` builds an app whose lifespan picks the pool and registry for the
-store (``sessions/backends.py``: local, or shared by several replicas through Redis), starts
-the training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
-worker to checkpoint before exiting. ``serve(settings)`` runs it with uvicorn. The page in
+``create_app(settings)`` builds an app whose lifespan opens the pool and registry for the
+store (``backends.py``: local, or shared by several replicas through Redis), starts the
+training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every worker to
+checkpoint before exiting. ``serve(settings)`` runs it with uvicorn. The page in
 ``frontend/`` is served at ``/`` (from the wheel's copy when installed). What it leaves out:
-the routes' logic (``api/``) and training (``sessions/``).
+the routes (``sessions.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
 from __future__ import annotations
@@ -13,31 +13,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
-from ..training.pool import WorkerError
-from . import errors, meta, sessions, stream
+from ..sessions.errors import SessionError
+from . import errors, meta, sessions, share, stream
 from .backends import open_backend
 from .deps import AppState
+from .middleware import BodyLimit, security_headers
 
 log = logging.getLogger("nnplayground")
-
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-            "form-action 'self'")
-DOCS_CSP = PAGE_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def frontend_dir(settings: Settings) -> Path:
@@ -57,55 +51,6 @@ class SafeJSONResponse(JSONResponse):
         return jsonsafe.dumps(content).encode()
 
 
-class BodyLimit:
-    """ASGI middleware: a request body over ``limit`` bytes gets 413 before it is parsed."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            await self._reject(send)
-            return
-        # Read the whole body first (it is small) so a chunked body over the limit gets a 413
-        # too, instead of an error inside the route's body parser.
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            body += message.get("body", b"")
-            if len(body) > self.limit:
-                await self._reject(send)
-                return
-            if not message.get("more_body", False):
-                break
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": bytes(body), "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _reject(self, send: Send) -> None:
-        response = JSONResponse({"code": "too_large", "field": "body", "message":
-                                 f"request bodies are limited to {self.limit} bytes"}, 413)
-        await response({"type": "http"}, _empty_receive, send)
-
-
-async def _empty_receive() -> Message:
-    return {"type": "http.disconnect"}
-
-
 async def _expire(state: AppState) -> None:
     """Delete sessions idle longer than ``session_ttl_seconds`` (never a running one)."""
     while True:
@@ -117,8 +62,8 @@ async def _expire(state: AppState) -> None:
                     await state.pool.call(sid, "delete")
                 await state.registry.remove(sid)
                 state.pool.release(sid)
-        except WorkerError as exc:  # the shared store is unreachable: next time
-            log.warning("session expiry postponed: %s", exc.info.get("message"))
+        except SessionError as exc:  # the shared store is unreachable: next time
+            log.warning("session expiry postponed: %s", exc.message)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -151,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(sessions.router)
     app.include_router(stream.router)
+    app.include_router(share.router)
 
     import swagger_ui_bundle
 
@@ -164,19 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    swagger_css_url="/_swagger/swagger-ui.css",
                                    swagger_favicon_url="/favicon.svg")
 
-    @app.middleware("http")
-    async def security_headers(request: Request,
-                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        path = request.url.path
-        response.headers["Content-Security-Policy"] = DOCS_CSP if path == "/docs" else PAGE_CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        if path.startswith("/api/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
+    app.middleware("http")(security_headers)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.mount("/", StaticFiles(directory=str(frontend_dir(settings)), html=True), name="page")
     return app

@@ -1,21 +1,22 @@
-"""FastAPI dependencies: settings, the pool and registry, the session id (404 here), the token.
+"""FastAPI dependencies: settings, the pool and registry, the session id, the token.
 
-``SessionId`` resolves a path id to a known session or answers 404 without saying more;
-``Owner`` additionally requires ``Authorization: Bearer <token>`` (401 without, 403 wrong).
-``check_spec_limits`` applies the server's limits to a configuration. What it leaves out:
-talking to workers (routes call the pool).
+``SessionId`` resolves a path id to a known session or answers not found without saying more;
+``Owner`` additionally requires ``Authorization: Bearer <token>`` (missing or wrong: the
+answers of ``errors.py``). What it leaves out: talking to workers (routes call the pool),
+limits (``limits.py``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
 from ..config import Settings
-from .backends import Pool, SessionRegistry
-from .errors import ApiError, not_found, over_limit
+from ..sessions.pool import Pool
+from ..sessions.registry import SessionRegistry
+from .errors import missing_token, not_found, wrong_token
 
 
 @dataclass
@@ -56,32 +57,11 @@ async def owner(state: State, sid: SessionId,
                 authorization: Annotated[str | None, Header()] = None) -> str:
     token = bearer(authorization)
     if token is None:
-        raise ApiError(401, "missing_token", "this change needs the session's token: "
-                       "Authorization: Bearer <token>", "Authorization",
-                       headers={"WWW-Authenticate": "Bearer"})
+        raise missing_token()
     if not await state.registry.allows(sid, token):
-        raise ApiError(403, "wrong_token", "this token does not own the session", "Authorization")
+        raise wrong_token()
     return sid
 
 
 Owner = Annotated[str, Depends(owner)]
 
-
-def check_config_limits(settings: Settings, config: dict[str, Any]) -> None:
-    """Server limits on layers, neurons and points; 422 ``over_limit`` naming the limit."""
-    layers = config.get("hidden_layers")
-    if layers is not None:
-        if len(layers) > settings.max_layers:
-            raise over_limit("hidden_layers", "max_layers", len(layers), settings.max_layers)
-        for i, n in enumerate(layers):
-            if n > settings.max_neurons:
-                raise over_limit(f"hidden_layers[{i}]", "max_neurons", n, settings.max_neurons)
-    dataset = config.get("dataset") or {}
-    n = dataset.get("n_points")
-    if n is not None and n > settings.max_points:
-        raise over_limit("dataset.n_points", "max_points", n, settings.max_points)
-
-
-def check_epochs(settings: Settings, epochs: int, field: str = "epochs") -> None:
-    if epochs > settings.max_epochs_per_call:
-        raise over_limit(field, "max_epochs_per_call", epochs, settings.max_epochs_per_call)

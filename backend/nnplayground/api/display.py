@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ..training.pool import Event
+from ..sessions.pool import Event
 
 SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
 MAX_BUCKETS = 1000

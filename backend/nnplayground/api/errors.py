@@ -1,8 +1,11 @@
-"""Errors as JSON: ``{"code": ..., "message": ..., "field": ...}`` with a stable ``code``.
+"""Errors as JSON: ``{"code": ..., "message": ..., "field": ...}`` with a stable ``code``; the
+only place that chooses HTTP statuses.
 
-Maps the engine's, the datasets' and the workers' errors and FastAPI's validation errors to
-4xx answers naming the offending field; nothing a client sends can produce a 500 through
-these paths. What it leaves out: deciding what is an error (routes and dependencies do).
+Maps the domain's errors (``sessions/errors.py``: not found 404, refused 409, invalid 422,
+unavailable 503, timed out 504), the engine's and the datasets' (422) and FastAPI's
+validation errors to answers naming the offending field, and builds the API's own (limits,
+tokens, the session limit, body size). Nothing a client sends can produce a 500 through these
+paths. What it leaves out: deciding what is an error (routes and dependencies do).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..datasets import DatasetError
 from ..engine import EngineError
-from ..training.pool import WorkerError
+from ..sessions.errors import InvalidError, SessionError, invalid
 
 
 class ApiError(Exception):
@@ -33,6 +36,19 @@ class ApiError(Exception):
         return {"code": self.code, "message": self.message, "field": self.field}
 
 
+#: the domain's error kinds: (HTTP status, the API's code)
+KINDS = {"not_found": (404, "not_found"), "refused": (409, "conflict"),
+         "invalid": (422, "invalid_config"), "unavailable": (503, "unavailable"),
+         "timed_out": (504, "timeout"), "internal": (500, "internal")}
+
+
+def from_session_error(exc: SessionError) -> ApiError:
+    status, code = KINDS.get(exc.kind, KINDS["internal"])
+    if isinstance(exc, InvalidError):
+        code = f"invalid_{exc.subject}"
+    return ApiError(status, code, exc.message, exc.field)
+
+
 def not_found() -> ApiError:
     return ApiError(404, "not_found", "no session with this id")
 
@@ -42,10 +58,37 @@ def over_limit(field: str, limit: str, value: object, maximum: object) -> ApiErr
                     f"{field} is {value}, over the limit {limit}={maximum}", field)
 
 
-def from_worker(exc: WorkerError) -> ApiError:
-    info = exc.info
-    return ApiError(int(info.get("status", 500)), str(info.get("code", "internal")),
-                    str(info.get("message", "")), info.get("field"))
+def invalid_field(field: str, message: str, code: str = "validation_error") -> ApiError:
+    """A 422 naming ``field``: a value the schemas let through but that cannot be used."""
+    return ApiError(422, code, message, field)
+
+
+def unknown_preset(name: str, valid: Sequence[str]) -> ApiError:
+    return ApiError(422, "unknown_preset", f"unknown preset {name!r}; valid: {', '.join(valid)}",
+                    "preset")
+
+
+def missing_token() -> ApiError:
+    return ApiError(401, "missing_token", "this change needs the session's token: "
+                    "Authorization: Bearer <token>", "Authorization",
+                    headers={"WWW-Authenticate": "Bearer"})
+
+
+def wrong_token() -> ApiError:
+    return ApiError(403, "wrong_token", "this token does not own the session", "Authorization")
+
+
+def session_limit(limit: int) -> ApiError:
+    return ApiError(503, "session_limit", f"the server holds its limit of {limit} sessions; "
+                    "try again later", headers={"Retry-After": "60"})
+
+
+def too_large(limit: int) -> ApiError:
+    return ApiError(413, "too_large", f"request bodies are limited to {limit} bytes", "body")
+
+
+def respond(err: ApiError) -> JSONResponse:
+    return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -66,24 +109,18 @@ def validation_error(errors: Sequence[Any]) -> ApiError:
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every known error into a JSON 4xx."""
 
-    def respond(err: ApiError) -> JSONResponse:
-        return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
-
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return respond(exc)
 
-    @app.exception_handler(WorkerError)
-    async def _worker(_: Request, exc: WorkerError) -> JSONResponse:
-        return respond(from_worker(exc))
+    @app.exception_handler(SessionError)
+    async def _session(_: Request, exc: SessionError) -> JSONResponse:
+        return respond(from_session_error(exc))
 
     @app.exception_handler(EngineError)
-    async def _engine(_: Request, exc: EngineError) -> JSONResponse:
-        return respond(ApiError(422, "invalid_config", exc.message, exc.field))
-
     @app.exception_handler(DatasetError)
-    async def _dataset(_: Request, exc: DatasetError) -> JSONResponse:
-        return respond(ApiError(422, "invalid_dataset", exc.message, exc.field))
+    async def _invalid(_: Request, exc: EngineError | DatasetError) -> JSONResponse:
+        return respond(from_session_error(invalid(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -108,3 +145,8 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"code": codes.get(exc.status_code, "http_error"),
                              "message": str(exc.detail), "field": None},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+def refused_url(code: str, message: str) -> ApiError:
+    """A URL the QR endpoint will not encode: ``invalid_url`` or ``foreign_url``."""
+    return ApiError(422, code, message, "url")

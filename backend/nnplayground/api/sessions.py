@@ -15,10 +15,17 @@ from fastapi import APIRouter, Query, Request, Response
 from ..datasets import DatasetError
 from ..engine import EngineError, Network
 from ..presets import PRESETS
-from ..sessions.session import hash_token, new_id, new_token
 from ..sessions.spec import SessionSpec
-from .deps import Owner, SessionId, State, check_config_limits, check_epochs
-from .errors import ApiError, over_limit
+from ..sessions.tokens import hash_token, new_id, new_token
+from .deps import Owner, SessionId, State
+from .errors import invalid_field, session_limit, unknown_preset
+from .limits import (
+    check_config_limits,
+    check_epochs,
+    check_model_limits,
+    check_points,
+    check_resolution,
+)
 from .schemas import (
     BackpropIn,
     ConfigIn,
@@ -42,15 +49,14 @@ def _summary(state: State, result: dict[str, Any]) -> dict[str, Any]:
 async def _register(state: State, request: Request, sid: str, token: str,
                     result: dict[str, Any]) -> Created:
     await state.registry.add(sid, hash_token(token))
-    url = str(request.base_url).rstrip("/") + f"/watch.html#id={sid}"
+    base = state.settings.public_url or str(request.base_url).rstrip("/")
+    url = f"{base}/watch.html#id={sid}"
     return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
 
 
 async def _room(state: State) -> None:
     if await state.registry.count() >= state.settings.max_sessions:
-        raise ApiError(503, "session_limit", f"the server holds its limit of "
-                       f"{state.settings.max_sessions} sessions; try again later",
-                       headers={"Retry-After": "60"})
+        raise session_limit(state.settings.max_sessions)
 
 
 @router.post("", status_code=201, response_model=Created)
@@ -60,14 +66,11 @@ async def create_session(body: SessionCreate, state: State, request: Request) ->
     if body.preset is not None:
         preset = PRESETS.get(body.preset)
         if preset is None:
-            raise ApiError(422, "unknown_preset", f"unknown preset {body.preset!r}; valid: "
-                           f"{', '.join(PRESETS)}", "preset")
+            raise unknown_preset(body.preset, list(PRESETS))
     changes = body.config.changes() if body.config else {}
     check_config_limits(state.settings, changes)
     spec = (preset.spec if preset else SessionSpec()).with_changes(changes)
-    if spec.dataset.n_points > state.settings.max_points:
-        raise over_limit("dataset.n_points", "max_points", spec.dataset.n_points,
-                         state.settings.max_points)
+    check_points(state.settings, spec.dataset.n_points, "dataset.n_points")
     await _room(state)
     sid, token = new_id(), new_token()
     payload: dict[str, Any] = {"token_hash": hash_token(token), "spec": spec.to_dict()}
@@ -137,26 +140,15 @@ async def export_model(sid: SessionId, state: State) -> dict[str, Any]:
 async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any]:
     """Replace the network by an exported model (bit-identical predictions); history resets."""
     model = body.model_dump()
-    settings = state.settings
-    layers = model["config"].get("layers")
-    if isinstance(layers, list) and len(layers) - 2 > settings.max_layers:
-        raise over_limit("config.layers", "max_layers", len(layers) - 2, settings.max_layers)
-    if isinstance(layers, list):  # inputs and outputs too: they are allocated as well
-        for n in layers:
-            if isinstance(n, int) and n > settings.max_neurons:
-                raise over_limit("config.layers", "max_neurons", n, settings.max_neurons)
+    check_model_limits(state.settings, model)
     spec = model.get("spec")
-    dataset = spec.get("dataset") if isinstance(spec, dict) else None
-    points = dataset.get("n_points") if isinstance(dataset, dict) else None
-    if isinstance(points, int) and points > settings.max_points:
-        raise over_limit("spec.dataset.n_points", "max_points", points, settings.max_points)
     for name in ("weights", "biases"):  # numbers in rectangular arrays, or a 422 here
         for l, value in enumerate(model[name]):
             try:
                 np.asarray(value, dtype=np.float64)
             except (TypeError, ValueError, OverflowError):
-                raise ApiError(422, "validation_error", f"{name}[{l}] must be an array of "
-                               "numbers with one length per row", f"{name}[{l}]") from None
+                raise invalid_field(f"{name}[{l}]", f"{name}[{l}] must be an array of numbers "
+                                    "with one length per row") from None
     try:  # parse it here first: a part the engine cannot read is the client's error
         if isinstance(spec, dict):
             SessionSpec.from_dict(spec)
@@ -164,8 +156,8 @@ async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any
     except (EngineError, DatasetError):
         raise  # 422 naming the field
     except Exception as exc:
-        raise ApiError(422, "invalid_config", f"the model cannot be loaded: "
-                       f"{type(exc).__name__}: {exc}"[:300], "model") from None
+        raise invalid_field("model", f"the model cannot be loaded: {type(exc).__name__}: "
+                            f"{exc}"[:300], "invalid_config") from None
     return _summary(state, await state.pool.call(sid, "load_model", {"model": model}))
 
 
@@ -180,8 +172,7 @@ async def read_dataset(sid: SessionId, state: State) -> dict[str, Any]:
 async def replace_dataset(sid: Owner, body: DatasetPut, state: State) -> dict[str, Any]:
     """Train on these points instead of the generated ones (the session resets)."""
     n = len(body.train) + len(body.test)
-    if n > state.settings.max_points:
-        raise over_limit("train", "max_points", n, state.settings.max_points)
+    check_points(state.settings, n, "train")
     points = body.model_dump()
     result: dict[str, Any] = await state.pool.call(sid, "set_points", {"points": points})
     return result
@@ -189,8 +180,7 @@ async def replace_dataset(sid: Owner, body: DatasetPut, state: State) -> dict[st
 
 @router.post("/{id}/predict", response_model=Predictions)
 async def predict(sid: SessionId, body: PredictIn, state: State) -> dict[str, Any]:
-    if len(body.inputs) > state.settings.max_points:
-        raise over_limit("inputs", "max_points", len(body.inputs), state.settings.max_points)
+    check_points(state.settings, len(body.inputs), "inputs")
     result: dict[str, Any] = await state.pool.call(sid, "predict", {"inputs": body.inputs})
     return result
 
@@ -200,9 +190,7 @@ async def boundary(sid: SessionId, state: State,
                    resolution: Annotated[int, Query(ge=2)] = 50,
                    neurons: bool = False) -> dict[str, Any]:
     """The output (and optionally every neuron) over a ``resolution x resolution`` grid."""
-    if resolution > state.settings.max_resolution:
-        raise over_limit("resolution", "max_resolution", resolution,
-                         state.settings.max_resolution)
+    check_resolution(state.settings, resolution)
     result: dict[str, Any] = await state.pool.call(
         sid, "boundary", {"resolution": resolution, "neurons": neurons})
     return result
@@ -213,8 +201,8 @@ async def backprop(sid: SessionId, body: BackpropIn, state: State) -> dict[str, 
     """One forward and backward pass: per layer ``z, a, delta, dW, db`` (and the update),
     on the training data, one point (``index``) or given ``points``; ``check`` adds the
     numerical gradient check with its relative error."""
-    if body.points is not None and len(body.points) > state.settings.max_points:
-        raise over_limit("points", "max_points", len(body.points), state.settings.max_points)
+    if body.points is not None:
+        check_points(state.settings, len(body.points), "points")
     payload = body.model_dump()
     result: dict[str, Any] = await state.pool.call(sid, "backprop", payload)
     return result

@@ -22,11 +22,13 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
-from ..training.pool import Event, WorkerError
+from ..sessions.errors import SessionError
+from ..sessions.pool import Event
 from . import display
-from .deps import AppState, check_config_limits
-from .errors import ApiError, from_worker, validation_error
-from .schemas import ConfigIn
+from .deps import AppState
+from .errors import ApiError, from_session_error, validation_error
+from .limits import check_config_limits, check_epochs
+from .schemas import ConfigIn, TrainIn
 
 router = APIRouter(tags=["stream"])
 COMMANDS = ("start", "pause", "step", "reset", "set")
@@ -193,11 +195,11 @@ class Connection:
             result = await self.run(kind, data)
         except ApiError as exc:
             await self.error(exc.code, exc.message, exc.field, kind)
-        except WorkerError as exc:
-            err = from_worker(exc)
+        except SessionError as exc:
+            err = from_session_error(exc)
             await self.error(err.code, err.message, err.field, kind)
         else:
-            with contextlib.suppress(WorkerError):  # the registry's store may be unreachable
+            with contextlib.suppress(SessionError):  # the registry's store may be unreachable
                 await self.state.registry.touch(self.sid,
                                                 running=result.get("status") == "running")
             await self.send_json({"type": "ack", "command": kind, "status": result.get("status"),
@@ -206,13 +208,11 @@ class Connection:
     async def run(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         pool, settings = self.state.pool, self.state.settings
         if kind == "step":
-            epochs = data.get("epochs", 1)
-            if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 1:
-                raise ApiError(422, "validation_error", "epochs must be a positive integer",
-                               "epochs")
-            if epochs > settings.max_epochs_per_call:
-                raise ApiError(422, "over_limit", f"epochs is {epochs}, over the limit "
-                               f"max_epochs_per_call={settings.max_epochs_per_call}", "epochs")
+            try:  # the REST train body's rules: a positive integer, strictly
+                epochs = TrainIn.model_validate({"epochs": data.get("epochs", 1)}).epochs
+            except ValidationError as exc:
+                raise validation_error(exc.errors()) from None
+            check_epochs(settings, epochs)
             return await pool.call(self.sid, "step", {"epochs": epochs})
         if kind == "set":
             changes = data.get("changes", {k: v for k, v in data.items() if k != "type"})
@@ -257,8 +257,8 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
     try:
         known = await state.registry.exists(id)
         conn.owner = bool(token) and known and await state.registry.allows(id, token or "")
-    except WorkerError as exc:  # e.g. 503 unavailable: the shared store is unreachable
-        err = from_worker(exc)
+    except SessionError as exc:  # e.g. unavailable: the shared store is unreachable
+        err = from_session_error(exc)
         await conn.error(err.code, err.message)
         await ws.close(code=1013)  # try again later
         return
@@ -288,7 +288,7 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
                 t.exception(), WebSocketDisconnect | RuntimeError
             ):
                 raise t.exception()  # type: ignore[misc]
-    except (WebSocketDisconnect, WorkerError, RuntimeError):
+    except (WebSocketDisconnect, SessionError, RuntimeError):
         pass
     finally:
         for t in tasks:
@@ -296,7 +296,7 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
         state.pool.unsubscribe(id, queue)
-        with contextlib.suppress(WorkerError):
+        with contextlib.suppress(SessionError):
             if await state.registry.exists(id):
                 state.pool.tell(id, "watch", {"delta": -1})
                 broadcast_watchers(state, id)

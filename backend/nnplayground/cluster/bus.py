@@ -27,8 +27,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ..api.backends import UnavailableError
-from ..training.pool import Event
+from ..sessions.errors import UnavailableError
+from ..sessions.pool import Event
 from .client import ERRORS, describe
 from .keys import Keys
 

@@ -1,9 +1,9 @@
-"""Redis connections for the redis backend: short timeouts, one quick retry, errors mapped.
+"""Redis connections for the cluster: short timeouts, one quick retry, errors mapped.
 
 A command that cannot reach Redis fails within a few seconds instead of hanging, and becomes
-:class:`~.store.StoreUnavailableError` in a worker or :class:`~.backends.UnavailableError` (HTTP 503
-``unavailable``) in the API process. Importing this module imports the ``redis`` client (the
-optional extra ``nnplayground[redis]``). What it leaves out: what is stored (``redis_keys``).
+the domain's :class:`~nnplayground.sessions.errors.UnavailableError` (in a worker's store as in
+the API's registry). Importing this module imports the ``redis`` client (the optional extra
+``nnplayground[redis]``). What it leaves out: what is stored (``keys.py``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import redis
 import redis.asyncio
 from redis.backoff import ConstantBackoff
 
-from ..api.backends import UnavailableError
-from ..sessions.store import StoreUnavailableError
+from ..sessions.errors import UnavailableError
 
 ERRORS: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
@@ -54,17 +53,8 @@ def describe(exc: BaseException) -> str:
 
 @contextlib.contextmanager
 def unavailable() -> Iterator[None]:
-    """In the API process: Redis errors become a 503 ``unavailable`` answer."""
+    """Redis errors become :class:`UnavailableError`."""
     try:
         yield
     except ERRORS as exc:
         raise UnavailableError(describe(exc)) from None
-
-
-@contextlib.contextmanager
-def store_unavailable() -> Iterator[None]:
-    """In a store: Redis errors become :class:`StoreUnavailableError`."""
-    try:
-        yield
-    except ERRORS as exc:
-        raise StoreUnavailableError(describe(exc)) from None

@@ -1,10 +1,12 @@
 """Several server processes (replicas) sharing sessions through Redis: :class:`ClusterPool`.
 
-Same interface as :class:`~.pool.WorkerPool`, which it wraps for this replica's own training
-processes. Each session is trained by exactly one replica, the holder of its lease in Redis
-(``leases.py``): the first replica that needs a session (to create it, or for any request when
-nobody holds it) takes the lease and loads the session into one of its workers; it renews the
-lease every third of ``lease_seconds`` for as long as it keeps the session.
+Same interface (:class:`~nnplayground.sessions.pool.Pool`) as
+:class:`~nnplayground.training.pool.WorkerPool`, which it wraps for this replica's own training
+processes (as their listener: it forwards their events and acts on their notices). Each
+session is trained by exactly one replica, the holder of its lease in Redis (``leases.py``):
+the first replica that needs a session (to create it, or for any request when nobody holds
+it) takes the lease and loads the session into one of its workers; it renews the lease every
+third of ``lease_seconds`` for as long as it keeps the session.
 
 * Commands: a request for a session another replica owns is published on that replica's
   channel ``r:{id}`` and answered on the caller's; the owner runs it on its worker as if it came
@@ -26,18 +28,18 @@ lease every third of ``lease_seconds`` for as long as it keeps the session.
   checkpoint and resumes it; training is deterministic, so the replayed epochs equal the lost
   ones, and each watcher's stream skips the epochs it already has (``api/stream.py``). A
   replica that stops cleanly hands its sessions over at once.
-* Redis unreachable: calls fail with 503 ``unavailable`` and background loops retry; the
+* Redis unreachable: calls fail as unavailable and background loops retry; the
   subscription is re-established and this replica's counts re-announced when Redis is back.
 
-What it leaves out: the Redis plumbing of messages (``cluster_bus.py``), training
-(``worker.py``, ``cluster_worker.py``), storage (``redis_store.py``), access control
-(``redis_registry.py`` and the API).
+What it leaves out: the Redis plumbing of messages (``bus.py``), training (``worker.py``,
+``training/``), storage (``store.py``), access control (``registry.py`` and the API).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
 import logging
@@ -47,13 +49,22 @@ import socket
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from ..api.backends import UnavailableError
 from ..config import Settings
-from ..training.pool import Event, WorkerError, WorkerPool, timed_out
+from ..sessions.errors import (
+    NotFoundError,
+    SessionError,
+    UnavailableError,
+    from_dict,
+    timed_out,
+)
+from ..sessions.pool import Event
+from ..training.calls import Calls, answer
+from ..training.pool import WorkerPool
 from .bus import Bus, event_message
 from .client import ERRORS, async_client, describe, unavailable
 from .keys import Keys
 from .leases import Leases, Renewer
+from .store import RedisStore
 from .worker import run_cluster_worker
 
 log = logging.getLogger("nnplayground.cluster")
@@ -72,42 +83,15 @@ def replica_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
-class LocalWorkers(WorkerPool):
-    """This replica's training processes, whose events the cluster also forwards to Redis."""
-
-    worker_main = staticmethod(run_cluster_worker)
-
-    def __init__(self, settings: Settings, cluster: ClusterPool) -> None:
-        super().__init__(settings)
-        self.cluster = cluster
-
-    def worker_options(self) -> dict[str, Any]:
-        return {**super().worker_options(), "replica": self.cluster.id}
-
-    def assigned(self, sid: str) -> bool:
-        return sid in self._owner
-
-    def watched(self) -> list[str]:
-        """Sessions with watchers connected to this replica."""
-        return list(self._subs)
-
-    def _dispatch(self, msg: tuple[Any, ...]) -> None:
-        if msg[0] == "event" and msg[2].startswith("_"):
-            self.cluster.on_internal(msg[1], msg[2], msg[3])
-            return
-        super()._dispatch(msg)
-        if msg[0] == "event":
-            self.cluster.on_local_event(*msg[1:])
-
-
 class ClusterPool:
-    """:class:`~.backends.Pool` for one replica of a Redis cluster."""
+    """:class:`~nnplayground.sessions.pool.Pool` for one replica of a Redis cluster."""
 
     def __init__(self, settings: Settings, keys: Keys | None = None) -> None:
         self.settings = settings
         self.keys = keys or Keys()
         self.id = replica_id()
-        self.local = LocalWorkers(settings, self)
+        fenced = functools.partial(RedisStore, settings.store, fence=self.id)
+        self.local = WorkerPool(settings, fenced, worker_main=run_cluster_worker, listener=self)
         self.n = self.local.n
         self.tick = settings.lease_seconds / 3
         self.owned: dict[str, int] = {}  # sessions whose lease we hold -> adoption number
@@ -115,8 +99,7 @@ class ClusterPool:
         self._adoptions = itertools.count(1)
         self._renewer: Renewer | None = None
         self._viewers: dict[str, dict[str, int]] = {}  # sid -> other replica -> watchers
-        self._pending: dict[int, tuple[asyncio.Future[Any], str]] = {}
-        self._ids = itertools.count(1)
+        self._calls = Calls()  # calls to other replicas, by replica
         self._tasks: set[asyncio.Task[Any]] = set()
         self._maintenance: asyncio.Task[None] | None = None
         self._redis: Any = None
@@ -167,7 +150,7 @@ class ClusterPool:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._fail_pending(None, "the server is shutting down")
+        self._calls.fail("the server is shutting down")
         with contextlib.suppress(*ERRORS):
             await self._redis.aclose()
 
@@ -183,8 +166,8 @@ class ClusterPool:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             exc = task.exception()
-            if isinstance(exc, WorkerError):
-                log.warning("background cluster task: %s", exc.info.get("message"))
+            if isinstance(exc, SessionError):
+                log.warning("background cluster task: %s", exc.message)
             else:
                 log.error("background cluster task failed", exc_info=exc)
 
@@ -192,15 +175,12 @@ class ClusterPool:
     def on_inbox(self, msg: dict[str, Any]) -> None:
         t = msg["t"]
         if t == "reply":
-            entry = self._pending.get(msg["req"])
-            if entry is None or entry[0].done():
-                return
             if msg.get("moved"):
-                entry[0].set_exception(_MovedError())
+                self._calls.settle(msg["req"], error=_MovedError())
             elif msg["ok"]:
-                entry[0].set_result(msg["result"])
+                self._calls.settle(msg["req"], msg["result"])
             else:
-                entry[0].set_exception(WorkerError(msg["error"]))
+                self._calls.settle(msg["req"], error=from_dict(msg["error"]))
         elif t == "call":
             self._spawn(self._serve(msg))
         elif t == "tell" and msg["sid"] in self.owned:
@@ -220,8 +200,8 @@ class ClusterPool:
                 reply["result"] = await self._local_call(sid, msg["op"], msg["p"],
                                                          msg.get("timeout"))
                 reply["ok"] = True
-            except WorkerError as exc:
-                reply.update(ok=False, error=exc.info)
+            except SessionError as exc:
+                reply.update(ok=False, error=exc.to_dict())
         text = json.dumps(reply)
         channel = self.keys.inbox(origin)
         self.bus.send(lambda p: p.publish(channel, text))
@@ -234,7 +214,7 @@ class ClusterPool:
         self.local.publish_local(sid, Event("overflow", ""))
 
     def on_disconnect(self, message: str) -> None:
-        self._fail_pending(None, message)
+        self._calls.fail(message)
 
     async def on_connect(self) -> None:
         """After (re)connecting: announce our counts, heartbeat, reload everyone else's."""
@@ -329,19 +309,18 @@ class ClusterPool:
             self.local.publish_local(sid, Event("watchers", json.dumps(
                 {"type": "watchers", "count": total})))
 
-    # ----- events from our workers ---------------------------------------------------------
-    def on_local_event(self, sid: str, kind: str, text: str, first: int, last: int) -> None:
-        data = event_message(self.id, Event(kind, text, first, last))
+    # ----- events and notices from our workers (the pool's listener) ----------------------
+    def on_worker_event(self, sid: str, event: Event) -> None:
+        data = event_message(self.id, event)
         channel = self.keys.events(sid)
         self.bus.send(lambda p: p.publish(channel, data))
-        if kind == "status" and json.loads(text).get("status") == "deleted":
+        if event.kind == "status" and json.loads(event.text).get("status") == "deleted":
             self._forget(sid, release=True)
 
-    def on_internal(self, sid: str, kind: str, text: str) -> None:
-        if kind == "_lost":
+    def on_worker_notice(self, sid: str, kind: str, info: dict[str, Any]) -> None:
+        if kind == "lost":
             self._forget(sid)
-        elif kind == "_run" and sid in self.owned:
-            info = json.loads(text)
+        elif kind == "run" and sid in self.owned:
             key = self.keys.run
             if info["running"]:
                 target = int(info["target"])
@@ -431,11 +410,11 @@ class ClusterPool:
                 return
             summary = await self.local.call(sid, "start")
             log.info("resumed %s from epoch %d", sid, summary["epoch"])
-        except WorkerError as exc:
-            log.warning("could not resume %s: %s", sid, exc.info.get("message"))
+        except SessionError as exc:
+            log.warning("could not resume %s: %s", sid, exc.message)
             key = self.keys.run
             self.bus.send(lambda p: p.hdel(key, sid))
-            if exc.info.get("code") == "not_found":
+            if isinstance(exc, NotFoundError):
                 self._forget(sid, release=True)
 
     # ----- commands ------------------------------------------------------------------------
@@ -449,8 +428,7 @@ class ClusterPool:
         while True:
             left = deadline - loop.time()
             if left <= 0:
-                raise WorkerError({"status": 504, "code": "timeout",
-                                   "message": f"{op} did not finish in time"})
+                raise timed_out(op)
             owner = await self._owner(sid)
             if owner == self.id:
                 return await self._local_call(sid, op, payload, left)
@@ -468,29 +446,22 @@ class ClusterPool:
                           timeout: float | None) -> Any:
         try:
             return await self.local.call(sid, op, payload, timeout)
-        except WorkerError as exc:
-            if exc.info.get("code") == "not_found" and sid in self.owned:
+        except NotFoundError:
+            if sid in self.owned:
                 self._forget(sid, release=True)  # do not keep a lease on nothing
             raise
 
     async def _remote(self, owner: str, sid: str, op: str, payload: dict[str, Any] | None,
                       timeout: float) -> Any:
-        req = next(self._ids)
-        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[req] = (fut, owner)
-        text = json.dumps({"t": "call", "req": req, "from": self.id, "sid": sid, "op": op,
-                           "p": payload or {}, "timeout": timeout})
-        channel = self.keys.inbox(owner)
-        try:
+        with self._calls.open(owner) as (req, fut):
+            text = json.dumps({"t": "call", "req": req, "from": self.id, "sid": sid, "op": op,
+                               "p": payload or {}, "timeout": timeout})
+            channel = self.keys.inbox(owner)
             sent = self.bus.send(lambda p: p.publish(channel, text), result=True)
             assert sent is not None
             if not await sent:
                 raise _GoneError
-            return await asyncio.wait_for(fut, timeout)
-        except TimeoutError:
-            raise timed_out(op) from None
-        finally:
-            self._pending.pop(req, None)
+            return await answer(fut, timeout, op)
 
     def tell(self, sid: str, op: str, payload: dict[str, Any] | None = None) -> None:
         """Send ``op`` without waiting. ``watch`` is not sent: watchers are counted by the
@@ -510,13 +481,6 @@ class ClusterPool:
         text = json.dumps({"t": "tell", "sid": sid, "op": op, "p": payload})
         channel = self.keys.inbox(owner)
         self.bus.send(lambda p: p.publish(channel, text))
-
-    def _fail_pending(self, replicas: set[str] | None, message: str) -> None:
-        """Calls waiting on ``replicas`` (None: on anyone) fail with 503."""
-        for req, (fut, owner) in list(self._pending.items()):
-            if (replicas is None or owner in replicas) and not fut.done():
-                fut.set_exception(UnavailableError(message))
-                self._pending.pop(req, None)
 
     # ----- leases: renew, claim, reap ------------------------------------------------------
     def _announce_gone(self, replicas: list[str]) -> Callable[[Any], None]:
@@ -548,15 +512,14 @@ class ClusterPool:
                     self._adopt(sid, run)
                 dead = await self._leases.reap()
                 if dead:
-                    gone = set(dead)
-                    self._fail_pending(gone, "the server process that trained this session "
-                                       "stopped; it resumes on another one, retry")
+                    self._calls.fail("the server process that trained this session stopped; it "
+                                     "resumes on another one, retry", at=set(dead))
                     for r in dead:
                         self.on_viewers({"r": r, "gone": True})
                     self.bus.send(self._announce_gone(dead))
             except ERRORS as exc:
                 self.bus.warn(exc)
-                self._fail_pending(None, describe(exc))
+                self._calls.fail(describe(exc))
             except Exception:  # a bug: log it, try again next time
                 log.exception("cluster maintenance failed")
             await asyncio.sleep(self.tick)

@@ -4,18 +4,17 @@ A session created through one replica is known to all the others at once: ``reg`
 token hash, ``active`` holds each id's last activity (unix seconds) for expiry, ``running``
 the ids a command last left running (expiry spares them). Activity is written at most once a
 second per session (touches are gathered and flushed together), so reading a session costs one
-round trip to Redis. Redis errors become 503 ``unavailable``. What it leaves out: the sessions'
-states (``redis_store.py``) and who trains them (``cluster.py``).
+round trip to Redis. Redis errors become ``UnavailableError``. What it leaves out: the
+sessions' states (``store.py``) and who trains them (``pool.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import math
 import time
 
-from ..sessions.session import hash_token
+from ..sessions.tokens import token_matches
 from .client import async_client, text, unavailable
 from .keys import Keys
 
@@ -23,7 +22,7 @@ FLUSH_SECONDS = 1.0
 
 
 class RedisRegistry:
-    """:class:`~.backends.SessionRegistry` in Redis."""
+    """:class:`~nnplayground.sessions.registry.SessionRegistry` in Redis."""
 
     def __init__(self, url: str, keys: Keys | None = None) -> None:
         self.keys = keys or Keys()
@@ -42,7 +41,7 @@ class RedisRegistry:
     async def allows(self, sid: str, token: str) -> bool:
         with unavailable():
             stored = await self._r.hget(self.keys.registry, sid)
-        return stored is not None and hmac.compare_digest(text(stored), hash_token(token))
+        return stored is not None and token_matches(text(stored), token)
 
     async def add(self, sid: str, token_hash: str) -> None:
         with unavailable():

@@ -1,7 +1,7 @@
 """The ``redis://`` store: session states in Redis hashes, loss histories in Redis streams.
 
-Same interface as ``memory`` and ``sqlite`` (:class:`~.store.Store`), plus two things a shared
-store needs:
+Same interface as ``memory`` and ``sqlite`` (:class:`~nnplayground.sessions.store.Store`),
+plus two things a shared store needs:
 
 * Histories are append-only between resets, so a checkpoint should not rewrite a history of a
   million epochs. The state's ``history`` (base64 of float64 arrays) is stored as raw bytes in
@@ -17,8 +17,8 @@ store needs:
   another one can never overwrite the new owner's checkpoints.
 
 A state whose ``history`` is not a dict of base64 strings is stored whole in the hash. Redis
-errors raise :class:`~.store.StoreUnavailableError`. What it leaves out: leases themselves
-(``cluster.py`` takes and renews them), the API's registry (``redis_registry.py``).
+errors raise :class:`~nnplayground.sessions.errors.UnavailableError`. What it leaves out:
+leases themselves (``pool.py`` takes and renews them), the API's registry (``registry.py``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import hashlib
 import json
 from typing import Any
 
-from .client import store_unavailable, sync_client, text
+from .client import sync_client, text, unavailable
 from .keys import Keys
 
 MAX_ENTRIES = 64
@@ -107,7 +107,7 @@ class RedisStore:
         self._meta: dict[str, tuple[dict[str, int], str, int]] = {}
 
     def load(self, id: str) -> dict[str, Any] | None:
-        with store_unavailable():
+        with unavailable():
             pipe = self._r.pipeline(transaction=True)
             pipe.hmget(self.keys.state(id), "state", "hist", "hdigest")
             pipe.xrange(self.keys.hist(id))
@@ -129,7 +129,7 @@ class RedisStore:
         return state
 
     def save(self, state: dict[str, Any]) -> None:
-        with store_unavailable():
+        with unavailable():
             for _ in range(2):  # a second try after a 'stale' answer, as a full rewrite
                 if self._try_save(state):
                     return
@@ -183,7 +183,7 @@ class RedisStore:
         return True
 
     def delete(self, id: str) -> None:
-        with store_unavailable():
+        with unavailable():
             pipe = self._r.pipeline(transaction=True)
             pipe.delete(self.keys.state(id), self.keys.hist(id))
             pipe.hdel(self.keys.index, id)
@@ -191,7 +191,7 @@ class RedisStore:
         self._meta.pop(id, None)
 
     def index(self) -> list[tuple[str, str, float]]:
-        with store_unavailable():
+        with unavailable():
             entries = self._r.hgetall(self.keys.index)
         out = []
         for sid, raw in entries.items():

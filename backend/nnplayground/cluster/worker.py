@@ -1,23 +1,24 @@
-"""The training worker of one replica in a Redis cluster: a :class:`~.worker.Worker` that
-checkpoints only what its replica owns, learns watcher counts from the whole cluster, and
-reports when a session starts or stops running.
+"""The training worker of one replica in a Redis cluster: a
+:class:`~nnplayground.training.worker.Worker` that checkpoints only what its replica owns,
+learns watcher counts from the whole cluster, and reports when a session starts or stops
+running.
 
 Differences from the single-machine worker, all small:
 
-* its store is a :class:`~.redis_store.RedisStore` fenced by the replica's id: a checkpoint of a
+* its store is a :class:`~.store.RedisStore` fenced by the replica's id: a checkpoint of a
   session whose lease went to another replica fails, and the worker then forgets that session
-  (``_lost`` event) instead of training a copy nobody owns; a checkpoint that cannot reach
+  (a ``lost`` notice) instead of training a copy nobody owns; a checkpoint that cannot reach
   Redis is retried every second instead of stopping the worker;
 * watchers may be on any replica, so ``watch`` does not count them: the replica that owns the
   session sets the cluster-wide count with ``watchers`` (``watch`` only makes sure a new watcher
   is counted until then);
-* every change of a session's running state is published as an internal ``_run`` event (with
-  the epoch a ``step`` stops at), which the replica records in Redis so that whoever takes the
-  session over after a failure resumes it the same way;
+* every change of a session's running state is a ``run`` notice (with the epoch a ``step``
+  stops at), which the replica records in Redis so that whoever takes the session over after a
+  failure resumes it the same way;
 * ``evict`` drops a session from memory (after a checkpoint if asked), when the lease is lost or
   handed over.
 
-What it leaves out: leases and routing (``cluster.py``).
+What it leaves out: leases and routing (``pool.py``).
 """
 
 from __future__ import annotations
@@ -29,94 +30,83 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import Settings
-from ..sessions.session import Session
-from ..sessions.store import StoreUnavailableError
-from ..training.worker import Worker, serve
-from .store import LeaseLostError, RedisStore
+from ..sessions.errors import SessionError, UnavailableError
+from ..sessions.store import Store
+from ..training.owned import Owned
+from ..training.process import serve
+from ..training.worker import Worker
+from .store import LeaseLostError
 
 log = logging.getLogger("nnplayground.cluster_worker")
 RETRY_SECONDS = 1.0
 
 
-def run_cluster_worker(index: int, settings: dict[str, Any], commands: Any, events: Any) -> None:
-    """Process entry point (``WorkerPool.worker_main``): ``settings`` plus ``replica``, the id
-    that fences this worker's checkpoints."""
-    options = dict(settings)
-    replica = options.pop("replica")
-    config = Settings(**options)
-    serve(ClusterWorker(config, commands, events, RedisStore(config.store, fence=replica)))
+def run_cluster_worker(index: int, settings: dict[str, Any], open_store: Callable[[], Store],
+                       commands: Any, events: Any) -> None:
+    """Process entry point (``WorkerPool``'s ``worker_main``); ``open_store`` opens the
+    replica's fenced store."""
+    serve(ClusterWorker(Settings(**settings), commands, events, open_store()))
 
 
 class ClusterWorker(Worker):
     """A worker whose sessions are leased from a cluster."""
 
-    def __init__(self, settings: Settings, commands: Any, events: Any, store: Any,
+    def __init__(self, settings: Settings, commands: Any, events: Any, store: Store,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(settings, commands, events, store=store, clock=clock)
-        self.unsaved: set[str] = set()
+        super().__init__(settings, commands, events, store, clock=clock)
         self.retry_at = -math.inf
 
     # ----- checkpoints ---------------------------------------------------------------------
-    def checkpoint(self, s: Session) -> None:
+    def checkpoint(self, o: Owned) -> None:
         try:
-            super().checkpoint(s)
+            super().checkpoint(o)
         except LeaseLostError:
-            log.warning("session %s belongs to another replica now; dropping it", s.id)
-            self.forget(s.id)
-            self.publish(s, "_lost", {})
-        except StoreUnavailableError as exc:
-            log.warning("checkpoint of %s postponed: %s", s.id, exc)
-            self.unsaved.add(s.id)
-            self.last_checkpoint[s.id] = self.clock()
+            log.warning("session %s belongs to another replica now; dropping it", o.id)
+            self.forget(o.id)
+            self.notify(o.id, "lost", {})
+        except UnavailableError as exc:
+            log.warning("checkpoint of %s postponed: %s", o.id, exc)
+            o.unsaved = True
+            o.last_checkpoint = self.clock()
         else:
-            self.unsaved.discard(s.id)
+            o.unsaved = False
 
     def drain(self, block: bool, timeout: float = 0.0) -> None:
         super().drain(block, timeout)
         now = self.clock()
-        if self.unsaved and now >= self.retry_at:
-            self.retry_at = now + RETRY_SECONDS
-            for sid in list(self.unsaved):
-                s = self.sessions.get(sid)
-                if s is None:
-                    self.unsaved.discard(sid)
-                else:
-                    self.checkpoint(s)
+        if now >= self.retry_at:  # checkpoints that could not reach Redis, once a second
+            unsaved = [o for o in self.owned.values() if o.unsaved]
+            if unsaved:
+                self.retry_at = now + RETRY_SECONDS
+                for o in unsaved:
+                    self.checkpoint(o)
 
-    def forget(self, sid: str) -> None:
-        """Drop ``sid`` from memory without saving; calls waiting on it get 503."""
-        if sid in self.running:
-            self.running.remove(sid)
-        _, reqs = self.targets.pop(sid, (0, []))
-        for req in reqs:
-            self.reply(req, False, {"status": 503, "code": "unavailable", "message":
-                                    "the session moved to another server process; retry"})
-        self.sessions.pop(sid, None)
-        self.unsaved.discard(sid)
-        for d in (self.watchers, self.epoch_time, self.last_snapshot, self.last_checkpoint,
-                  self.published, self.used, self.plays):
-            d.pop(sid, None)
+    def forget(self, sid: str, error: SessionError | None = None) -> Owned | None:
+        """Drop ``sid`` from memory without saving; calls waiting on it fail as unavailable."""
+        return super().forget(sid, error or UnavailableError(
+            "the session moved to another server process; retry"))
 
     # ----- running state -------------------------------------------------------------------
-    def set_running(self, s: Session, running: bool) -> None:
-        super().set_running(s, running)
-        target = self.targets.get(s.id)
-        self.publish(s, "_run", {"running": running,
-                                 "target": target[0] if running and target else 0})
+    def set_running(self, o: Owned, running: bool) -> None:
+        super().set_running(o, running)
+        target = o.target if running and o.target is not None else 0
+        self.notify(o.id, "run", {"running": running, "target": target})
 
     # ----- operations ----------------------------------------------------------------------
     def op_watch(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        o = self.get(sid)
         if int(p.get("delta", 1)) > 0:
-            self.watchers[sid] = max(self.watchers.get(sid, 0), 1)
+            o.watchers = max(o.watchers, 1)
         return super().op_watch(sid, {**p, "delta": 0}, req)
 
     def op_watchers(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        self.watchers[sid] = max(0, int(p["count"]))
-        return {"watchers": self.watchers[sid]}
+        o = self.get(sid)
+        o.watchers = max(0, int(p["count"]))
+        return {"watchers": o.watchers}
 
     def op_evict(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        s = self.sessions.get(sid)
-        if s is not None and p.get("checkpoint"):
-            super().checkpoint(s)  # errors reach the caller, who then keeps the lease
+        o = self.owned.get(sid)
+        if o is not None and p.get("checkpoint"):
+            super().checkpoint(o)  # errors reach the caller, who then keeps the lease
         self.forget(sid)
         return {"evicted": sid}

@@ -1,4 +1,10 @@
-"""The training loop, compiled once into a flat list of in-place NumPy calls.
+"""Training many epochs: :func:`train`, the network's update compiled into in-place NumPy calls.
+
+``train(net, X, Y, epochs)`` gives what repeating :meth:`Network.step <.network.Network.step>`
+would (tests hold the two to 1e-12), several times faster. This module owns the layout that
+speed needs: it copies the network's ``W``, ``b`` and optimiser state into its own packed,
+transposed, sign-flipped blocks when a run starts and back when it ends (no cost per epoch),
+so ``network.py`` keeps the tutorial's plain lists and never needs to know.
 
 Tiny networks are bound by the number of NumPy calls per epoch (each costs about half a
 microsecond here, whatever the array size), larger ones by the arithmetic: for the sigmoid
@@ -12,14 +18,15 @@ figures excepted: they come from ``losses.py``):
   activation buffer, so ``z = [W|b] @ [a;1]`` is one ``dot``, and ``dW`` and ``db`` come out
   of one ``dot``;
 * the trainer holds each packed matrix *transposed*, ``Q = [W|b]^T`` (C-contiguous), copied
-  from ``Network.params`` when a run starts and back when it ends: the forward pass reads
-  ``Q.T`` and the backward pass ``W^T = Q[:-1]``, both views BLAS takes as they are (``dot``
+  from the network's ``W`` and ``b`` when a run starts and back when it ends: the forward pass
+  reads ``Q.T`` and the backward pass ``W^T = Q[:-1]``, both views BLAS takes as they are (``dot``
   copies an operand that is neither C- nor F-contiguous, such as ``P[:, :-1].T``: an
   allocation per layer and epoch), and the gradient comes out in ``Q``'s layout as
   ``[a;1] @ delta^T``;
 * all the ``Q`` are views of one block and all their gradients of another, so the update
-  is one call for the whole network (regularisation two or three, momentum three);
-* sigmoid layers are stored negated (``Network.signs``), so ``dot`` already yields ``-z`` and
+  is one call for the whole network (regularisation two or three, momentum three, Adam
+  thirteen), and so are the optimiser's velocities or moments;
+* sigmoid layers are stored negated (``signs``), so ``dot`` already yields ``-z`` and
   the sigmoid is ``1 / (1 + exp(-z))`` in three calls. Each delta buffer holds the delta
   times the sign its layer is stored with, which makes ``[a;1] @ delta^T`` the gradient of
   the stored matrix itself; the sign costs nothing (``a (a - 1)`` instead of ``a (1 - a)``,
@@ -43,16 +50,17 @@ Measured and dropped: rendering the calls as generated Python source (at most 2%
 smallest networks); a broadcast ``multiply`` for the output layer's outer product and
 ``matmul`` or ``einsum`` for any product (all slower than ``dot`` at these sizes).
 
-The result equals :meth:`Network.step` repeated up to rounding (tests hold them to 1e-12).
-What it leaves out: anything but training; predictions and the backward-pass view use
-``network.py``.
+What it leaves out: anything but training; predictions, gradients and the backward-pass view
+use ``network.py``.
 """
 
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -60,15 +68,22 @@ from numpy.typing import NDArray
 from .activations import LEAKY_SLOPE
 from .errors import DivergenceError
 from .losses import LOSSES
-from .network import History
-from .optimizers import SGD, Momentum
-
-if TYPE_CHECKING:
-    from .network import Network
+from .network import Network
+from .optimizers import Adam, Momentum
 
 Array = NDArray[Any]
 Op = tuple[Callable[..., Any], tuple[Any, ...]]
 INF = float("inf")
+
+
+@dataclass
+class History:
+    """Per-epoch figures of one :func:`train` call (``nan`` where not tracked)."""
+
+    loss: NDArray[np.float64]
+    test_loss: NDArray[np.float64]
+    accuracy: NDArray[np.float64]
+    test_accuracy: NDArray[np.float64]
 
 
 class _Program:
@@ -94,7 +109,7 @@ def _const(value: float, dt: np.dtype[Any]) -> Array:
     return c
 
 
-def _activate(p: _Program, name: str, fn: Callable[..., Any], z: Array) -> None:
+def _activate(p: _Program, name: str, z: Array) -> None:
     """``z = f(z)`` in place (for a sigmoid, ``z`` holds ``-z``: the layer is stored negated)."""
     dt = z.dtype
     if name == "sigmoid":
@@ -117,12 +132,11 @@ def _activate(p: _Program, name: str, fn: Callable[..., Any], z: Array) -> None:
         p(np.exp, z, z)
         p(np.add.reduce, z, 0, None, col, True)
         p(np.divide, z, col, z)
-    elif name != "linear":
-        p(fn, z, z)
+    else:
+        assert name == "linear", f"no compiled form of {name}"
 
 
-def _times_derivative(p: _Program, name: str, grad: Callable[..., Any] | None, a: Array,
-                      D: Array, sign: float) -> None:
+def _times_derivative(p: _Program, name: str, a: Array, D: Array, sign: float) -> None:
     """``D *= sign * f'(z)`` from ``a = f(z)``, overwriting ``a`` (not needed again this epoch).
 
     The sign is free for the sigmoid and tanh: swap the operands of the subtraction.
@@ -143,11 +157,8 @@ def _times_derivative(p: _Program, name: str, grad: Callable[..., Any] | None, a
         p(np.greater, a, _const(0.0, dt), a)
         p(np.multiply, a, _const(1.0 - LEAKY_SLOPE, dt), a)
         p(np.add, a, _const(LEAKY_SLOPE, dt), a)
-    elif name != "linear":
-        assert grad is not None, f"{name} is not element-wise"
-        tmp = np.empty_like(a)
-        p(grad, a, tmp)
-        p(np.copyto, a, tmp)
+    else:
+        assert name == "linear", f"no compiled derivative of {name}"
     if name != "linear":
         p(np.multiply, D, a, D)
     if sign < 0:
@@ -167,26 +178,33 @@ def _forward(p: _Program, net: Network, Q: list[Array], A: list[Array]) -> None:
     for l, act in enumerate(net.activations):
         z = A[l + 1][:-1]
         p(Q[l].T.dot, A[l], z)
-        _activate(p, act.name, act.fn, z)
+        _activate(p, act.name, z)
 
 
 class _Params:
-    """The trainer's copy of the parameters, transposed, and their gradients, each one block.
+    """The trainer's copy of the parameters and the optimiser's state, each one block.
 
-    ``Q[l] = params[l].T`` (shape ``(n_{l-1} + 1, n_l)``, C-contiguous) and ``G[l]``, the
-    gradient of the cost with respect to ``Q[l]`` times the folded learning rate, are views of
-    ``flat`` and ``grad``; with momentum, the velocities (``Momentum.v[l].T``) are ``velocity``.
+    ``Q[l] = sign_l * [W[l] | b[l]]^T`` (shape ``(n_{l-1} + 1, n_l)``, C-contiguous) are views
+    of ``flat``; ``G[l]``, the gradient of the cost with respect to ``Q[l]`` times the folded
+    learning rate, views of ``grad``. ``state`` holds the optimiser's arrays in the same layout:
+    momentum's velocities, Adam's first moments (both signed like the parameters) and second
+    moments (squares: no sign).
     """
 
     def __init__(self, net: Network) -> None:
-        self.shapes = [P.shape[::-1] for P in net.params]
+        self.signs = [-1.0 if f.name == "sigmoid" else 1.0 for f in net.activations]
+        self.shapes = [(w.shape[1] + 1, w.shape[0]) for w in net.W]
         self.flat = np.empty(net.n_parameters, dtype=net.dtype)
         self.grad = np.empty_like(self.flat)
         self.Q = self.views(self.flat)
         self.G = self.views(self.grad)
         opt = net.optimizer
-        self.momentum = opt if isinstance(opt, Momentum) and type(opt) is Momentum else None
-        self.velocity = np.empty_like(self.flat)
+        pairs: list[tuple[list[Array], list[Array], bool]] = []
+        if isinstance(opt, Momentum):
+            pairs = [(opt.vW, opt.vb, True)]
+        elif isinstance(opt, Adam):
+            pairs = [(opt.mW, opt.mb, True), (opt.sW, opt.sb, False)]
+        self.state = [(np.empty_like(self.flat), W, b, signed) for W, b, signed in pairs]
 
     def views(self, block: Array) -> list[Array]:
         out, start = [], 0
@@ -195,19 +213,50 @@ class _Params:
             start += k * n
         return out
 
-    def load(self, params: list[Array]) -> None:
-        for P, q in zip(params, self.Q, strict=True):
-            q[...] = P.T
-        if self.momentum is not None:
-            for v, w in zip(self.momentum.v, self.views(self.velocity), strict=True):
-                w[...] = v.T
+    def _pairs(self, net: Network) -> list[tuple[Array, list[Array], list[Array], bool]]:
+        return [(self.flat, net.W, net.b, True), *self.state]
 
-    def store(self, params: list[Array]) -> None:
-        for P, q in zip(params, self.Q, strict=True):
-            P[...] = q.T
-        if self.momentum is not None:
-            for v, w in zip(self.momentum.v, self.views(self.velocity), strict=True):
-                v[...] = w.T
+    def load(self, net: Network) -> None:
+        """Copy in: the network's ``W``, ``b`` and optimiser state."""
+        for block, W, b, signed in self._pairs(net):
+            for q, w, v, s in zip(self.views(block), W, b, self.signs, strict=True):
+                sign = s if signed else 1.0
+                np.multiply(w.T, sign, out=q[:-1])
+                np.multiply(v.T, sign, out=q[-1:])
+
+    def store(self, net: Network) -> None:
+        """Copy out, into the same arrays."""
+        for block, W, b, signed in self._pairs(net):
+            for q, w, v, s in zip(self.views(block), W, b, self.signs, strict=True):
+                sign = s if signed else 1.0
+                np.multiply(q[:-1].T, sign, out=w)
+                np.multiply(q[-1:].T, sign, out=v)
+
+
+class _Adam:
+    """``optimizers.Adam.step`` on the trainer's blocks: the same calls, once for all layers."""
+
+    def __init__(self, opt: Adam, params: _Params) -> None:
+        self.opt, self.flat, self.grad = opt, params.flat, params.grad
+        (self.m, *_), (self.s, *_) = params.state
+        self.tmp = np.empty_like(self.flat)
+
+    def step(self) -> None:
+        opt, G, m, s, tmp = self.opt, self.grad, self.m, self.s, self.tmp
+        c1, c2 = opt.corrections()
+        np.multiply(m, opt.beta1, m)
+        np.multiply(G, 1 - opt.beta1, tmp)
+        np.add(m, tmp, m)
+        np.multiply(s, opt.beta2, s)
+        np.multiply(G, G, tmp)
+        np.multiply(tmp, 1 - opt.beta2, tmp)
+        np.add(s, tmp, s)
+        np.multiply(s, c2, tmp)
+        np.sqrt(tmp, tmp)
+        np.add(tmp, opt.eps, tmp)
+        np.divide(m, tmp, tmp)
+        np.multiply(tmp, c1, tmp)
+        np.subtract(self.flat, tmp, self.flat)
 
 
 class _Batch:
@@ -218,7 +267,7 @@ class _Batch:
         dt = net.dtype
         opt = net.optimizer
         acts = net.activations
-        signs = net.signs
+        signs = params.signs
         Q, G = params.Q, params.G
         L = len(Q)
         self.A = A = _buffers(net, m)
@@ -229,7 +278,7 @@ class _Batch:
         self.aL = aL = A[L][:-1]
         self.loss = loss = LOSSES[c.loss]
         self.mse = c.loss == "mse"
-        fold = c.learning_rate if opt.folds_learning_rate else 1.0
+        fold = 1.0 if isinstance(opt, Adam) else c.learning_rate  # Adam needs raw gradients
         # Delta buffers hold sign_l * coef * dC/dz^l (sign_l: how layer l is stored).
         coef = _const(signs[-1] * fold / m, dt)
 
@@ -254,8 +303,11 @@ class _Batch:
                 p(np.subtract, _const(1.0, dt), aL, delta)
                 p(np.multiply, delta, aL, delta)
                 p(np.multiply, delta, R, delta)
-            else:
-                p(out.vjp, aL, R, delta)
+            else:  # tanh: (1 - a^2) (a - y)
+                assert out.name == "tanh", f"no compiled output delta of {out.name}"
+                p(np.multiply, aL, aL, delta)
+                p(np.subtract, _const(1.0, dt), delta, delta)
+                p(np.multiply, delta, R, delta)
             p(np.multiply, delta, coef, delta)
 
         # Backward, last layer first: G[l], then delta^{l-1} from W before the update.
@@ -267,7 +319,7 @@ class _Batch:
                 nxt = spare[l % 2][: (Q[l].shape[0] - 1) * m].reshape(-1, m)
                 p(Q[l][:-1].dot, delta, nxt)
                 hidden = acts[l - 1]
-                _times_derivative(p, hidden.name, hidden.grad, A[l][:-1], nxt, signs[l - 1])
+                _times_derivative(p, hidden.name, A[l][:-1], nxt, signs[l - 1])
                 delta = nxt
 
         flat, grad = params.flat, params.grad
@@ -282,17 +334,15 @@ class _Batch:
             else:
                 p(np.multiply, flat, reg, tmp)
             p(np.add, grad, tmp, grad)
-        if type(opt) is SGD:  # Q -= G
-            p(np.subtract, flat, grad, flat)
-        elif params.momentum is not None:  # v = beta v - G; Q += v
-            v = params.velocity
-            p(np.multiply, v, params.momentum.beta, v)
+        if isinstance(opt, Momentum):  # v = beta v - G; Q += v
+            v = params.state[0][0]
+            p(np.multiply, v, _const(opt.beta, dt), v)
             p(np.subtract, v, grad, v)
             p(np.add, flat, v, flat)
-        else:
-            p(opt.begin_step)
-            for l, (q, g) in enumerate(zip(Q, G, strict=True)):
-                p(opt.step, l, q.T, g.T, 1.0)
+        elif isinstance(opt, Adam):
+            p(_Adam(opt, params).step)
+        else:  # Q -= G
+            p(np.subtract, flat, grad, flat)
 
     def load(self, X: Array, Y: Array) -> None:
         self.A[0][:-1] = X
@@ -359,11 +409,44 @@ def _correct(out: Array, Y: Array) -> int:
     return int(np.count_nonzero(out.argmax(axis=0) == Y.argmax(axis=0)))
 
 
+_TRAINERS: weakref.WeakKeyDictionary[Network, dict[tuple[int, int], Trainer]] = (
+    weakref.WeakKeyDictionary())
+
+
+def train(net: Network, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_test: Any = None,
+          track_accuracy: bool = False) -> History:
+    """Train ``net`` for ``epochs`` epochs on ``X``, ``Y`` (full batch, or mini-batches of the
+    config's ``batch_size`` shuffled by the network's seeded generator); each epoch's loss (and
+    optional test loss and accuracies) is computed with the weights the epoch started from.
+
+    Raises :class:`DivergenceError` as soon as a loss or parameter is not finite; the epochs
+    before it stay counted in ``net.epoch``. The compiled loop is kept per network and data size
+    (until the network's configuration or optimiser changes), so training in chunks costs no
+    more than one long call.
+    """
+    Xa, Ya = net.check_data(X, Y)
+    assert Ya is not None
+    test = None
+    if X_test is not None and Y_test is not None and np.asarray(X_test).shape[-1] > 0:
+        Xt, Yt = net.check_data(X_test, Y_test)
+        assert Yt is not None
+        test = (Xt, Yt)
+    key = (Xa.shape[1], 0 if test is None else test[0].shape[1])
+    trainers = _TRAINERS.setdefault(net, {})
+    trainer = trainers.get(key)
+    if trainer is None or not trainer.fits(net):
+        trainer = trainers[key] = Trainer(net, *key)
+    return trainer.run(net, Xa, Ya, test, int(epochs), track_accuracy)
+
+
 class Trainer:
-    """Runs epochs of one network on data of ``m`` training (and ``m_test`` test) columns."""
+    """Runs epochs of one network on data of ``m`` training (and ``m_test`` test) columns.
+
+    It holds no reference to the network (only to its optimiser's arrays), so a network that
+    is no longer used is freed with its cached trainers."""
 
     def __init__(self, net: Network, m: int, m_test: int) -> None:
-        self.net = net
+        self.config, self.optimizer = net.config, net.optimizer
         self.params = params = _Params(net)
         bs = net.config.batch_size
         self.full = bs is None or bs >= m
@@ -373,9 +456,12 @@ class Trainer:
         self.last = _Batch(net, params, rest) if rest else None
         self.evaluate = _Evaluate(net, params.Q, m_test) if m_test else None
 
-    def run(self, X: Array, Y: Array, test: tuple[Array, Array] | None, epochs: int,
-            track_accuracy: bool) -> History:
-        net = self.net
+    def fits(self, net: Network) -> bool:
+        """Whether this loop was compiled for ``net`` as it is configured now."""
+        return net.config is self.config and net.optimizer is self.optimizer
+
+    def run(self, net: Network, X: Array, Y: Array, test: tuple[Array, Array] | None,
+            epochs: int, track_accuracy: bool) -> History:
         block = np.empty((4, epochs))
         block.fill(np.nan)
         history = History(*block)
@@ -387,7 +473,7 @@ class Trainer:
             evaluate.Y[...] = test[1]
         m = X.shape[1]
         batch = self.batch
-        self.params.load(net.params)
+        self.params.load(net)
         try:
             with np.errstate(all="ignore"):
                 if self.full:
@@ -396,7 +482,7 @@ class Trainer:
                     done = batch.epochs(epochs, losses)
                     net.epoch += done
                     if done < epochs:
-                        self._diverged(done, history)
+                        self._diverged(net, done, history)
                 else:
                     for e in range(epochs):
                         if evaluate is not None:
@@ -404,25 +490,25 @@ class Trainer:
                             if track_accuracy:
                                 history.test_accuracy[e] = (_correct(evaluate.aL, evaluate.Y)
                                                             / evaluate.Y.shape[1])
-                        loss, correct = self._epoch(X, Y, m, track_accuracy)
+                        loss, correct = self._epoch(net, X, Y, m, track_accuracy)
                         if not loss < INF:
-                            self._diverged(e, history)
+                            self._diverged(net, e, history)
                         losses[e] = loss
                         if track_accuracy:
                             history.accuracy[e] = correct / m
                         net.epoch += 1
         finally:
-            self.params.store(net.params)
+            self.params.store(net)
         if not np.isfinite(self.params.flat).all():
-            self._diverged(epochs, history)
+            self._diverged(net, epochs, history)
         return history
 
-    def _epoch(self, X: Array, Y: Array, m: int, track: bool) -> tuple[float, int]:
+    def _epoch(self, net: Network, X: Array, Y: Array, m: int, track: bool) -> tuple[float, int]:
         batch = self.batch
         if self.full:
             loss = batch.run()
             return loss, _correct(batch.aL, batch.Y) if track else 0
-        order = self.net.rng.permutation(m)
+        order = net.rng.permutation(m)
         total, correct = 0.0, 0
         for start in range(0, m, self.size):
             idx = order[start : start + self.size]
@@ -435,8 +521,7 @@ class Trainer:
                 correct += _correct(b.aL, b.Y)
         return total / m, correct
 
-    def _diverged(self, completed: int, history: History) -> None:
-        net = self.net
+    def _diverged(self, net: Network, completed: int, history: History) -> None:
         err = DivergenceError(net.epoch + 1, completed)
         err.history = history  # type: ignore[attr-defined]
         raise err

@@ -40,8 +40,8 @@ def relative_error(a: Array, b: Array) -> float:
 def gradient_check(net: Network, X: Any, Y: Any, eps: float = 1e-6) -> GradientCheck:
     """Compare ``net.gradients(X, Y)`` with central differences of ``net.cost``."""
     g = net.gradients(X, Y)
-    W = [w.astype(np.float64) for w in net.weights]
-    b = [v.astype(np.float64) for v in net.biases]
+    W = [w.astype(np.float64) for w in net.W]
+    b = [v.astype(np.float64) for v in net.b]
     numeric: list[list[Array]] = [[np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]]
     for params, out in zip((W, b), numeric, strict=True):
         for p, o in zip(params, out, strict=True):

@@ -9,9 +9,11 @@
   batch of ``m`` columns. For MSE that is ``C = (1/2m) * sum ||a - y||^2``: the tutorial's update
   ``delta = (a - y) * a * (1 - a)`` is the exact gradient of this ``C`` (half the reported
   figure when there is one output). Gradient checks must use ``cost``.
-* ``grad(a, y, r)`` -> ``m * dC/da`` per column.
-* ``fused``: output activations for which ``delta = dC/dz = (a - y) / m`` exactly (sigmoid with
-  binary cross-entropy, softmax with categorical cross-entropy), so no division by ``a(1-a)``.
+* ``grad(a, y)`` -> ``dC/da`` of one column (``m`` times the batch average's): for MSE the
+  tutorial's ``a - y``.
+* ``fused``: output activations for which ``delta = dC/dz = a - y`` exactly (sigmoid with
+  binary cross-entropy, softmax with categorical cross-entropy): the derivatives cancel, so
+  there is no division by ``a (1 - a)``.
 
 Logs are clipped away from 0 so a saturated output never produces ``-inf``.
 """
@@ -37,8 +39,8 @@ def _mse_cost(a: Array, y: Array) -> float:
     return float(np.vdot(r, r)) / (2 * a.shape[1])
 
 
-def _mse_grad(a: Array, y: Array, r: Array) -> Array:
-    return r
+def _mse_grad(a: Array, y: Array) -> Array:
+    return a - y
 
 
 def _bce_elementwise(a: Array, y: Array) -> Array:
@@ -55,9 +57,9 @@ def _bce_cost(a: Array, y: Array) -> float:
     return float(_bce_elementwise(a, y).sum()) / a.shape[1]
 
 
-def _bce_grad(a: Array, y: Array, r: Array) -> Array:
+def _bce_grad(a: Array, y: Array) -> Array:
     p = np.clip(a, EPS, 1 - EPS)
-    out: Array = r / (p * (1 - p))
+    out: Array = (a - y) / (p * (1 - p))
     return out
 
 
@@ -69,7 +71,7 @@ def _cce_value(a: Array, y: Array, r: Array) -> float:
     return _cce_cost(a, y)
 
 
-def _cce_grad(a: Array, y: Array, r: Array) -> Array:
+def _cce_grad(a: Array, y: Array) -> Array:
     out: Array = -y / np.clip(a, EPS, None)
     return out
 
@@ -81,7 +83,7 @@ class Loss:
     name: str
     value: Callable[[Array, Array, Array], float]
     cost: Callable[[Array, Array], float]
-    grad: Callable[[Array, Array, Array], Array]
+    grad: Callable[[Array, Array], Array]
     outputs: tuple[str, ...]
     fused: tuple[str, ...] = ()
 

@@ -1,17 +1,21 @@
-"""The multilayer perceptron, in the tutorial's orientation.
+"""The tutorial's multilayer perceptron: forward pass, backward pass, update.
 
-Inputs ``X`` have shape ``(n_inputs, m)`` (one column per example), weights ``W[l]`` shape
-``(n_l, n_{l-1})``, biases ``b[l]`` shape ``(n_l, 1)``. This module holds the readable
-reference algorithm -- :meth:`Network.forward_pass` stores every ``z`` and ``a``,
-:meth:`Network.backward` mirrors it in reverse and returns ``delta``, ``dW`` and ``db`` per
-layer -- which the backward-pass view and the gradient check use. Training many epochs goes
-through :mod:`fast`, which computes the same update with preallocated buffers; tests hold the
-two to agreement.
+Read it next to the tutorial. Inputs ``X`` have shape ``(n_inputs, m)``, one column per
+example. The parameters are plain lists in the tutorial's shapes, ``W[l]`` of shape
+``(layers[l+1], layers[l])`` and ``b[l]`` of shape ``(layers[l+1], 1)``: as in the tutorial's
+code, list index ``l`` is the formulas' layer ``l + 1``. :meth:`Network.forward_pass` keeps every
+``z`` and ``a``, :meth:`Network.backward` goes back through them for ``delta``, ``dW`` and ``db``,
+and :meth:`Network.step` is one epoch of the tutorial's training: forward, backward, update.
 
-The update is the exact gradient of the loss's ``cost`` (for MSE, ``C = (1/2m) sum ||a-y||^2``)
-plus the regularisation ``reg_rate * sum(W**2)/2`` (L2) or ``reg_rate * sum(|W|)`` (L1) on the
-weights (never the biases). What it leaves out: feature maps (``features.py``), data
-(``datasets``) and anything about sessions or the web.
+The defaults are the tutorial's: sigmoid on every layer, MSE, He initialisation, plain
+gradient descent. Where the code goes beyond it, a comment says so: other activations and
+losses (each with its derivative: ``activations.py``, ``losses.py``), L2 or L1 regularisation
+of the weights (never the biases: ``reg_rate * sum(W**2) / 2`` or ``reg_rate * sum(|W|)`` added
+to the cost), momentum and Adam (``optimizers.py``), float32.
+
+What it leaves out: training many epochs fast, which is :func:`~.fast.train` (the same update,
+compiled into preallocated buffers; tests hold the two to 1e-12), feature maps
+(``features.py``), data (``datasets``), and anything about sessions or the web.
 """
 
 from __future__ import annotations
@@ -54,16 +58,6 @@ class Gradients:
     cost: float = 0.0
 
 
-@dataclass
-class History:
-    """Per-epoch figures of one :meth:`Network.train` call (``nan`` where not tracked)."""
-
-    loss: NDArray[np.float64]
-    test_loss: NDArray[np.float64]
-    accuracy: NDArray[np.float64]
-    test_accuracy: NDArray[np.float64]
-
-
 class Network:
     """A multilayer perceptron trained by backpropagation (defaults: the tutorial's)."""
 
@@ -77,19 +71,15 @@ class Network:
         self.dtype = np.dtype(config.dtype)
         self.rng = np.random.default_rng(config.seed)
         self.epoch = 0
-        self._acts: list[Activation] = [ACTIVATIONS[name] for name in config.activations]
-        # Packed parameters [W | b], stored negated for sigmoid layers so the fast forward
-        # pass computes exp(-z) without a negation (see fast.py).
-        self.signs = [-1.0 if a.name == "sigmoid" else 1.0 for a in self._acts]
-        init = INITIALIZERS[config.init]
+        self.activations: list[Activation] = [ACTIVATIONS[name] for name in config.activations]
+        init = INITIALIZERS[config.init]  # the tutorial's: randn * sqrt(2 / n_in)
         sizes = config.layers
-        self.params: list[Array] = []
+        self.W: list[Array] = []
+        self.b: list[Array] = []
         for l in range(len(sizes) - 1):
-            P = np.zeros((sizes[l + 1], sizes[l] + 1), dtype=self.dtype)
-            P[:, :-1] = self.signs[l] * init(self.rng, sizes[l + 1], sizes[l])
-            self.params.append(P)
+            self.W.append(init(self.rng, sizes[l + 1], sizes[l]).astype(self.dtype))
+            self.b.append(np.zeros((sizes[l + 1], 1), dtype=self.dtype))
         self._new_optimizer()
-        self._trainers: dict[tuple[int, int], Any] = {}
 
     # ----- configuration -------------------------------------------------------------------
     @property
@@ -99,10 +89,6 @@ class Network:
     @property
     def layers(self) -> tuple[int, ...]:
         return self._config.layers
-
-    @property
-    def activations(self) -> list[Activation]:
-        return list(self._acts)
 
     def update(self, **changes: Any) -> None:
         """Change hyperparameters in ``LIVE_FIELDS`` without touching the weights."""
@@ -118,58 +104,57 @@ class Network:
             self._new_optimizer()
             if state:
                 self.optimizer.load_state(state)
-        self._trainers.clear()
 
     def _new_optimizer(self) -> None:
         c = self._config
         self.optimizer: SGD = OPTIMIZERS[c.optimizer](
-            [P.shape for P in self.params], self.dtype,
-            learning_rate=c.learning_rate, beta=c.momentum,
-        )
-        self._trainers = {}
+            self.W, self.b, learning_rate=c.learning_rate, beta=c.momentum)
 
-    # ----- parameters in the tutorial's shapes -------------------------------------------
+    # ----- the parameters, checked ---------------------------------------------------------
     @property
     def weights(self) -> list[Array]:
-        """Copies of ``W[l]``, shape ``(n_l, n_{l-1})``. Assign a whole list to change them."""
-        return [s * P[:, :-1] for s, P in zip(self.signs, self.params, strict=True)]
+        """Copies of ``W``. Assign a whole list to change them (shapes and values checked)."""
+        return [w.copy() for w in self.W]
 
     @weights.setter
     def weights(self, values: Sequence[Any]) -> None:
-        self._assign(values, slice(None, -1), "weights")
+        self._assign(self.W, values, "weights")
 
     @property
     def biases(self) -> list[Array]:
-        """Copies of ``b[l]``, shape ``(n_l, 1)``. Assign a whole list to change them."""
-        return [s * P[:, -1:] for s, P in zip(self.signs, self.params, strict=True)]
+        """Copies of ``b``. Assign a whole list to change them (a flat list per layer too)."""
+        return [v.copy() for v in self.b]
 
     @biases.setter
     def biases(self, values: Sequence[Any]) -> None:
-        self._assign(values, slice(-1, None), "biases")
+        self._assign(self.b, values, "biases")
 
-    def _assign(self, values: Sequence[Any], cols: slice, name: str) -> None:
-        if len(values) != len(self.params):
-            raise ConfigError(f"{name} needs {len(self.params)} arrays; got {len(values)}", name)
+    def _assign(self, params: list[Array], values: Sequence[Any], name: str) -> None:
+        if len(values) != len(params):
+            raise ConfigError(f"{name} needs {len(params)} arrays; got {len(values)}", name)
         arrays = []
-        for l, (v, P) in enumerate(zip(values, self.params, strict=True)):
+        for l, (v, P) in enumerate(zip(values, params, strict=True)):
             arr = np.asarray(v, dtype=self.dtype)
-            want = P[:, cols].shape
             if name == "biases" and arr.ndim == 1:
                 arr = arr.reshape(-1, 1)
-            if arr.shape != want:
-                raise ConfigError(f"{name}[{l}] must have shape {want}; got {arr.shape}", name)
+            if arr.shape != P.shape:
+                raise ConfigError(f"{name}[{l}] must have shape {P.shape}; got {arr.shape}", name)
             if not np.all(np.isfinite(arr)):
                 raise ConfigError(f"{name}[{l}] contains NaN or infinity", name)
             arrays.append(arr)
-        for s, P, arr in zip(self.signs, self.params, arrays, strict=True):
-            P[:, cols] = s * arr
+        for P, arr in zip(params, arrays, strict=True):
+            P[...] = arr
 
     @property
     def n_parameters(self) -> int:
-        return sum(P.size for P in self.params)
+        return sum(w.size + v.size for w, v in zip(self.W, self.b, strict=True))
 
-    # ----- the reference algorithm ---------------------------------------------------------
-    def _check_xy(self, X: Any, Y: Any | None = None) -> tuple[Array, Array | None]:
+    def is_finite(self) -> bool:
+        return all(bool(np.isfinite(P).all()) for P in self.W + self.b)
+
+    def check_data(self, X: Any, Y: Any | None = None) -> tuple[Array, Array | None]:
+        """``X`` (and ``Y``) as arrays of this network's dtype and shapes, or a
+        :class:`ConfigError` saying what is wrong."""
         Xa = np.asarray(X, dtype=self.dtype)
         if Xa.ndim != 2 or Xa.shape[0] != self.layers[0] or Xa.shape[1] < 1:
             raise ConfigError(
@@ -186,63 +171,78 @@ class Network:
             raise ConfigError("Y contains NaN or infinity", "Y")
         return Xa, Ya
 
-    def forward_pass(self, X: Any, weights: list[Array] | None = None,
-                     biases: list[Array] | None = None) -> ForwardPass:
-        """``z^l = W^l a^{l-1} + b^l``, ``a^l = f(z^l)`` for every layer, all kept."""
-        a, _ = self._check_xy(X)
-        W = self.weights if weights is None else weights
-        b = self.biases if biases is None else biases
+    # ----- the tutorial's algorithm --------------------------------------------------------
+    def forward_pass(self, X: Any, W: list[Array] | None = None,
+                     b: list[Array] | None = None) -> ForwardPass:
+        """The forward pass: ``z = W[l] @ a + b[l]``, ``a = f(z)`` layer by layer, all kept."""
+        a, _ = self.check_data(X)
+        W = self.W if W is None else W
+        b = self.b if b is None else b
         zs: list[Array] = []
-        acts: list[Array] = [a]
+        activations: list[Array] = [a]
         with np.errstate(all="ignore"):
-            for Wl, bl, act in zip(W, b, self._acts, strict=True):
-                z = Wl @ a + bl
-                a = act(z)
+            for l, f in enumerate(self.activations):
+                z = W[l] @ a + b[l]
+                a = f(z)
                 zs.append(z)
-                acts.append(a)
-        return ForwardPass(zs, acts)
+                activations.append(a)
+        return ForwardPass(zs, activations)
 
     def forward(self, X: Any) -> Array:
-        """The output activations ``a^L``, shape ``(n_out, m)``."""
+        """The output activations ``a[-1]``, shape ``(n_out, m)``."""
         return self.forward_pass(X).a[-1]
 
-    def backward(self, fp: ForwardPass, Y: Array, weights: list[Array] | None = None) -> Gradients:
-        """Mirror of :meth:`forward_pass`: ``delta^L``, then ``delta^l`` down, then ``dW``, ``db``.
+    def backward(self, fp: ForwardPass, Y: Array, W: list[Array] | None = None) -> Gradients:
+        """The backward pass, from the output layer down.
 
-        ``delta^L = dC/dz^L`` (for the defaults ``(a - y) * a * (1 - a)``),
-        ``delta^l = (W^{l+1})^T delta^{l+1} * f'(z^l)``, ``dW^l = delta^l (a^{l-1})^T / m``,
-        ``db^l = sum(delta^l) / m`` (averaged over the batch), plus regularisation on ``dW``.
+        The output layer's ``delta = dC/dz`` is ``dC/da * f'(z)``: for the tutorial's MSE and
+        sigmoid, ``(a - y) * a * (1 - a)``. Then, layer by layer, ``dW[l] = delta @ a[l].T / m``
+        and ``db[l] = sum(delta) / m`` (averaged over the batch), and the layer below gets
+        ``delta = (W[l].T @ delta) * f'(z)``.
         """
         c = self._config
-        W = self.weights if weights is None else weights
-        loss = LOSSES[c.loss]
-        m = Y.shape[1]
-        aL = fp.a[-1]
+        W = self.W if W is None else W
+        loss, a = LOSSES[c.loss], fp.a
+        L, m = len(W), Y.shape[1]
+        delta = [np.zeros_like(z) for z in fp.z]
+        dW = [np.zeros_like(w) for w in W]
+        db = [np.zeros((w.shape[0], 1), dtype=w.dtype) for w in W]
         with np.errstate(all="ignore"):
-            r = aL - Y
-            out = self._acts[-1]
-            if out.name in loss.fused:
-                delta = r
-            else:
-                delta = out.vjp(aL, loss.grad(aL, Y, r), np.empty_like(aL))
-            deltas = [delta]
-            for l in range(len(W) - 1, 0, -1):
-                g = W[l].T @ deltas[0]
-                deltas.insert(0, self._acts[l - 1].vjp(fp.a[l], g, np.empty_like(g)))
-            dW = [d @ a.T / m for d, a in zip(deltas, fp.a[:-1], strict=True)]
-            db = [d.sum(axis=1, keepdims=True) / m for d in deltas]
-            if c.regularization != "none" and c.reg_rate > 0:
-                for l, Wl in enumerate(W):
-                    dW[l] += c.reg_rate * (Wl if c.regularization == "l2" else np.sign(Wl))
-        return Gradients(delta=deltas, dW=dW, db=db, z=fp.z, a=fp.a,
-                         loss=loss.value(aL, Y, r), cost=self._cost_from(aL, Y, W))
+            out = self.activations[-1]
+            if out.name in loss.fused:  # beyond the tutorial: the two derivatives cancel
+                delta[-1] = a[-1] - Y
+            elif out.vjp is not None:  # beyond the tutorial: softmax's Jacobian
+                delta[-1] = out.vjp(a[-1], loss.grad(a[-1], Y))
+            else:  # the tutorial's (a - y) * a * (1 - a)
+                delta[-1] = loss.grad(a[-1], Y) * out.grad(a[-1])
+            for l in range(L - 1, -1, -1):
+                dW[l] = delta[l] @ a[l].T / m
+                db[l] = np.sum(delta[l], axis=1, keepdims=True) / m
+                if l > 0:
+                    delta[l - 1] = (W[l].T @ delta[l]) * self.activations[l - 1].grad(a[l])
+            if c.regularization != "none" and c.reg_rate > 0:  # beyond the tutorial
+                for l in range(L):
+                    dW[l] += c.reg_rate * (W[l] if c.regularization == "l2" else np.sign(W[l]))
+        return Gradients(delta=delta, dW=dW, db=db, z=fp.z, a=a,
+                         loss=loss.value(a[-1], Y, a[-1] - Y), cost=self._cost_from(a[-1], Y, W))
 
     def gradients(self, X: Any, Y: Any) -> Gradients:
         """One forward and backward pass: every ``z``, ``a``, ``delta``, ``dW``, ``db``."""
-        Xa, Ya = self._check_xy(X, Y)
+        Xa, Ya = self.check_data(X, Y)
         assert Ya is not None
         return self.backward(self.forward_pass(Xa), Ya)
 
+    def step(self, X: Any, Y: Any) -> Gradients:
+        """One epoch of the tutorial's training on ``X``, ``Y``: forward, backward, and the
+        update (for the default optimiser ``W[l] -= lr * dW[l]``, ``b[l] -= lr * db[l]``)."""
+        g = self.gradients(X, Y)
+        self.optimizer.step(self.W, self.b, g.dW, g.db)
+        self.epoch += 1
+        if not np.isfinite(g.loss) or not self.is_finite():
+            raise DivergenceError(self.epoch, 0)
+        return g
+
+    # ----- figures -------------------------------------------------------------------------
     def _cost_from(self, aL: Array, Y: Array, W: list[Array]) -> float:
         c = self._config
         cost = LOSSES[c.loss].cost(aL, Y)
@@ -252,18 +252,18 @@ class Network:
             cost += c.reg_rate * sum(float(np.abs(w).sum()) for w in W)
         return cost
 
-    def cost(self, X: Any, Y: Any, weights: list[Array] | None = None,
-             biases: list[Array] | None = None) -> float:
+    def cost(self, X: Any, Y: Any, W: list[Array] | None = None,
+             b: list[Array] | None = None) -> float:
         """The exact function the update descends (loss ``cost`` plus regularisation)."""
-        Xa, Ya = self._check_xy(X, Y)
+        Xa, Ya = self.check_data(X, Y)
         assert Ya is not None
-        W = self.weights if weights is None else weights
+        W = self.W if W is None else W
         with np.errstate(all="ignore"):
-            return self._cost_from(self.forward_pass(Xa, W, biases).a[-1], Ya, W)
+            return self._cost_from(self.forward_pass(Xa, W, b).a[-1], Ya, W)
 
     def loss(self, X: Any, Y: Any) -> float:
         """The reported loss (for MSE the tutorial's ``mean((y - a)**2)``)."""
-        Xa, Ya = self._check_xy(X, Y)
+        Xa, Ya = self.check_data(X, Y)
         assert Ya is not None
         aL = self.forward(Xa)
         return LOSSES[self._config.loss].value(aL, Ya, aL - Ya)
@@ -273,52 +273,9 @@ class Network:
         return predictions(self.forward(X))
 
     def accuracy(self, X: Any, Y: Any) -> float:
-        Xa, Ya = self._check_xy(X, Y)
+        Xa, Ya = self.check_data(X, Y)
         assert Ya is not None
         return float(np.mean(self.predict(Xa) == predictions(Ya)))
-
-    # ----- training ------------------------------------------------------------------------
-    def step(self, X: Any, Y: Any) -> Gradients:
-        """One epoch of full-batch training by the reference algorithm (slow, for teaching)."""
-        g = self.gradients(X, Y)
-        c = self._config
-        opt = self.optimizer
-        opt.begin_step()
-        fold = c.learning_rate if opt.folds_learning_rate else 1.0
-        for l, (s, P) in enumerate(zip(self.signs, self.params, strict=True)):
-            G = np.hstack([g.dW[l], g.db[l]]) * fold
-            opt.step(l, P, G.astype(self.dtype), s)
-        self.epoch += 1
-        if not np.isfinite(g.loss) or not self.is_finite():
-            raise DivergenceError(self.epoch, 0)
-        return g
-
-    def train(self, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_test: Any = None,
-              track_accuracy: bool = False) -> History:
-        """Run ``epochs`` epochs (full batch or mini-batches of ``batch_size``, shuffled by the
-        network's seeded generator); returns each epoch's loss (and optional test loss and
-        accuracies) computed with the weights the epoch started from.
-
-        Raises :class:`DivergenceError` as soon as a loss or parameter is not finite; the
-        epochs before it stay counted in ``epoch``.
-        """
-        from .fast import Trainer
-
-        Xa, Ya = self._check_xy(X, Y)
-        assert Ya is not None
-        test = None
-        if X_test is not None and Y_test is not None and np.asarray(X_test).shape[-1] > 0:
-            Xt, Yt = self._check_xy(X_test, Y_test)
-            assert Yt is not None
-            test = (Xt, Yt)
-        key = (Xa.shape[1], 0 if test is None else test[0].shape[1])
-        trainer = self._trainers.get(key)
-        if trainer is None:
-            trainer = self._trainers[key] = Trainer(self, *key)
-        return trainer.run(Xa, Ya, test, int(epochs), track_accuracy)
-
-    def is_finite(self) -> bool:
-        return all(bool(np.isfinite(P).all()) for P in self.params)
 
     # ----- serialisation -------------------------------------------------------------------
     @property
@@ -340,8 +297,8 @@ class Network:
         return {
             "config": self._config.to_dict(),
             "epoch": self.epoch,
-            "weights": [w.tolist() for w in self.weights],
-            "biases": [b.tolist() for b in self.biases],
+            "weights": [w.tolist() for w in self.W],
+            "biases": [v.tolist() for v in self.b],
             "optimizer_state": self.optimizer.state(),
             "rng_state": self.rng_state,
         }
@@ -370,9 +327,12 @@ class Network:
         if not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0:
             raise ConfigError("epoch must be a non-negative integer", "epoch")
         net.epoch = epoch
+        state = data.get("optimizer_state")
+        if state is not None and not isinstance(state, dict):
+            raise ConfigError("optimizer_state must be an object", "optimizer_state")
         try:
-            if data.get("optimizer_state"):
-                net.optimizer.load_state(data["optimizer_state"])
+            if state:
+                net.optimizer.load_state(state)
             if data.get("rng_state"):
                 net.rng_state = data["rng_state"]
         except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as exc:

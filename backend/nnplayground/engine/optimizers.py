@@ -1,11 +1,11 @@
-"""Parameter updates: plain gradient descent (the tutorial's), momentum and Adam.
+"""Parameter updates: the tutorial's plain gradient descent, momentum and Adam.
 
-Each optimiser updates one packed parameter matrix ``P`` (weights with the bias as the last
-column) in place from ``G``, the batch gradient already multiplied by ``fold`` (the learning
-rate for ``sgd`` and ``momentum``, so their step is a subtraction; ``1`` for ``adam``, which
-needs the raw gradient). ``sign`` is ``-1`` where the trainer stores a layer negated (it then
-holds ``-P``; see ``fast.py``), so the same code updates either layout. State (velocities,
-moments) lives in the optimiser, keyed by layer, and is exported with the model.
+``step(W, b, dW, db)`` updates the network's weights and biases (lists of arrays in the
+tutorial's shapes) in place from their gradients. State (velocities, moments) lives in the
+optimiser in the same shapes and is exported with the model (``state``/``load_state``; a state
+without this layout's keys, e.g. from before it, starts the optimiser afresh). What it leaves
+out: the compiled training loop, which applies the same updates to its own copy of the
+parameters and of this state (``fast.py``).
 """
 
 from __future__ import annotations
@@ -19,22 +19,18 @@ Array = NDArray[np.floating]
 
 
 class SGD:
-    """``P -= lr * dP`` (``G`` is already ``lr * dP``)."""
+    """The tutorial's update: ``W[l] -= lr * dW[l]``, ``b[l] -= lr * db[l]``."""
 
     name = "sgd"
-    folds_learning_rate = True
 
-    def __init__(self, shapes: list[tuple[int, int]], dtype: Any, **_: float) -> None:
-        self.shapes = shapes
+    def __init__(self, W: list[Array], b: list[Array], learning_rate: float = 0.1,
+                 **_: float) -> None:
+        self.learning_rate = learning_rate
 
-    def begin_step(self) -> None:
-        """Called once per update of all layers."""
-
-    def step(self, layer: int, P: Array, G: Array, sign: float) -> None:
-        if sign > 0:
-            np.subtract(P, G, P)
-        else:
-            np.add(P, G, P)
+    def step(self, W: list[Array], b: list[Array], dW: list[Array], db: list[Array]) -> None:
+        for l in range(len(W)):
+            W[l] -= self.learning_rate * dW[l]
+            b[l] -= self.learning_rate * db[l]
 
     def state(self) -> dict[str, Any]:
         return {}
@@ -44,85 +40,80 @@ class SGD:
 
 
 class Momentum(SGD):
-    """``v = beta * v - lr * dP; P += v`` (``v`` kept in the stored layout)."""
+    """``v = beta * v - lr * dW; W += v`` (and the same for ``b``)."""
 
     name = "momentum"
 
-    def __init__(self, shapes: list[tuple[int, int]], dtype: Any, beta: float = 0.9, **_: float):
-        super().__init__(shapes, dtype)
-        self.beta = np.asarray(beta, dtype=dtype)
-        self.v = [np.zeros(s, dtype=dtype) for s in shapes]
+    def __init__(self, W: list[Array], b: list[Array], learning_rate: float = 0.1,
+                 beta: float = 0.9, **_: float) -> None:
+        super().__init__(W, b, learning_rate)
+        self.beta = beta
+        self.vW = [np.zeros_like(w) for w in W]
+        self.vb = [np.zeros_like(v) for v in b]
 
-    def step(self, layer: int, P: Array, G: Array, sign: float) -> None:
-        v = self.v[layer]
-        np.multiply(v, self.beta, v)
-        if sign > 0:
-            np.subtract(v, G, v)
-        else:
-            np.add(v, G, v)
-        np.add(P, v, P)
+    def step(self, W: list[Array], b: list[Array], dW: list[Array], db: list[Array]) -> None:
+        for P, v, G in zip(W + b, self.vW + self.vb, dW + db, strict=True):
+            v *= self.beta
+            v -= self.learning_rate * G
+            P += v
 
     def state(self) -> dict[str, Any]:
-        return {"v": [x.tolist() for x in self.v]}
+        return {"vW": _export(self.vW), "vb": _export(self.vb)}
 
     def load_state(self, state: dict[str, Any]) -> None:
-        for dst, src in zip(self.v, state.get("v", []), strict=False):
-            dst[...] = src
+        _load(self.vW, state.get("vW", []))
+        _load(self.vb, state.get("vb", []))
 
 
 class Adam(SGD):
-    """Adam (Kingma & Ba) with bias correction; ``G`` is the raw gradient ``dP``."""
+    """Adam (Kingma & Ba) with bias correction: moments ``m`` and ``s`` of each parameter."""
 
     name = "adam"
-    folds_learning_rate = False
 
-    def __init__(
-        self,
-        shapes: list[tuple[int, int]],
-        dtype: Any,
-        learning_rate: float = 0.001,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        eps: float = 1e-8,
-        **_: float,
-    ) -> None:
-        super().__init__(shapes, dtype)
-        self.lr, self.beta1, self.beta2, self.eps = learning_rate, beta1, beta2, eps
-        self.m = [np.zeros(s, dtype=dtype) for s in shapes]
-        self.s = [np.zeros(s, dtype=dtype) for s in shapes]
-        self.tmp = [np.zeros(s, dtype=dtype) for s in shapes]
+    def __init__(self, W: list[Array], b: list[Array], learning_rate: float = 0.001,
+                 beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 **_: float) -> None:
+        super().__init__(W, b, learning_rate)
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
+        self.mW, self.mb = [np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]
+        self.sW, self.sb = [np.zeros_like(w) for w in W], [np.zeros_like(v) for v in b]
         self.t = 0
-        self._c1 = self._c2 = 1.0
 
-    def begin_step(self) -> None:
+    def corrections(self) -> tuple[float, float]:
+        """Advance the step count; the bias corrections ``lr / (1 - beta1^t)`` of the first
+        moment and ``1 / (1 - beta2^t)`` of the second."""
         self.t += 1
-        self._c1 = self.lr / (1 - self.beta1**self.t)
-        self._c2 = 1.0 / (1 - self.beta2**self.t)
+        return (self.learning_rate / (1 - self.beta1**self.t), 1.0 / (1 - self.beta2**self.t))
 
-    def step(self, layer: int, P: Array, G: Array, sign: float) -> None:
-        m, s, tmp = self.m[layer], self.s[layer], self.tmp[layer]
-        # m and s follow the gradient of the stored matrix, sign * G.
-        np.multiply(m, self.beta1, m)
-        np.multiply(G, sign * (1 - self.beta1), tmp)
-        np.add(m, tmp, m)
-        np.multiply(s, self.beta2, s)
-        np.multiply(G, G, tmp)
-        np.multiply(tmp, 1 - self.beta2, tmp)
-        np.add(s, tmp, s)
-        np.multiply(s, self._c2, tmp)
-        np.sqrt(tmp, tmp)
-        np.add(tmp, self.eps, tmp)
-        np.divide(m, tmp, tmp)
-        np.multiply(tmp, self._c1, tmp)
-        np.subtract(P, tmp, P)
+    def step(self, W: list[Array], b: list[Array], dW: list[Array], db: list[Array]) -> None:
+        c1, c2 = self.corrections()
+        moments = zip(W + b, dW + db, self.mW + self.mb, self.sW + self.sb, strict=True)
+        for P, G, m, s in moments:
+            m *= self.beta1
+            m += G * (1 - self.beta1)
+            s *= self.beta2
+            s += (G * G) * (1 - self.beta2)
+            P -= (m / (np.sqrt(s * c2) + self.eps)) * c1
 
     def state(self) -> dict[str, Any]:
-        return {"t": self.t, "m": [x.tolist() for x in self.m], "s": [x.tolist() for x in self.s]}
+        return {"t": self.t, "mW": _export(self.mW), "mb": _export(self.mb),
+                "sW": _export(self.sW), "sb": _export(self.sb)}
 
     def load_state(self, state: dict[str, Any]) -> None:
+        if "mW" not in state:
+            return
         self.t = int(state.get("t", 0))
-        for dst, src in zip(self.m + self.s, state.get("m", []) + state.get("s", []), strict=False):
-            dst[...] = src
+        for name in ("mW", "mb", "sW", "sb"):
+            _load(getattr(self, name), state.get(name, []))
+
+
+def _export(arrays: list[Array]) -> list[Any]:
+    return [x.tolist() for x in arrays]
+
+
+def _load(arrays: list[Array], values: list[Any]) -> None:
+    for dst, src in zip(arrays, values, strict=False):
+        dst[...] = src
 
 
 OPTIMIZERS: dict[str, type[SGD]] = {"sgd": SGD, "momentum": Momentum, "adam": Adam}

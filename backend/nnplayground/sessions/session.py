@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 import math
-import secrets
 import time
 from array import array
 from dataclasses import dataclass
@@ -22,24 +20,20 @@ from typing import Any, Literal
 import numpy as np
 
 from ..datasets import Dataset, dataset_info, from_points, generate
-from ..engine import LIVE_FIELDS, ConfigError, DivergenceError, History, Network, feature_matrix
-from ..engine.network import predictions
+from ..engine import (
+    LIVE_FIELDS,
+    ConfigError,
+    DivergenceError,
+    History,
+    Network,
+    feature_matrix,
+    predictions,
+    train,
+)
 from .spec import LIVE, SessionSpec
 
 Status = Literal["idle", "running", "paused", "diverged"]
 SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
-
-
-def new_id() -> str:
-    return secrets.token_urlsafe(12)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass
@@ -83,10 +77,9 @@ def _load_network(model: dict[str, Any], diverged: bool) -> Network:
     finite = {k: [np.nan_to_num(np.asarray(v, dtype=np.float64), nan=0.0, posinf=0.0,
                                 neginf=0.0) for v in model[k]] for k in ("weights", "biases")}
     net = Network.from_dict({**model, **finite})
-    for sign, P, W, b in zip(net.signs, net.params, model["weights"], model["biases"],
-                             strict=True):
-        P[:, :-1] = sign * np.asarray(W, dtype=np.float64)
-        P[:, -1] = sign * np.asarray(b, dtype=np.float64).reshape(-1)
+    for w, v, W, b in zip(net.W, net.b, model["weights"], model["biases"], strict=True):
+        w[...] = np.asarray(W, dtype=np.float64)
+        v[...] = np.asarray(b, dtype=np.float64).reshape(-1, 1)
     return net
 
 
@@ -146,9 +139,8 @@ class Session:
         """Train ``epochs`` epochs, append to the history; on NaN/inf stop as ``diverged``."""
         first = self.net.epoch + 1
         try:
-            h = self.net.train(self.X_train, self.Y_train, epochs,
-                               X_test=self.X_test, Y_test=self.Y_test,
-                               track_accuracy=self.classification)
+            h = train(self.net, self.X_train, self.Y_train, epochs, X_test=self.X_test,
+                      Y_test=self.Y_test, track_accuracy=self.classification)
             done = epochs
         except DivergenceError as exc:
             h = exc.history  # type: ignore[attr-defined]
@@ -248,8 +240,23 @@ class Session:
             "network": self.net.config.to_dict(), "problem": self.data.problem,
             "n_classes": self.data.n_classes, "custom_data": self.points is not None,
             "parent": self.parent, "created": self.created, "updated": self.updated,
-            "last": {k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+            "last": {**{k: (None if v is None or math.isnan(v) else v) for k, v in last.items()},
+                     **self.fit(last["train_loss"], last["test_loss"])},
         }
+
+    def fit(self, train_loss: float | None, test_loss: float | None) -> dict[str, float | None]:
+        """Regression with the MSE loss: RMSE and R² (``1 - MSE / variance of the targets``)
+        of the train and test sets, from their losses; nothing for other problems."""
+        if self.data.problem != "regression" or self.net.config.loss != "mse":
+            return {}
+        out: dict[str, float | None] = {}
+        for prefix, loss, Y in (("", train_loss, self.Y_train), ("test_", test_loss, self.Y_test)):
+            ok = loss is not None and math.isfinite(loss) and Y.size > 0
+            variance = float(np.var(Y)) if Y.size else 0.0
+            out[prefix + "rmse"] = math.sqrt(loss) if ok and loss is not None else None
+            out[prefix + "r2"] = 1 - loss / variance if ok and loss is not None and variance > 0 \
+                else None
+        return out
 
     def model(self) -> dict[str, Any]:
         return {"spec": self.spec.to_dict(), **self.net.to_dict()}

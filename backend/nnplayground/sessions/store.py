@@ -6,12 +6,12 @@ ids with their token hashes so the API can check access without loading a model.
 * ``memory``: a dict in the process that owns it (tests, throwaway demos; gone on restart);
 * ``sqlite`` (default): one file, stdlib ``sqlite3`` in WAL mode, one connection per process,
   so the API process and every training worker may open it at once;
-* ``redis://host:port/db``: shared by several server processes (``redis_store.py``, imported
-  only when such a URL is configured). A store that cannot reach its server raises
-  :class:`StoreUnavailableError` (the API answers 503 ``unavailable``).
+* ``redis://host:port/db``: shared by several server processes (``cluster/store.py``). A store
+  that cannot reach its server raises :class:`~.errors.UnavailableError`.
 
-What it leaves out: training, locking of running sessions (one worker owns each session),
-expiry policy (the API decides what is idle and calls :meth:`Store.delete`).
+What it leaves out: which store a server uses (``api/backends.py`` picks it from the
+settings), training, locking of running sessions (one worker owns each session), expiry
+policy (the API decides what is idle and calls :meth:`Store.delete`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Protocol
-
-
-class StoreUnavailableError(Exception):
-    """The store's server (Redis) cannot be reached right now; retry later."""
 
 
 class Store(Protocol):
@@ -108,15 +104,3 @@ class SqliteStore:
         with self._lock:
             self._db.close()
 
-
-def open_store(kind: str, data_dir: Path) -> Store:
-    """The store named by the ``store`` setting."""
-    if kind == "memory":
-        return MemoryStore()
-    if kind == "sqlite":
-        return SqliteStore(data_dir / "sessions.sqlite3")
-    if kind.startswith(("redis://", "rediss://")):
-        from ..cluster.store import RedisStore  # the redis client is an optional extra
-
-        return RedisStore(kind)
-    raise ValueError(f"unknown store {kind!r}: use sqlite, memory or redis://host:port/db")

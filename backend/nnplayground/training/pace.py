@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from ..sessions.session import Session
 from ..sessions.spec import StopAt
 
 BURST = 0.1  # seconds of epochs a paced session may catch up at most
@@ -46,3 +47,21 @@ class Pacer:
 class Play:
     pacer: Pacer | None
     stop: StopAt | None
+
+
+def play(s: Session, old: Play | None, now: float) -> Play:
+    """A run of ``s`` by Play from ``now``: at its spec's pace (keeping what the old run's pacer
+    owed, without a burst), until its stop condition, which counts only if it does not hold
+    already (Play after a stop goes on)."""
+    pacer = None
+    if s.spec.pace is not None:
+        pacer = old.pacer if old is not None and old.pacer is not None else None
+        if pacer is None:
+            pacer = Pacer(s.spec.pace, now)
+        else:
+            pacer.retime(s.spec.pace, now)
+    stop = s.spec.stop_at
+    last = s.summary()["last"]
+    if stop is not None and stop.first_reached(s.epoch, {k: [v] for k, v in last.items()}):
+        stop = None
+    return Play(pacer, stop)

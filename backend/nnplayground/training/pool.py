@@ -1,13 +1,15 @@
-"""The API process's side of training: worker processes, calls to them, events from them.
+"""This machine's training pool (:class:`~nnplayground.sessions.pool.Pool`): worker
+processes, calls to them, events from them.
 
 :class:`WorkerPool` starts ``Settings.worker_count`` processes (spawned, one BLAS thread
-each), gives every new session to the least loaded of them (sessions from the store go by a hash of
-their id), sends commands on that
-worker's queue and awaits the reply (:meth:`call`), and relays the events every worker
-publishes to the asyncio queues of the session's watchers (:meth:`subscribe`). One thread
-reads the shared event queue and hands each message to the event loop. A worker that dies is
-restarted; its sessions reload from the store on their next command (as paused), and calls
-waiting on it fail with 503 instead of hanging. What it leaves out: tokens and limits (API).
+each), gives every new session to the least loaded of them (sessions from the store go by a
+hash of their id), sends commands on that worker's queue and awaits the reply (:meth:`call`),
+and relays the events every worker publishes to the asyncio queues of the session's watchers
+(:meth:`subscribe`). One thread per worker reads its event queue and hands each message to the
+event loop. A worker that dies is restarted; its sessions reload from the store on their next
+command (as paused), and calls waiting on it fail as unavailable instead of hanging. A
+``listener`` (the cluster) also gets every event and the workers' notices. What it leaves out:
+tokens and limits (API), which store the workers open (``open_store``, chosen by the API).
 """
 
 from __future__ import annotations
@@ -15,61 +17,53 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import itertools
 import logging
 import multiprocessing as mp
 import os
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from ..config import Settings
-from .worker import run_worker
+from ..sessions.errors import from_dict
+from ..sessions.pool import Event
+from ..sessions.store import Store
+from .calls import Calls, answer
+from .process import run_worker
 
 log = logging.getLogger("nnplayground.pool")
 BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+WorkerMain = Callable[[int, dict[str, Any], Callable[[], Store], Any, Any], None]
 
 
-class WorkerError(Exception):
-    """A worker answered with an error (``info`` has status, code, message, field)."""
+class Listener(Protocol):
+    """Who else hears what the workers publish (the cluster, which forwards it)."""
 
-    def __init__(self, info: dict[str, Any]) -> None:
-        super().__init__(info.get("message", "worker error"))
-        self.info = info
-
-
-@dataclass
-class Event:
-    """One published message: ``text`` is ready to send; ``first..last`` epochs if an epoch.
-    ``cache`` keeps what is derived from it once for every client (``api/display.py``)."""
-
-    kind: str
-    text: str
-    first: int = 0
-    last: int = 0
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    def on_worker_event(self, sid: str, event: Event) -> None:
+        """After the event went to this process's watchers."""
+    def on_worker_notice(self, sid: str, kind: str, data: dict[str, Any]) -> None:
+        """A worker's news for the pool (see ``worker.py``)."""
 
 
 class WorkerPool:
-    """Training processes and the plumbing to talk to them from asyncio."""
+    """Training processes and the plumbing to talk to them from asyncio.
 
-    #: the worker processes' entry point, called with ``(index, worker_options(), commands,
-    #: events)``; ``cluster.py`` runs a variant
-    worker_main = staticmethod(run_worker)
+    ``open_store`` opens the store in each worker process (so it must pickle: a class or a
+    ``functools.partial``); ``worker_main`` is the processes' entry point (the cluster runs
+    its own worker).
+    """
 
-    def worker_options(self) -> dict[str, Any]:
-        return self.settings.model_dump()
-
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, open_store: Callable[[], Store], *,
+                 worker_main: WorkerMain = run_worker, listener: Listener | None = None) -> None:
         self.settings = settings
         self.n = settings.worker_count
+        self.open_store, self.worker_main, self.listener = open_store, worker_main, listener
         self._ctx = mp.get_context("spawn")
         self._events: list[Any] = []
         self._commands: list[Any] = []
         self._procs: list[Any] = []
-        self._pending: dict[int, tuple[asyncio.Future[Any], int]] = {}
-        self._ids = itertools.count(1)
+        self._calls = Calls()
         self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         self._owner: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -86,7 +80,7 @@ class WorkerPool:
         try:
             proc = self._ctx.Process(
                 target=self.worker_main, name=f"nnp-worker-{i}", daemon=True,
-                args=(i, self.worker_options(), commands, events))
+                args=(i, self.settings.model_dump(), self.open_store, commands, events))
             proc.start()
         finally:
             for k, v in saved.items():
@@ -134,9 +128,7 @@ class WorkerPool:
         for q in self._commands:
             q.close()
             q.join_thread()
-        for fut, _ in self._pending.values():
-            if not fut.done():
-                fut.set_exception(WorkerError(_unavailable("the server is shutting down")))
+        self._calls.fail("the server is shutting down")
 
     async def _watch_workers(self) -> None:
         while True:
@@ -144,14 +136,8 @@ class WorkerPool:
             for i, p in enumerate(self._procs):
                 if not p.is_alive():
                     log.error("training worker %d died (exit %s); restarting", i, p.exitcode)
-                    self._fail_pending(i)
+                    self._calls.fail("the training worker restarted", at={i})
                     self._spawn(i)
-
-    def _fail_pending(self, worker: int) -> None:
-        for req, (fut, w) in list(self._pending.items()):
-            if w == worker and not fut.done():
-                fut.set_exception(WorkerError(_unavailable("the training worker restarted")))
-                self._pending.pop(req, None)
 
     def alive(self) -> int:
         return sum(p.is_alive() for p in self._procs)
@@ -168,6 +154,10 @@ class WorkerPool:
     def release(self, sid: str) -> None:
         self._owner.pop(sid, None)
 
+    def assigned(self, sid: str) -> bool:
+        """Whether ``sid`` was given to a worker (rather than going by its id's hash)."""
+        return sid in self._owner
+
     def worker_for(self, sid: str) -> int:
         """The session's worker: as assigned, else (sessions from the store) by id hash."""
         w = self._owner.get(sid)
@@ -178,18 +168,10 @@ class WorkerPool:
     async def call(self, sid: str, op: str, payload: dict[str, Any] | None = None,
                    timeout: float | None = None) -> Any:
         """Send ``op`` to the session's worker and wait for its answer."""
-        assert self._loop is not None
-        req = next(self._ids)
         w = self.worker_for(sid)
-        fut: asyncio.Future[Any] = self._loop.create_future()
-        self._pending[req] = (fut, w)
-        self._commands[w].put((req, op, sid, payload or {}))
-        try:
-            return await asyncio.wait_for(fut, timeout or self.settings.call_timeout_seconds)
-        except TimeoutError:
-            raise timed_out(op) from None
-        finally:
-            self._pending.pop(req, None)
+        with self._calls.open(w) as (req, fut):
+            self._commands[w].put((req, op, sid, payload or {}))
+            return await answer(fut, timeout or self.settings.call_timeout_seconds, op)
 
     def tell(self, sid: str, op: str, payload: dict[str, Any] | None = None) -> None:
         """Send ``op`` without waiting for an answer."""
@@ -211,6 +193,10 @@ class WorkerPool:
     def watcher_count(self, sid: str) -> int:
         return len(self._subs.get(sid, ()))
 
+    def watched(self) -> list[str]:
+        """Sessions with watchers connected to this process."""
+        return list(self._subs)
+
     def _read(self, events: Any) -> None:
         """One worker's replies and events, handed to the event loop in order."""
         while True:
@@ -224,17 +210,19 @@ class WorkerPool:
             self._loop.call_soon_threadsafe(self._dispatch, msg)
 
     def _dispatch(self, msg: tuple[Any, ...]) -> None:
-        if msg[0] == "reply":
+        tag = msg[0]
+        if tag == "reply":
             _, req, ok, result = msg
-            entry = self._pending.get(req)
-            if entry and not entry[0].done():
-                if ok:
-                    entry[0].set_result(result)
-                else:
-                    entry[0].set_exception(WorkerError(result))
-            return
-        _, sid, kind, text, first, last = msg
-        self.publish_local(sid, Event(kind, text, first, last))
+            self._calls.settle(req, result if ok else None, None if ok else from_dict(result))
+        elif tag == "event":
+            _, sid, kind, text, first, last = msg
+            event = Event(kind, text, first, last)
+            self.publish_local(sid, event)
+            if self.listener is not None:
+                self.listener.on_worker_event(sid, event)
+        elif tag == "notice" and self.listener is not None:
+            _, sid, kind, data = msg
+            self.listener.on_worker_notice(sid, kind, data)
 
     def publish_local(self, sid: str, event: Event) -> None:
         """Hand ``event`` to every watcher of ``sid``; a full queue becomes one ``overflow``."""
@@ -248,12 +236,3 @@ class WorkerPool:
                         q.get_nowait()
                 q.put_nowait(Event("overflow", ""))
 
-
-def timed_out(op: str) -> WorkerError:
-    """The 504 of a call that did not finish within its timeout."""
-    return WorkerError({"status": 504, "code": "timeout",
-                        "message": f"{op} did not finish in time"})
-
-
-def _unavailable(message: str) -> dict[str, Any]:
-    return {"status": 503, "code": "unavailable", "message": message}

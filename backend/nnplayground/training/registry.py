@@ -1,59 +1,65 @@
-"""The API process's index of sessions: who may change what, and who has been idle how long.
-
-Holds ``id -> (token hash, last activity, running)`` for every session, rebuilt from the store
-at start-up, so the API can answer 404/401/403 and enforce the session limit and expiry
-without asking a worker. What it leaves out: the sessions themselves (workers own them).
+"""This process's session registry (:class:`~nnplayground.sessions.registry.SessionRegistry`):
+a dict ``id -> (token hash, last activity, running)``, rebuilt from the store at start-up, so
+the API answers 404/401/403 and enforces the session limit and expiry without asking a
+worker. What it leaves out: the sessions themselves (workers own them), sharing between
+processes (``cluster/registry.py``).
 """
 
 from __future__ import annotations
 
-import hmac
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..sessions.session import hash_token
+from ..sessions.tokens import token_matches
 
 
 @dataclass
 class Entry:
     token_hash: str
-    last_active: float = field(default_factory=time.time)
+    last_active: float
     running: bool = False
 
 
-class Registry:
-    """Session ids known to this server."""
+class LocalRegistry:
+    """Session ids known to this server; ``clock`` gives the time of activity (unix seconds)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
         self._entries: dict[str, Entry] = {}
 
-    def __len__(self) -> int:
+    async def load(self, index: list[tuple[str, str, float]]) -> None:
+        for sid, token_hash, updated in index:
+            self._entries.setdefault(sid, Entry(token_hash, updated))
+
+    async def count(self) -> int:
         return len(self._entries)
 
-    def __contains__(self, sid: object) -> bool:
+    async def exists(self, sid: str) -> bool:
         return sid in self._entries
 
-    def load(self, index: list[tuple[str, str, float]]) -> None:
-        for sid, token_hash, updated in index:
-            self._entries[sid] = Entry(token_hash, updated)
+    async def allows(self, sid: str, token: str) -> bool:
+        entry = self._entries.get(sid)
+        return entry is not None and token_matches(entry.token_hash, token)
 
-    def add(self, sid: str, token_hash: str) -> None:
-        self._entries[sid] = Entry(token_hash)
+    async def add(self, sid: str, token_hash: str) -> None:
+        self._entries[sid] = Entry(token_hash, self.clock())
 
-    def remove(self, sid: str) -> None:
+    async def remove(self, sid: str) -> None:
         self._entries.pop(sid, None)
 
-    def touch(self, sid: str, running: bool | None = None) -> None:
+    async def touch(self, sid: str, running: bool | None = None) -> None:
         entry = self._entries.get(sid)
         if entry is not None:
-            entry.last_active = time.time()
+            entry.last_active = self.clock()
             if running is not None:
                 entry.running = running
 
-    def allows(self, sid: str, token: str) -> bool:
-        entry = self._entries.get(sid)
-        return entry is not None and hmac.compare_digest(entry.token_hash, hash_token(token))
-
-    def idle(self, ttl: float, now: float | None = None) -> list[str]:
-        limit = (now or time.time()) - ttl
+    async def idle(self, ttl: float) -> list[str]:
+        limit = self.clock() - ttl
         return [s for s, e in self._entries.items() if not e.running and e.last_active < limit]
+
+    async def close(self) -> None:
+        return None
+
+

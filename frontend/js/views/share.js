@@ -1,28 +1,41 @@
-// views/share.js — classroom sharing and reproducing: the Share dialog (watch link, a QR code
-// drawn locally by qr.js, the viewer count), model export (download) and import (file), and
-// the "copy as curl" / Python snippets. Also drawQR(), used by the dialog.
+// views/share.js — classroom sharing and reproducing: the Share dialog (a watch link students
+// can open, its QR code, the viewer count), model export (download) and import (file), and the
+// "copy as curl" / Python snippets. The link's base comes from the server (GET /api/share:
+// NNP_PUBLIC_URL, else the host this page was opened with unless it is loopback, else the LAN
+// address); when students cannot reach it the dialog says why and how, and shows no QR code.
+// The QR code is the server's (GET /api/qr.svg, drawn by segno).
 // Leaves out: the watch page itself (watch.js) and fork (the watch page's button).
 
-import { encodeQR } from '../qr.js';
 import { WATCHING_TITLE, watching } from '../format.js';
 import { curlSnippet, pythonSnippet } from '../snippets.js';
 
-/** Draw a QR code for `text` on `canvas` with a 4-module quiet zone, `px` pixels per module. */
-export function drawQR(canvas, text, px = 5) {
-  const qr = encodeQR(text, { ecl: 'M' });
-  const n = qr.size + 8;
-  canvas.width = n * px;
-  canvas.height = n * px;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = '#000';
-  for (let y = 0; y < qr.size; y++) {
-    for (let x = 0; x < qr.size; x++) {
-      if (qr.modules[y * qr.size + x]) ctx.fillRect((x + 4) * px, (y + 4) * px, px, px);
-    }
+const LOOPBACK_ONLY = 'This server only listens on this computer; start it with ';
+const IN_CONTAINER = 'This server runs in a container: this may be the container\'s own address. If students cannot open it, set ';
+const PROXIED = 'Students cannot open a link to this computer\'s own address. ';
+
+function code(text) {
+  const el = document.createElement('code');
+  el.textContent = text;
+  return el;
+}
+
+/** The warning's parts (text and <code>) when students may not reach the link, or null. */
+export function reachWarning(reach) {
+  if (!reach) return null;
+  if (reach.reachable) {
+    return reach.container && reach.source === 'network'
+      ? [IN_CONTAINER, code('NNP_PUBLIC_URL'), ' to the host\'s address and published port.']
+      : null;
   }
-  return qr;
+  const where = reach.lan_url
+    ? [': ', code(reach.lan_url)]
+    : [' (no network address was found: is this computer connected to a network?)'];
+  if (reach.loopback_only) {
+    return [LOOPBACK_ONLY, code('nnplayground serve --host 0.0.0.0'), ' (or ', code('make classroom'),
+      ') and open the page via your network address', ...where];
+  }
+  return [PROXIED, 'Open the page via your network address', ...where,
+    ', or set ', code('NNP_PUBLIC_URL'), ' to the address students use.'];
 }
 
 async function copy(text, store) {
@@ -36,7 +49,7 @@ async function copy(text, store) {
 
 export class ShareView {
   /**
-   * @param {{dialog, openButton, link, copyLink, qr, viewers, exportButton, importInput,
+   * @param {{dialog, openButton, link, copyLink, qr (an <img>), viewers, exportButton, importInput,
    *          curlButton, pythonButton, snippet}} els
    */
   constructor(els, store, loop, session) {
@@ -44,9 +57,13 @@ export class ShareView {
     this.store = store;
     this.loop = loop;
     this.session = session;
+    this.reach = null; // GET /api/share, asked each time the dialog opens
+    this.shown = { reach: null, url: '' };
+    this.warning = els.dialog.querySelector('.reach-warning');
     els.openButton.addEventListener('click', () => {
       this.loop.invalidate(this);
       els.dialog.showModal();
+      this.loadReach();
     });
     els.close.addEventListener('click', () => els.dialog.close());
     els.copyLink.addEventListener('click', () => copy(this.watchUrl(), store));
@@ -59,7 +76,18 @@ export class ShareView {
   }
 
   watchUrl() {
-    return `${location.origin}/watch.html#id=${this.store.get('id')}`;
+    const base = this.reach ? this.reach.base : location.origin;
+    return `${base}/watch.html#id=${this.store.get('id')}`;
+  }
+
+  async loadReach() {
+    try {
+      this.reach = await this.session.api.request('GET', '/share');
+    } catch (err) {
+      this.store.notify(err.message);
+      return;
+    }
+    this.loop.invalidate(this);
   }
 
   reset() {
@@ -70,16 +98,25 @@ export class ShareView {
     const { els, store } = this;
     if (!store.get('id')) return;
     const url = this.watchUrl();
-    if (els.link.value !== url) {
-      els.link.value = url;
-      els.watchLink.href = url;
-      drawQR(els.qr, url);
-    }
+    if (this.reach && (this.reach !== this.shown.reach || url !== this.shown.url)) this.showLink(url);
     const text = watching(store.get('watchers'));
     els.viewers.textContent = text;
     els.viewers.title = WATCHING_TITLE;
     els.badge.textContent = store.get('watchers') ? text : '';
     els.badge.title = WATCHING_TITLE;
+  }
+
+  showLink(url) {
+    const { els, reach } = this;
+    this.shown = { reach, url };
+    els.link.value = url;
+    els.watchLink.href = url;
+    const warning = reachWarning(reach);
+    this.warning.hidden = !warning;
+    this.warning.replaceChildren(...(warning || []));
+    els.qr.hidden = !reach.reachable;
+    const src = `${this.session.api.base}/api/qr.svg?url=${encodeURIComponent(url)}`;
+    if (reach.reachable && els.qr.getAttribute('src') !== src) els.qr.src = src;
   }
 
   async exportModel() {

@@ -1,0 +1,29 @@
+"""The session registry as the API sees it: :class:`SessionRegistry`.
+
+The index the API checks ids, tokens, the session limit and idleness against without asking
+a worker: id -> token hash, last activity, running flag. Two implementations:
+:class:`~nnplayground.training.registry.LocalRegistry` (a dict in this process, rebuilt from
+the store at start-up) and :class:`~nnplayground.cluster.registry.RedisRegistry` (shared by
+every replica). A registry that cannot reach its store raises
+:class:`~.errors.UnavailableError`. What it leaves out: the sessions themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class SessionRegistry(Protocol):
+    """Known session ids with their token hashes, activity and running flags."""
+
+    async def load(self, index: list[tuple[str, str, float]]) -> None:
+        """Register stored sessions ``(id, token_hash, updated)`` it does not know yet."""
+        ...
+    async def count(self) -> int: ...
+    async def exists(self, sid: str) -> bool: ...
+    async def allows(self, sid: str, token: str) -> bool: ...
+    async def add(self, sid: str, token_hash: str) -> None: ...
+    async def remove(self, sid: str) -> None: ...
+    async def touch(self, sid: str, running: bool | None = None) -> None: ...
+    async def idle(self, ttl: float) -> list[str]: ...
+    async def close(self) -> None: ...

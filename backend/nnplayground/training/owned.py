@@ -1,0 +1,43 @@
+"""A session a training worker owns, with everything the worker keeps about it, in one object.
+
+The worker's table is ``sid -> Owned``: forgetting a session is one deletion. Every "last
+time" starts at minus infinity (or ``None`` where the first chunk sets it), so no behaviour
+depends on how long the machine has been up. What it leaves out: what these figures are used
+for (``scheduler.py``, ``worker.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..sessions.session import Session
+from .pace import Play
+
+
+@dataclass(eq=False)
+class Owned:
+    session: Session
+    #: watchers of the session (the whole cluster's, in a cluster)
+    watchers: int = 0
+    #: a run started by Play: its pace and stop condition (``None``: not running by Play)
+    play: Play | None = None
+    #: the epoch a ``step`` stops at, and the requests answered when it does
+    target: int | None = None
+    waiting: list[int] = field(default_factory=list)
+    #: seconds an epoch takes (a moving average; ``None`` until measured)
+    epoch_seconds: float | None = None
+    #: seconds trained since the session last started running
+    used: float = 0.0
+    #: the last epoch published to watchers (``None``: none since it was loaded)
+    sent: int | None = None
+    sent_at: float = -math.inf
+    last_snapshot: float = -math.inf
+    #: when it was last checkpointed (``None``: not since it was loaded)
+    last_checkpoint: float | None = None
+    #: a checkpoint that could not reach the store, to retry (cluster)
+    unsaved: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.session.id

@@ -1,0 +1,127 @@
+"""What a worker sends about a session: snapshots with quantised grids, the boundary, the
+dataset, the history, status messages and the backward pass with the tutorial's numbers.
+
+Plain functions of a :class:`~nnplayground.sessions.session.Session` (and the settings), so
+each is built once however many clients receive it. Weights and biases are in the tutorial's
+shapes. What it leaves out: when to send them (``worker.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+
+from ..config import Settings
+from ..datasets import from_points
+from ..engine import EngineError, Network, gradient_check
+from ..sessions.session import Session
+
+
+def quantize(grid: np.ndarray) -> dict[str, Any]:
+    """A float grid as base64 bytes 0..255 with its range (a tenth of the JSON floats' size)."""
+    lo, hi = float(np.min(grid)), float(np.max(grid))
+    scale = 255.0 / (hi - lo) if hi > lo else 0.0
+    q = np.rint((grid - lo) * scale).astype(np.uint8)
+    return {"shape": list(grid.shape), "min": lo, "max": hi,
+            "data": base64.b64encode(q.tobytes()).decode()}
+
+
+def status(s: Session, **extra: Any) -> dict[str, Any]:
+    return {"type": "status", "status": s.status, "epoch": s.epoch, "version": s.version,
+            "message": s.message, **extra}
+
+
+def stop_message(s: Session, at: int, why: str) -> str:
+    """What a run that met its stop condition says: which one, when, and where it got."""
+    figures = [f"{k.replace('_', ' ')} {v:.1%}" if k.endswith("accuracy") else
+               f"{k.replace('_', ' ')} {v:.4g}"
+               for k, v in s.summary()["last"].items() if v is not None]
+    reached = "" if at == s.epoch else f", reached at epoch {at:,}"
+    return f"stopped at epoch {s.epoch:,} (stop_at: {why}{reached}): {', '.join(figures)}"
+
+
+def deleted(s: Session) -> dict[str, Any]:
+    return {"type": "status", "status": "deleted", "epoch": s.epoch, "version": s.version + 1,
+            "message": "session deleted"}
+
+
+def snapshot(s: Session, settings: Settings) -> dict[str, Any]:
+    """Weights, biases, the boundary grid and every neuron's grid, quantised."""
+    grids = s.grids(settings.snapshot_resolution)
+    neurons = s.grids(settings.neuron_resolution, neurons=True)["neurons"]
+    return {"type": "snapshot", "epoch": s.epoch, "version": s.version,
+            "weights": [w.tolist() for w in s.net.W], "biases": [b.tolist() for b in s.net.b],
+            "domain": grids["domain"], "boundary": quantize(grids["output"]),
+            "neurons": [quantize(n) for n in neurons]}
+
+
+def boundary(s: Session, resolution: int, neurons: bool) -> dict[str, Any]:
+    """The output (and every neuron, if asked) over a grid, in full precision."""
+    g = s.grids(resolution, neurons=neurons)
+    out = {"epoch": s.epoch, "resolution": g["resolution"], "domain": g["domain"],
+           "output": g["output"].tolist()}
+    if "neurons" in g:
+        out["neurons"] = [n.tolist() for n in g["neurons"]]
+    return out
+
+
+def dataset(s: Session) -> dict[str, Any]:
+    d = s.data
+    return {"name": d.name, "problem": d.problem, "n_classes": d.n_classes,
+            "domain": list(d.domain), "custom": s.points is not None, **d.to_points()}
+
+
+def history(s: Session, since: int) -> dict[str, Any]:
+    """The epochs after ``since`` with where the session stands."""
+    return {"epoch": s.epoch, "status": s.status, "version": s.version,
+            **s.history_since(since).to_event()}
+
+
+def backprop(s: Session, p: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """One forward and backward pass on the training data, one of its points (``index``) or
+    given ``points``: per layer ``W, b, z, a, delta, dW, db`` and the update's result;
+    ``check`` adds the numerical gradient check (in float64)."""
+    net = s.net
+    if p.get("points") is not None:
+        data = from_points(p["points"], [], s.data.problem, s.data.n_classes,
+                           max_points=settings.max_points, n_outputs=net.layers[-1])
+        X, Y = s.features(data.X_train.T), data.Y_train
+    else:
+        X, Y = s.X_train, s.Y_train
+        if p.get("index") is not None:
+            i = int(p["index"])
+            if not 0 <= i < X.shape[1]:
+                raise EngineError(f"index must be in 0..{X.shape[1] - 1}", "index")
+            X, Y = X[:, i : i + 1], Y[:, i : i + 1]
+    g = net.gradients(X, Y)
+    lr = net.config.learning_rate
+    W, b = net.W, net.b
+    layers = [
+        {"l": l + 1, "W": W[l].tolist(), "b": b[l].tolist(), "z": g.z[l].tolist(),
+         "a": g.a[l + 1].tolist(), "delta": g.delta[l].tolist(), "dW": g.dW[l].tolist(),
+         "db": g.db[l].tolist(), "W_next": (W[l] - lr * g.dW[l]).tolist(),
+         "b_next": (b[l] - lr * g.db[l]).tolist(), "activation": net.activations[l].name}
+        for l in range(len(W))
+    ]
+    out: dict[str, Any] = {
+        "epoch": s.epoch, "m": int(X.shape[1]), "x": X.tolist(), "y": Y.tolist(),
+        "loss": g.loss, "cost": g.cost, "learning_rate": lr, "loss_name": net.config.loss,
+        "layers": layers,
+    }
+    if p.get("check"):
+        if net.n_parameters > settings.max_gradcheck_parameters:
+            raise EngineError(f"gradient check is limited to {settings.max_gradcheck_parameters}"
+                              f" parameters; this network has {net.n_parameters}", "check")
+        probe = net
+        if net.dtype != np.float64:  # check in float64 whatever the training dtype
+            model = net.to_dict()
+            model["config"]["dtype"] = "float64"
+            probe = Network.from_dict(model)
+        chk = gradient_check(probe, X, Y)
+        out["gradient_check"] = {
+            "relative_error": chk.relative_error, "layer_errors": chk.layer_errors,
+            "dW": [d.tolist() for d in chk.dW], "db": [d.tolist() for d in chk.db],
+        }
+    return out
