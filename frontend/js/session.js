@@ -157,7 +157,9 @@ export class Session {
       case 'hello':
         if (msg.session.epoch < store.history.last) store.resetHistory();
         store.applySummary(msg.session);
-        store.update({ watchers: msg.watchers, role: msg.role });
+        // The token goes in an `auth` message after the hello, which says "watcher" until then:
+        // an owner stays one across a reconnect (an auth error says otherwise).
+        store.update({ watchers: msg.watchers, role: store.get('role') === 'owner' && store.get('token') ? 'owner' : msg.role });
         break;
       case 'epochs':
         this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
@@ -187,6 +189,7 @@ export class Session {
         if (msg.command === 'auth') store.update({ role: 'owner' });
         break;
       case 'error':
+        if (msg.command === 'auth') store.update({ role: 'watcher' });
         store.notify(describeError(msg));
         break;
       default:
@@ -276,7 +279,7 @@ export class Session {
     const live = keys.every((k) => LIVE_KEYS.has(k));
     if (!keep && keys.some((k) => k !== 'pace' && k !== 'stop_at')) store.update({ preset: null, setupUndo: null });
     try {
-      if (live && this.stream && this.stream.isOpen) {
+      if (live && this.stream && this.stream.canCommand) {
         await this.stream.command({ type: 'set', changes });
         store.update({ config: { ...store.get('config'), ...changes } });
         return true;

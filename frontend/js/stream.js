@@ -26,6 +26,7 @@ export class Stream extends EventTarget {
     });
     this.ws = null;
     this.pending = [];
+    this.queued = []; // commands given while restart() reconnects: sent after its hello
     this.retries = 0;
     this.closed = false;
     this.timer = null;
@@ -66,6 +67,7 @@ export class Stream extends EventTarget {
         this._setState('open');
         clearInterval(this.pinger);
         this.pinger = setInterval(() => this._send({ type: 'ping' }), 20000);
+        for (const q of this.queued.splice(0)) this._dispatch(q);
       }
       if (msg.type === 'ack' || (msg.type === 'error' && msg.command)) this._settle(msg);
       this.dispatchEvent(new CustomEvent('message', { detail: msg }));
@@ -75,7 +77,7 @@ export class Stream extends EventTarget {
       clearInterval(this.pinger);
       this.ws = null;
       const err = new Error('the connection to the server was lost');
-      for (const p of this.pending.splice(0)) p.reject(err);
+      for (const p of [...this.pending.splice(0), ...this.queued.splice(0)]) p.reject(err);
       if (this.closed || e.code === 4404) {
         this._setState('closed');
         return;
@@ -101,6 +103,11 @@ export class Stream extends EventTarget {
     return true;
   }
 
+  /** Whether a command would be sent (now, or after restart()'s new connection says hello). */
+  get canCommand() {
+    return this.state === 'open' && Boolean(this.ws);
+  }
+
   get isOpen() {
     return this.state === 'open' && this.ws && this.ws.readyState === WebSocket.OPEN;
   }
@@ -116,16 +123,22 @@ export class Stream extends EventTarget {
     return true;
   }
 
-  /** Send a command ({type, ...}); resolves with its ack, rejects with its error. */
+  /**
+   * Send a command ({type, ...}); resolves with its ack, rejects with its error. While
+   * restart() reconnects, it waits for the new connection.
+   */
   command(obj) {
     return new Promise((resolve, reject) => {
-      if (!this.isOpen) {
-        reject(new Error('not connected to the server; retrying'));
-        return;
-      }
-      this.pending.push({ command: obj.type, resolve, reject });
-      this._send(obj);
+      const entry = { obj, command: obj.type, resolve, reject };
+      if (this.isOpen) this._dispatch(entry);
+      else if (this.canCommand) this.queued.push(entry); // restarting
+      else reject(new Error('not connected to the server; retrying'));
     });
+  }
+
+  _dispatch(entry) {
+    this.pending.push(entry);
+    this._send(entry.obj);
   }
 
   /** Close for good (no reconnect). */

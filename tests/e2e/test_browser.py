@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from typing import Any
 
 import httpx
@@ -908,3 +909,66 @@ def test_watch_page_follows_the_display_stream(nnp_server: str, page: Any,
         problems.assert_clean()
     finally:
         watch.close()
+
+
+def served_until(page: Any, check: Any, what: str, timeout: float = 15.0) -> None:
+    """Wait for ``check()`` on state that Playwright's handlers change: they run only while
+    the page is being waited on, so this polls through the page (``eventually``'s sleep
+    would starve them)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(20)  # poll interval, serving the handlers
+
+
+def test_the_owner_stays_in_charge_while_a_fast_runs_history_is_refreshed(nnp_server: str,
+                                                                          page: Any) -> None:
+    """A fast run's coarse history is refreshed by a new stream connection (since=0) whose
+    hello says "watcher" until the token's auth is acknowledged. The test holds that
+    connection's messages to the page and lets the hello through alone: Play stays usable
+    and Pause takes effect, without an error."""
+    connections: list[dict[str, Any]] = []
+
+    def handler(ws: Any) -> None:
+        server = ws.connect_to_server()
+        conn: dict[str, Any] = {"url": ws.url, "held": [], "hold": len(connections) == 1,
+                                "sent": [], "ws": ws}
+        connections.append(conn)
+
+        def to_page(message: str | bytes) -> None:
+            if conn["hold"]:
+                conn["held"].append(message)
+            else:
+                ws.send(message)
+
+        def to_server(message: str | bytes) -> None:
+            conn["sent"].append(json.loads(message)["type"])
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    page.route_web_socket(re.compile(r".*/stream.*"), handler)
+    sid = open_playground(page, nnp_server, "#pace=max")
+    page.click("#play")
+    refresh = lambda: len(connections) >= 2 and connections[1]["held"]  # noqa: E731
+    served_until(page, refresh, "a refresh of the history")
+    new = connections[1]
+    assert "since=0" in new["url"]
+    hello = json.loads(new["held"].pop(0))
+    assert hello["type"] == "hello" and hello["role"] == "watcher"
+    new["ws"].send(json.dumps(hello))
+    drawn(page)
+    assert page.is_enabled("#play") and page.is_enabled("#pace")
+    page.click("#play")  # pause
+    served_until(page, lambda: "pause" in new["sent"], "the pause on the new connection")
+    new["hold"] = False
+    for message in new["held"]:
+        new["ws"].send(message)
+    wait_status(page, "paused")
+    assert "pause" not in connections[0]["sent"]
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["status"] == "paused",
+               what="paused on the server")
+    page.problems.assert_clean()
+    assert page.query_selector(".notice.error") is None

@@ -39,16 +39,20 @@ test("the server's display stream: every epoch covered once, min/max bound, last
 
 test('duplicates and gaps are reported; a REST history fills a gap', () => {
   const h = new LossHistory();
-  const [replay, ...live] = streamed;
+  const { replay } = FIXTURE.display;
   assert.equal(h.append(replay), 'ok');
   assert.equal(h.append(replay), 'duplicate');
-  assert.equal(h.append(live[live.length - 1]), live.length > 1 ? 'gap' : 'ok');
-  const missing = { first: h.last + 1 };
-  for (const k of SERIES) missing[k] = rest[k].slice(h.last + 1 - rest.first);
-  assert.equal(h.appendEpochs(missing), 'ok');
-  assert.equal(h.last, rest.epoch);
-  assert.equal(h.at(rest.epoch).accuracy.last, restValue('accuracy', rest.epoch));
-  assert.equal(h.append(live[0]), 'duplicate');
+  const from = (first, last) => Object.fromEntries([['first', first],
+    ...SERIES.map((k) => [k, rest[k].slice(first - rest.first, last - rest.first + 1)])]);
+  const held = h.last;
+  const later = summarise(held + 51, from(held + 51, held + 60), [held + 60]);
+  assert.equal(h.append(later), 'gap');
+  assert.equal(h.last, held);
+  assert.equal(h.appendEpochs(from(held + 1, held + 50)), 'ok');
+  assert.equal(h.append(later), 'ok');
+  assert.equal(h.last, held + 60);
+  assert.equal(h.at(held + 60).accuracy.last, restValue('accuracy', held + 60));
+  assert.equal(h.at(held + 25).train_loss.last, restValue('train_loss', held + 25));
   h.reset();
   assert.equal(h.last, 0);
   assert.equal(h.has('train_loss'), false);
