@@ -1,5 +1,6 @@
-// format.js — how numbers read on the page: losses, weights, matrix cells, percentages, epochs,
-// layer indices as superscripts (W¹, a²), the viewer count.
+// format.js — how numbers read on the page: losses, weights, matrix cells, percentages, epochs
+// (in full and on an axis), the speed, a stop condition, layer indices as superscripts (W¹,
+// a²), the viewer count.
 // Pure. Leaves out: locale-specific formatting (the page uses plain ASCII digits everywhere
 // so figures match the API's JSON).
 
@@ -27,6 +28,47 @@ export function percent(v) {
 /** 12345 -> "12,345" (epochs). */
 export function count(n) {
   return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const OPTION_NAMES = {
+  sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'ReLU', leaky_relu: 'Leaky ReLU', linear: 'Linear',
+  softmax: 'Softmax', auto: 'Auto', none: 'None', l1: 'L1', l2: 'L2', mse: 'MSE (tutorial)',
+  bce: 'Binary cross-entropy', cce: 'Categorical cross-entropy', he: 'He (tutorial)',
+  xavier: 'Xavier', uniform: 'Uniform', sgd: 'Gradient descent', momentum: 'Momentum', adam: 'Adam',
+};
+
+/** How a menu names an option value ("relu" -> "ReLU"). */
+export function optionName(value) {
+  return OPTION_NAMES[value] || String(value);
+}
+
+/** An axis label: 1,500 -> "1.5k", 2,000,000 -> "2M". */
+export function compact(n) {
+  const a = Math.abs(n);
+  const [div, unit] = a >= 1e6 ? [1e6, 'M'] : a >= 1e3 ? [1e3, 'k'] : [1, ''];
+  return `${Number((n / div).toPrecision(3))}${unit}`;
+}
+
+/** A speed (epochs a second; null: as fast as the server goes). */
+export function paceText(pace) {
+  return pace == null ? 'max speed' : `${count(pace)} epoch${pace === 1 ? '' : 's'}/s`;
+}
+
+const STOP_WORDS = {
+  epoch: 'epoch', test_accuracy: 'test accuracy ≥', accuracy: 'training accuracy ≥',
+  test_loss: 'test loss ≤', train_loss: 'training loss ≤',
+};
+
+/** One stop condition ("epoch 10,000", "test accuracy ≥ 95%", "training loss ≤ 0.001"). */
+export function stopText(kind, value) {
+  if (kind === 'epoch') return `epoch ${count(value)}`;
+  const v = kind.endsWith('accuracy') ? `${Number((value * 100).toPrecision(4))}%` : sig(value);
+  return `${STOP_WORDS[kind]} ${v}`;
+}
+
+/** A stop_at object in words ("epoch 10,000 or test accuracy ≥ 95%"), or '' for none. */
+export function stopsText(stopAt) {
+  return Object.entries(stopAt || {}).map(([k, v]) => stopText(k, v)).join(' or ');
 }
 
 /** A learning rate or regularisation rate as written in menus. */

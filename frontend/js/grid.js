@@ -1,7 +1,9 @@
-// grid.js — decoding the server's quantised grids ({shape, min, max, data}: base64 of uint8 q,
-// value = min + q (max - min) / 255, row-major, first row at the top, i.e. x2 = x2max) and
-// painting grids into RGBA pixel buffers through a colour function.
-// Pure (uses only atob, present in browsers and node). Leaves out: canvases and ImageData.
+// grid.js — decoding the server's quantised grids (uint8 q, value = min + q (max - min) / 255,
+// row-major, first row at the top, i.e. x2 = x2max; in JSON {shape, min, max, data} with data
+// base64, in a binary frame as bytes) and painting grids into RGBA pixel buffers through a
+// colour function.
+// Pure (uses only atob, present in browsers and node). Leaves out: canvases and ImageData, and
+// the binary frame's own layout (snapshot.js).
 
 /** Decode base64 to bytes. */
 export function base64Bytes(text) {
@@ -16,13 +18,16 @@ export function base64Bytes(text) {
  * [channels, rows, cols] (a missing channel axis counts as 1).
  */
 export function decodeGrid(grid) {
-  const bytes = base64Bytes(grid.data);
-  const shape = grid.shape.length === 2 ? [1, ...grid.shape] : grid.shape.slice();
+  return quantisedGrid(base64Bytes(grid.data), grid.shape, grid.min, grid.max);
+}
+
+/** Bytes `q` of a grid of `shape` quantised over [min, max] as a decoded grid (as above). */
+export function quantisedGrid(bytes, gridShape, min, max) {
+  const shape = gridShape.length === 2 ? [1, ...gridShape] : gridShape.slice();
   const n = shape.reduce((a, b) => a * b, 1);
   if (bytes.length !== n) {
     throw new Error(`grid data holds ${bytes.length} values, shape ${shape.join('x')} needs ${n}`);
   }
-  const { min, max } = grid;
   const step = (max - min) / 255;
   const values = new Float32Array(n);
   for (let i = 0; i < n; i++) values[i] = min + bytes[i] * step;

@@ -1,11 +1,12 @@
 // hash.js — the URL hash as the page's whole state: session id, every configuration option
-// (network seed and dataset seed included), view toggles and the controls hidden for a class.
+// (network seed and dataset seed included, the speed and the stop condition too), view
+// toggles and the controls hidden for a class.
 // Pure: parseHash(string) and serializeHash(object) do no I/O and touch no DOM; the features
 // and activations they accept are the server's (meta.js).
 // Leaves out: custom (clicked) data points, which live on the server with the session.
 
 import {
-  DEFAULT_CONFIG, INITS, LOSSES, OPTIMIZERS, REGULARIZATIONS, cloneConfig,
+  DEFAULT_CONFIG, INITS, LOSSES, OPTIMIZERS, REGULARIZATIONS, STOP_KINDS, cloneConfig,
 } from './config.js';
 import { features, hiddenActivations, outputChoices } from './meta.js';
 
@@ -20,15 +21,18 @@ function featureNamed(code) {
 
 /** View options kept in the hash, with their defaults (omitted from the hash when default). */
 export const DEFAULT_UI = Object.freeze({
-  showTest: false, discretize: false, logScale: false, output: 0,
+  // logEpochs: null = chosen by the run's length (the loss chart's rule), else the person's
+  showTest: false, discretize: false, logScale: false, logEpochs: null, output: 0,
 });
 
 /** Names of the control groups that `hide=` may hide (classroom use). */
 export const HIDEABLE = [
   'run', 'presets', 'data', 'dataset', 'noise', 'ratio', 'regenerate', 'features', 'layers',
   'activation', 'output', 'loss', 'lr', 'reg', 'batch', 'optimizer', 'seed', 'reset', 'edit',
-  'matrices', 'backprop', 'export', 'share',
+  'matrices', 'backprop', 'export', 'share', 'speed', 'stop',
 ];
+
+const MAX_PACE = 1e6; // the server's bound; "max" (null) is full speed
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const NAME_RE = /^[a-z0-9_]{1,64}$/;
@@ -43,6 +47,21 @@ function num(text, { min = -Infinity, max = Infinity, int = false } = {}) {
 
 function oneOf(text, list) {
   return list.includes(text) ? text : undefined;
+}
+
+/** "epoch:10000,test_accuracy:0.95" -> {epoch: 10000, test_accuracy: 0.95}; "none" -> null. */
+function stopAt(text) {
+  if (text === 'none') return null;
+  const out = {};
+  for (const part of text.split(',')) {
+    const [kind, raw] = part.split(':');
+    if (!STOP_KINDS[kind] || kind in out) return undefined;
+    const accuracy = kind.endsWith('accuracy');
+    const v = num(raw, { min: kind === 'epoch' ? 1 : 0, max: accuracy ? 1 : Infinity, int: kind === 'epoch' });
+    if (v === undefined) return undefined;
+    out[kind] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function bool(text) {
@@ -100,9 +119,12 @@ export function parseHash(hash) {
       case 'regRate': set(config, 'reg_rate', key, num(raw, { min: 0, max: 1000 })); break;
       case 'momentum': set(config, 'momentum', key, num(raw, { min: 0, max: 0.999999 })); break;
       case 'seed': set(config, 'seed', key, num(raw, { min: 0, max: Number.MAX_SAFE_INTEGER, int: true })); break;
+      case 'pace': set(config, 'pace', key, raw === 'max' ? null : num(raw, { min: Number.MIN_VALUE, max: MAX_PACE })); break;
+      case 'stop': set(config, 'stop_at', key, stopAt(raw)); break;
       case 'test': set(out.ui, 'showTest', key, bool(raw)); break;
       case 'discrete': set(out.ui, 'discretize', key, bool(raw)); break;
       case 'log': set(out.ui, 'logScale', key, bool(raw)); break;
+      case 'xlog': set(out.ui, 'logEpochs', key, bool(raw)); break;
       case 'output': set(out.ui, 'output', key, num(raw, { min: 0, max: 64, int: true })); break;
       case 'hide':
         out.hide = raw.split(',').filter((h) => HIDEABLE.includes(h));
@@ -147,10 +169,15 @@ export function serializeHash({ id = null, config = DEFAULT_CONFIG, ui = {}, hid
   add('regRate', fmt(c.reg_rate));
   add('momentum', fmt(c.momentum));
   add('seed', fmt(c.seed));
+  add('pace', c.pace == null ? 'max' : fmt(c.pace));
+  if (c.stop_at && Object.keys(c.stop_at).length) {
+    parts.push(`stop=${Object.entries(c.stop_at).map(([k, v]) => `${k}:${fmt(v)}`).join(',')}`);
+  }
   const u = { ...DEFAULT_UI, ...ui };
   if (u.showTest) add('test', '1');
   if (u.discretize) add('discrete', '1');
   if (u.logScale) add('log', '1');
+  if (u.logEpochs != null) add('xlog', u.logEpochs ? '1' : '0');
   if (u.output) add('output', fmt(u.output));
   if (hide.length) parts.push(`hide=${hide.filter((h) => HIDEABLE.includes(h)).join(',')}`);
   return `#${parts.join('&')}`;

@@ -1,5 +1,6 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
-// renderers and binds them to the one store, keeps the hash in step with the configuration,
+// renderers (the speed control, the suggested-setup line and the stop condition among them)
+// and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
 // s = step, unless the focused control uses that key itself). Leaves out: everything it
 // delegates (start.js, session.js, views/).
@@ -17,6 +18,10 @@ import { LegendView } from './views/legend.js';
 import { ControlsView } from './views/controls.js';
 import { editPoints } from './edit.js';
 import { ShareView } from './views/share.js';
+import { SpeedControl } from './views/speed.js';
+import { SetupLine } from './views/setupline.js';
+import { StopAtControl } from './views/stopat.js';
+import { RunNote } from './views/runnote.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -63,7 +68,21 @@ async function boot() {
         await session.putPoints(points);
       },
     }),
-    loss: new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    loss: new LossChart($('loss'), store, loop, {
+      readout: $('lossReadout'), logLoss: $('logScale'), logEpochs: $('logEpochs'), logEpochsNote: $('logEpochsNote'),
+      key: $('lossKey'),
+    }),
+    speed: new SpeedControl({ input: $('pace'), output: $('paceOut') }, store, loop, {
+      onPace: (pace) => session.setConfig({ pace }),
+    }),
+    setup: new SetupLine({ text: $('setupText'), keep: $('keepNetwork'), suggest: $('useSuggested') }, store, loop, {
+      onKeep: () => session.keepMyNetwork(),
+      onSuggest: () => session.useSuggested(),
+    }),
+    stopAt: new StopAtControl({ kind: $('stopKind'), value: $('stopValue'), unit: $('stopUnit') }, store, loop, {
+      onStop: (stopAt) => session.setConfig({ stop_at: stopAt }),
+    }),
+    runNote: new RunNote($('runNote'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {

@@ -1,14 +1,19 @@
 // session.js — the controller between the server and the store: opens (creates, re-opens or
-// forks) a session, follows its stream (epochs into the history, refilling any gap from
-// /history; snapshots decoded; status, resets, viewer counts), and carries out what the person
-// asks: play, pause, step, reset, option changes (live ones over the stream, the rest by PATCH),
+// forks) a session, a new one with the suggested setup of its dataset (GET /api/datasets)
+// under the link's options; follows its display stream (epoch buckets into the history,
+// refilling any gap from /history; binary snapshot frames decoded in order; status and its
+// message, resets, viewer counts), and carries out what the person asks: play, pause, step,
+// reset, option changes (live ones, the speed and the stop condition among them, over the
+// stream, the rest by PATCH), a dataset with its suggested setup (and the undo of that),
 // presets, point editing, parameter editing, model import/export, fork, backprop.
 // Leaves out: drawing (views/) and the DOM; errors become store notices in words.
 
 import { Api, describeError } from './api.js';
-import { LIVE_KEYS, toConfigIn, diffConfig } from './config.js';
-import { decodeGrid } from './grid.js';
+import {
+  FIRST_DATASET, LIVE_KEYS, diffConfig, replacedBy, suggestedSetup, toConfigIn, usesSetup,
+} from './config.js';
 import { editParameter } from './modeljson.js';
+import { SnapshotFrames } from './snapshot.js';
 import { Stream } from './stream.js';
 
 const TOKEN_KEY = (id) => `nnp.token.${id}`;
@@ -21,17 +26,21 @@ function saveToken(id, token) {
   try { localStorage.setItem(TOKEN_KEY(id), token); } catch { /* private mode: memory only */ }
 }
 
-/** Decode a snapshot's grids (boundary and per-layer neurons). */
-export function decodeSnapshot(msg) {
-  return {
-    epoch: msg.epoch,
-    version: msg.version,
-    weights: msg.weights,
-    biases: msg.biases,
-    domain: msg.domain,
-    boundary: msg.boundary ? decodeGrid(msg.boundary) : null,
-    neurons: (msg.neurons || []).map((g) => decodeGrid(g)),
-  };
+/**
+ * The configuration of a new session from a link's (partial) one: the suggested setup of the
+ * link's dataset (the first visit's: FIRST_DATASET's) with the link's options over it.
+ */
+export function startingConfig(datasets, linkConfig = {}) {
+  const name = (linkConfig.dataset && linkConfig.dataset.name) || FIRST_DATASET;
+  return { ...suggestedSetup(datasets, name), ...linkConfig, dataset: { ...linkConfig.dataset, name } };
+}
+
+/** A preset's session from the page: the tutorial's run played at its dataset's suggested pace. */
+function presetBody(store, name, linkConfig = {}) {
+  const preset = (store.get('presets') || []).find((p) => p.name === name);
+  const setup = preset && suggestedSetup(store.get('datasets'), preset.spec.dataset.name);
+  const config = { ...(setup ? { pace: setup.pace } : {}), ...linkConfig };
+  return Object.keys(config).length ? { preset: name, config } : { preset: name };
 }
 
 export class Session {
@@ -40,6 +49,11 @@ export class Session {
     this.api = api;
     this.stream = null;
     this.queue = Promise.resolve(); // epoch messages are handled in order
+    this.refining = false; // a restarted stream's replay is to replace the history
+    this.refinedAt = 0; // the last epoch of the history when it was last replaced
+    this.frames = new SnapshotFrames((snap) => {
+      store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
+    }, { onError: (err) => store.notify(`A snapshot from the server could not be read: ${err.message}`) });
   }
 
   // ---- opening -------------------------------------------------------------------------
@@ -70,14 +84,15 @@ export class Session {
       }
     }
     if (!store.get('id') && !created) {
-      const body = parsed.preset ? { preset: parsed.preset } : {};
-      if (Object.keys(parsed.config).length) body.config = parsed.config;
+      const body = parsed.preset ? presetBody(store, parsed.preset, parsed.config)
+        : { config: startingConfig(datasets, parsed.config) };
       try {
         created = await api.create(body);
+        if (parsed.preset) this._presetLoaded(parsed.preset);
       } catch (err) {
-        if (!(err.status >= 400 && err.status < 500) || !Object.keys(body).length) throw err;
+        if (!(err.status >= 400 && err.status < 500) || (!Object.keys(parsed.config).length && !parsed.preset)) throw err;
         store.notify(`${err.message.replace(/\.?$/, '.')} The default playground was opened instead.`);
-        created = await api.create({});
+        created = await api.create({ config: startingConfig(datasets) });
         parsed = { ...parsed, config: {}, preset: null };
       }
     }
@@ -119,13 +134,18 @@ export class Session {
     if (this.stream) this.stream.close();
     const { store } = this;
     store.resetHistory();
+    this.frames.drop();
+    this.refining = false;
+    this.refinedAt = 0;
     const stream = new Stream(store.get('id'), {
       token: store.get('token'),
-      since: () => store.history.last,
+      since: () => (this.refining ? 0 : store.history.last),
+      detail: 'display',
     });
     this.stream = stream;
     stream.addEventListener('connection', (e) => store.update({ connection: e.detail.state }));
     stream.addEventListener('message', (e) => this._onMessage(e.detail));
+    stream.addEventListener('frame', (e) => { if (this.stream === stream) this.frames.push(e.detail); });
     stream.open();
   }
 
@@ -137,22 +157,26 @@ export class Session {
       case 'hello':
         if (msg.session.epoch < store.history.last) store.resetHistory();
         store.applySummary(msg.session);
-        store.update({ watchers: msg.watchers, role: msg.role });
+        // The token goes in an `auth` message after the hello, which says "watcher" until then:
+        // an owner stays one across a reconnect (an auth error says otherwise).
+        store.update({ watchers: msg.watchers, role: store.get('role') === 'owner' && store.get('token') ? 'owner' : msg.role });
         break;
-      case 'epoch':
+      case 'epochs':
         this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
         break;
-      case 'snapshot': {
-        const snap = decodeSnapshot(msg);
-        store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
-        break;
-      }
       case 'status': {
         if (msg.reset) {
           store.resetHistory();
+          this.frames.drop();
           this._refresh();
         }
-        store.update({ status: msg.status, epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last) });
+        store.update({
+          status: msg.status,
+          message: msg.message ?? null,
+          epoch: Math.max(msg.epoch, msg.reset ? 0 : store.history.last),
+        });
+        if (msg.reset) this.refinedAt = 0;
+        else if (msg.status !== 'running') this.queue = this.queue.then(() => this._refine(true));
         if (msg.status === 'diverged') {
           store.notify(msg.message || 'The training diverged (a value became infinite or NaN): reset to start again, perhaps with a smaller learning rate.');
         }
@@ -165,6 +189,7 @@ export class Session {
         if (msg.command === 'auth') store.update({ role: 'owner' });
         break;
       case 'error':
+        if (msg.command === 'auth') store.update({ role: 'watcher' });
         store.notify(describeError(msg));
         break;
       default:
@@ -174,13 +199,33 @@ export class Session {
 
   async _epochs(msg) {
     const { store } = this;
+    if (this.refining && msg.first === 1) { // the restarted stream's replay (older ones are later)
+      this.refining = false;
+      if (store.replaceHistory(msg) === 'ok') return 'ok';
+    }
     let result = store.appendEpochs(msg);
+    if (result === 'ok') this._refine(store.get('status') !== 'running');
     if (result === 'gap') {
       const hist = await this.api.history(store.get('id'), store.history.last);
-      store.appendEpochs(hist);
+      store.appendEpochs(hist, { perEpoch: true });
       result = store.appendEpochs(msg);
     }
     return result;
+  }
+
+  /**
+   * A fast run's live buckets are as wide as one message's epochs: once the history has
+   * doubled since it was last replaced (or when the run stops), and only if it is coarse,
+   * the stream is restarted from epoch 0 so its replay (fine at the start, for a log axis)
+   * replaces the history.
+   */
+  _refine(stopped = false) {
+    const h = this.store.history;
+    if (this.refining || !this.stream || !(h.last >= 2 * this.refinedAt || (stopped && h.last > this.refinedAt))) return;
+    if (!h.coarse()) return;
+    this.refinedAt = h.last;
+    this.refining = true; // before the restart: it asks since() at once
+    if (!this.stream.restart()) this.refining = false;
   }
 
   /** After a reset seen on the stream: the spec and the data may have changed. */
@@ -223,15 +268,18 @@ export class Session {
   reset() { return this._command({ type: 'reset' }); }
 
   /**
-   * Change options. Live ones (learning rate, regularisation, batch, optimiser) go over the
-   * stream when it is open; anything else by PATCH, which resets the run.
+   * Change options. Live ones (learning rate, regularisation, batch, optimiser, speed, stop
+   * condition) go over the stream when it is open; anything else by PATCH, which resets the
+   * run. A change other than the speed or the stop condition ends "this is the preset" and
+   * the undo of a suggested setup, unless `keep`.
    */
-  async setConfig(changes, { quiet = false } = {}) {
+  async setConfig(changes, { quiet = false, keep = false } = {}) {
     const { store, api } = this;
     const keys = Object.keys(changes);
     const live = keys.every((k) => LIVE_KEYS.has(k));
+    if (!keep && keys.some((k) => k !== 'pace' && k !== 'stop_at')) store.update({ preset: null, setupUndo: null });
     try {
-      if (live && this.stream && this.stream.isOpen) {
+      if (live && this.stream && this.stream.canCommand) {
         await this.stream.command({ type: 'set', changes });
         store.update({ config: { ...store.get('config'), ...changes } });
         return true;
@@ -251,15 +299,43 @@ export class Session {
     }
   }
 
-  /** Change the dataset options (name, noise, ratio, seed, n_points). */
-  setDataset(partial) {
-    const current = this.store.get('config').dataset;
+  /**
+   * Change the dataset options (name, noise, ratio, seed, n_points). Another dataset comes
+   * with its suggested setup (network options and speed); what that replaced is kept so
+   * keepMyNetwork() can put it back.
+   */
+  async setDataset(partial) {
+    const { store } = this;
+    const config = store.get('config');
+    const current = config.dataset;
     const next = { name: current.name, noise: current.noise, seed: current.seed, ratio: current.ratio, n_points: current.n_points, ...partial };
-    if (partial.name && partial.name !== current.name) {
-      delete next.n_points; // the new dataset's own size and ratio
-      delete next.ratio;
-    }
-    return this.setConfig({ dataset: next });
+    if (!partial.name || partial.name === current.name) return this.setConfig({ dataset: next });
+    delete next.n_points; // the new dataset's own size and ratio
+    delete next.ratio;
+    const setup = suggestedSetup(store.get('datasets'), partial.name);
+    if (!setup) return this.setConfig({ dataset: next });
+    const undo = usesSetup(config, setup) ? null : { dataset: partial.name, options: replacedBy(config, setup) };
+    const ok = await this.setConfig({ ...setup, dataset: next });
+    if (ok) store.update({ setupUndo: undo });
+    return ok;
+  }
+
+  /** After a switch to a suggested setup: the network and settings had before, on the new data. */
+  async keepMyNetwork() {
+    const undo = this.store.get('setupUndo');
+    if (!undo) return false;
+    return this.setConfig(undo.options);
+  }
+
+  /** The suggested setup of the current dataset (its speed included). */
+  useSuggested() {
+    const setup = suggestedSetup(this.store.get('datasets'), this.store.get('config').dataset.name);
+    return setup ? this.setConfig(setup) : Promise.resolve(false);
+  }
+
+  _presetLoaded(name) {
+    const preset = (this.store.get('presets') || []).find((p) => p.name === name);
+    this.store.update({ preset: preset ? { name, title: preset.title } : null, setupUndo: null });
   }
 
   /** Start a new session from a preset (the old one is deleted). */
@@ -268,9 +344,10 @@ export class Session {
     const old = { id: store.get('id'), token: store.get('token') };
     try {
       store.update({ busy: true });
-      const created = await api.create({ preset: name });
+      const created = await api.create(presetBody(store, name));
       saveToken(created.id, created.token);
       this._adopt(created.id, created.token, created.session);
+      this._presetLoaded(name);
       store.update({ snapshot: null });
       await this.loadDataset();
       this.connect();

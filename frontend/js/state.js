@@ -1,5 +1,6 @@
-// state.js — the page's one state store: session identity and role, configuration, run status,
-// the latest snapshot (decoded grids), the dataset, the loss history, view options, notices.
+// state.js — the page's one state store: session identity and role, configuration, run status
+// and its message (why a run stopped), the latest snapshot (decoded grids), the dataset, the
+// loss history (buckets), view options, the undo of a switch to a suggested setup, notices.
 // Every change goes through update() and is announced as a 'change' event whose detail.keys
 // lists what changed; history appends announce 'history'; messages for the person 'notice'.
 // Leaves out: talking to the server (api.js, stream.js) and drawing (views/).
@@ -19,6 +20,7 @@ export class Store extends EventTarget {
       config: null, // the session's spec
       summary: null, // the last summary from the server
       status: 'idle',
+      message: null, // the server's word on the status (e.g. which stop condition was met)
       epoch: 0,
       problem: 'classification',
       nClasses: 2,
@@ -34,6 +36,8 @@ export class Store extends EventTarget {
       hide: [],
       debug: false,
       busy: false,
+      preset: null, // {name, title} of the preset this page loaded, until a setting changes
+      setupUndo: null, // {dataset, options}: what a switch to a suggested setup replaced
       ...initial,
     };
   }
@@ -67,6 +71,7 @@ export class Store extends EventTarget {
       summary,
       config: summary.spec,
       status: summary.status,
+      message: summary.message ?? null,
       epoch: summary.epoch,
       problem: summary.problem,
       nClasses: summary.n_classes,
@@ -76,14 +81,27 @@ export class Store extends EventTarget {
     });
   }
 
-  /** Add an epoch message to the loss history; returns what LossHistory.append says. */
-  appendEpochs(msg) {
-    const result = this.history.append(msg);
+  /**
+   * Add an `epochs` message (or, `perEpoch`, a REST /history answer) to the loss history;
+   * returns what LossHistory.append says.
+   */
+  appendEpochs(msg, { perEpoch = false } = {}) {
+    const result = perEpoch ? this.history.appendEpochs(msg) : this.history.append(msg);
     if (result === 'ok') {
       const last = this.history.last;
       if (last > this.state.epoch) this.update({ epoch: last });
       this.dispatchEvent(new CustomEvent('history', { detail: { last } }));
     }
+    return result;
+  }
+
+  /** A whole new history from one `epochs` message (a replay from epoch 1). */
+  replaceHistory(msg) {
+    const fresh = new LossHistory();
+    const result = fresh.append(msg);
+    if (result !== 'ok') return result;
+    this.history = fresh;
+    this.dispatchEvent(new CustomEvent('history', { detail: { last: fresh.last } }));
     return result;
   }
 

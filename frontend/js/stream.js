@@ -1,8 +1,10 @@
 // stream.js — the WebSocket to /api/sessions/{id}/stream: connects (and authenticates with
 // the token in an `auth` message, never in the URL), reconnects after a drop with
 // since=<last epoch held> so the server replays the missed epochs, and matches each command
-// to its `ack` or `error` (commands are answered in order). Emits 'message' (detail: the
-// server's message) and 'connection' (detail: {state}).
+// to its `ack` or `error` (commands are answered in order). Asks for `detail` (the page:
+// 'display', summarised epochs and binary snapshot frames). Emits 'message' (detail: the
+// server's JSON message), 'frame' (detail: a binary frame's ArrayBuffer) and 'connection'
+// (detail: {state}).
 // Leaves out: what messages mean (session.js) and any drawing.
 
 const RETRY_MS = [200, 500, 1000, 2000, 4000];
@@ -10,12 +12,13 @@ const RETRY_MS = [200, 500, 1000, 2000, 4000];
 export class Stream extends EventTarget {
   /**
    * @param {string} id session id
-   * @param {{token?: string, since: () => number, url?: (path) => string}} options
+   * @param {{token?: string, since: () => number, detail?: string, url?: (path) => string}} options
    */
-  constructor(id, { token = null, since = () => 0, url = null } = {}) {
+  constructor(id, { token = null, since = () => 0, detail = 'display', url = null } = {}) {
     super();
     this.id = id;
     this.token = token;
+    this.detail = detail;
     this.since = since;
     this.url = url || ((path) => {
       const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -23,6 +26,7 @@ export class Stream extends EventTarget {
     });
     this.ws = null;
     this.pending = [];
+    this.queued = []; // commands given while restart() reconnects: sent after its hello
     this.retries = 0;
     this.closed = false;
     this.timer = null;
@@ -41,16 +45,21 @@ export class Stream extends EventTarget {
     this._connect();
   }
 
-  _connect() {
+  _connect({ quiet = false } = {}) {
     clearTimeout(this.timer);
     const since = Math.max(0, this.since() | 0);
-    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}`));
+    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}&detail=${this.detail}`));
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
-    this._setState(this.retries ? 'reconnecting' : 'connecting');
+    if (!quiet) this._setState(this.retries ? 'reconnecting' : 'connecting');
     ws.addEventListener('open', () => {
       if (this.token) ws.send(JSON.stringify({ type: 'auth', token: this.token }));
     });
     ws.addEventListener('message', (e) => {
+      if (e.data instanceof ArrayBuffer) {
+        this.dispatchEvent(new CustomEvent('frame', { detail: e.data }));
+        return;
+      }
       let msg;
       try { msg = JSON.parse(e.data); } catch { return; }
       if (msg.type === 'hello') {
@@ -58,6 +67,7 @@ export class Stream extends EventTarget {
         this._setState('open');
         clearInterval(this.pinger);
         this.pinger = setInterval(() => this._send({ type: 'ping' }), 20000);
+        for (const q of this.queued.splice(0)) this._dispatch(q);
       }
       if (msg.type === 'ack' || (msg.type === 'error' && msg.command)) this._settle(msg);
       this.dispatchEvent(new CustomEvent('message', { detail: msg }));
@@ -67,7 +77,7 @@ export class Stream extends EventTarget {
       clearInterval(this.pinger);
       this.ws = null;
       const err = new Error('the connection to the server was lost');
-      for (const p of this.pending.splice(0)) p.reject(err);
+      for (const p of [...this.pending.splice(0), ...this.queued.splice(0)]) p.reject(err);
       if (this.closed || e.code === 4404) {
         this._setState('closed');
         return;
@@ -93,20 +103,42 @@ export class Stream extends EventTarget {
     return true;
   }
 
+  /** Whether a command would be sent (now, or after restart()'s new connection says hello). */
+  get canCommand() {
+    return this.state === 'open' && Boolean(this.ws);
+  }
+
   get isOpen() {
     return this.state === 'open' && this.ws && this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** Send a command ({type, ...}); resolves with its ack, rejects with its error. */
+  /** Connect again now (since= as the `since` option says then); nothing pending is lost. */
+  restart() {
+    if (this.pending.length || this.closed) return false;
+    const old = this.ws;
+    this.ws = null;
+    if (old) old.close();
+    this.retries = 0;
+    this._connect({ quiet: true });
+    return true;
+  }
+
+  /**
+   * Send a command ({type, ...}); resolves with its ack, rejects with its error. While
+   * restart() reconnects, it waits for the new connection.
+   */
   command(obj) {
     return new Promise((resolve, reject) => {
-      if (!this.isOpen) {
-        reject(new Error('not connected to the server; retrying'));
-        return;
-      }
-      this.pending.push({ command: obj.type, resolve, reject });
-      this._send(obj);
+      const entry = { obj, command: obj.type, resolve, reject };
+      if (this.isOpen) this._dispatch(entry);
+      else if (this.canCommand) this.queued.push(entry); // restarting
+      else reject(new Error('not connected to the server; retrying'));
     });
+  }
+
+  _dispatch(entry) {
+    this.pending.push(entry);
+    this._send(entry.obj);
   }
 
   /** Close for good (no reconnect). */

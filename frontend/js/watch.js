@@ -1,18 +1,20 @@
 // watch.js — boots the read-only watch page (watch.html#id=<id>): follows a session live over
 // the stream (output, network, loss chart, weight matrices), shows the epoch, status and
-// settings, and offers Fork (a copy owned by this browser, opened in the playground). It has
-// no control that changes the watched session: only view toggles (test points, discretize, log).
+// settings (the speed too) and why a run stopped, and offers Fork (a copy owned by this
+// browser, opened in the playground). It has no control that changes the watched session:
+// only view toggles (test points, discretize, the loss chart's axes).
 // Leaves out: everything shared with the main page (start.js, session.js, views/).
 
 import { serializeHash } from './hash.js';
 import { Session } from './session.js';
 import { startPage } from './start.js';
-import { WATCHING_TITLE, count, rate, watching } from './format.js';
+import { WATCHING_TITLE, count, paceText, rate, watching } from './format.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
 import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
+import { RunNote } from './views/runnote.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,6 +38,7 @@ class WatchHeader {
       $('datasetName').textContent = s.config.dataset.name;
       $('lrOut').textContent = rate(s.config.learning_rate);
       $('actOut').textContent = s.config.hidden_activation;
+      $('paceOut').textContent = paceText(s.config.pace);
     }
     $('problem').textContent = s.problem === 'regression' ? 'Regression' : 'Classification';
     $('watchers').textContent = watching(s.watchers);
@@ -43,7 +46,6 @@ class WatchHeader {
     $('connection').textContent = { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '';
     $('showTest').checked = s.ui.showTest;
     $('discretize').checked = s.ui.discretize;
-    $('logScale').checked = s.ui.logScale;
   }
 }
 
@@ -56,13 +58,16 @@ async function boot() {
     header: new WatchHeader(store, loop),
     network: new NetworkView($('network'), store, loop, { editable: false }),
     heatmap: new HeatmapView($('heatmap'), store, loop, { readout: $('hoverReadout') }),
-    loss: new LossChart($('loss'), store, loop, { readout: $('lossReadout') }),
+    loss: new LossChart($('loss'), store, loop, {
+      readout: $('lossReadout'), logLoss: $('logScale'), logEpochs: $('logEpochs'), logEpochsNote: $('logEpochsNote'),
+      key: $('lossKey'),
+    }),
+    runNote: new RunNote($('runNote'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
   };
   $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
   $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
-  $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
   $('fork').addEventListener('click', async () => {
     try {
       const created = await session.fork();

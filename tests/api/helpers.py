@@ -23,8 +23,9 @@ TIMEOUT = 60.0
 Message = dict[str, Any]
 
 
-def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
-    """The next server message as JSON; ``WebSocketDisconnect`` if the server closed."""
+def receive_raw(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> str | bytes:
+    """The next server message as sent (text or a binary frame's bytes);
+    ``WebSocketDisconnect`` if the server closed."""
 
     async def get() -> Message:
         with anyio.fail_after(timeout):
@@ -37,9 +38,17 @@ def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
         raise AssertionError(f"no message from the server within {timeout} s") from None
     if message["type"] == "websocket.close":
         raise WebSocketDisconnect(message.get("code", 1000), message.get("reason", ""))
-    if message.get("bytes") is not None:
-        return decode_frame(message["bytes"])
-    data: Message = json.loads(message["text"])
+    data: str | bytes = message["text"] if message.get("bytes") is None else message["bytes"]
+    return data
+
+
+def receive(ws: WebSocketTestSession, timeout: float = TIMEOUT) -> Message:
+    """The next server message as JSON (a binary frame decoded, see :func:`decode_frame`);
+    ``WebSocketDisconnect`` if the server closed."""
+    message = receive_raw(ws, timeout)
+    if isinstance(message, bytes):
+        return decode_frame(message)
+    data: Message = json.loads(message)
     return data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from typing import Any
 
 import httpx
@@ -362,21 +363,30 @@ def test_reloaded_url_restores_the_configuration(nnp_server: str, page: Any) -> 
     sid = open_playground(page, nnp_server)
     page.select_option("#lr", "0.03")
     until(page, "location.hash.includes('lr=0.03')")
-    page.select_option("#activation", "tanh")
-    until(page, "location.hash.includes('act=tanh')")
+    page.select_option("#activation", "relu")
+    until(page, "location.hash.includes('act=relu')")
     page.click("#addLayer")
     until(page, "location.hash.includes('layers=4%2C2%2C2')")
     page.click("#datasets button[aria-label^='Dataset Exclusive or']")
     until(page, "location.hash.includes('dataset=xor')")
+    # the dataset came with its suggested setup; the line offers to keep the network
+    until(page, "document.querySelector('#setupText').textContent"
+                ".startsWith('Suggested setup for Exclusive or')")
+    assert api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.3
+    page.click("#keepNetwork")
+    until(page, "location.hash.includes('lr=0.03')")
+    until(page, "document.querySelector('#setupText').textContent"
+                ".startsWith('Your own setup on Exclusive or')")
+    assert page.is_hidden("#keepNetwork") and page.is_visible("#useSuggested")
     url = page.url
     page.reload()
     until(page, READY)
     assert session_id(page) == sid
     assert page.input_value("#lr") == "0.03"
-    assert page.input_value("#activation") == "tanh"
+    assert page.input_value("#activation") == "relu"
     assert page.text_content("#layerCount") == "3 hidden layers"
     spec = api(nnp_server, "GET", f"/sessions/{sid}")["spec"]
-    assert spec["learning_rate"] == 0.03 and spec["hidden_activation"] == "tanh"
+    assert spec["learning_rate"] == 0.03 and spec["hidden_activation"] == "relu"
     assert spec["hidden_layers"] == [4, 2, 2] and spec["dataset"]["name"] == "xor"
     # the same link in a browser that does not own the session gives the same configuration
     other = page.context.browser.new_context()
@@ -527,6 +537,7 @@ def test_phone_viewport_has_no_overflow_and_touch_works(nnp_server: str, browser
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.click("#closeShare")
         n0 = train_count(nnp_server, sid)
+        p.locator("#heatmap").scroll_into_view_if_needed()
         box = p.locator("#heatmap").bounding_box()
         p.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         eventually(lambda: train_count(nnp_server, sid) == n0 + 1, what="the new point")
@@ -557,7 +568,7 @@ def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) 
     the epochs it holds are exactly 1..N with none missing or repeated."""
     urls: list[str] = []
     routes: list[Any] = []
-    received: list[tuple[int, int]] = []  # (first, count) of every epoch message, in order
+    received: list[tuple[int, int]] = []  # (first, last) of every epochs message, in order
 
     def handler(ws: Any) -> None:
         urls.append(ws.url)
@@ -565,25 +576,26 @@ def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) 
         routes.append((ws, server))
 
         def to_page(message: str | bytes) -> None:
-            if isinstance(message, str) and '"type": "epoch"' in message:
+            if isinstance(message, str) and '"type":"epochs"' in message:
                 m = json.loads(message)
-                received.append((m["first"], len(m["train_loss"])))
+                received.append((m["first"], m["ends"][-1]))
             ws.send(message)
 
         server.on_message(to_page)
         ws.on_message(lambda message: server.send(message))
 
     page.route_web_socket(re.compile(r".*/stream.*"), handler)
-    sid = open_playground(page, nnp_server)
+    sid = open_playground(page, nnp_server)  # at 50 epochs/s: live buckets are never coarse
     page.click("#play")
     wait_epoch_at_least(page, 200)
     ws, server = routes[-1]
+    dropped = len(urls)
     ws.close(code=4000, reason="test drop")
     server.close()
     until(page, "document.querySelector('#connection').textContent !== ''")
     until(page, "document.querySelector('#connection').textContent === ''")  # open again
-    assert len(urls) >= 2
-    since = int(re.search(r"since=(\d+)", urls[-1]).group(1))
+    assert len(urls) >= 2 and all("detail=display" in u for u in urls)
+    since = int(re.search(r"since=(\d+)", urls[dropped]).group(1))
     assert since >= 200
     wait_epoch_at_least(page, since + 200)
     page.click("#play")
@@ -594,8 +606,8 @@ def test_dropped_websocket_reconnects_without_a_gap(nnp_server: str, page: Any) 
                 f".includes('Last epoch {final:,}')")
     # every epoch 1..final arrived exactly once across both connections (history refills aside)
     covered: list[int] = []
-    for first, n in received:
-        covered.extend(range(first, first + n))
+    for first, last in received:
+        covered.extend(range(first, last + 1))
     missing = sorted(set(range(1, final + 1)) - set(covered))
     assert not missing, f"epochs never received: {missing[:10]}"
     assert since in covered and since + 1 in covered
@@ -644,16 +656,319 @@ def test_url_can_hide_controls_for_a_class(nnp_server: str, page: Any) -> None:
 
 
 def test_learning_rate_changes_live_while_training(nnp_server: str, page: Any) -> None:
-    sid = open_playground(page, nnp_server)
+    sid = open_playground(page, nnp_server, "#pace=max")
     page.click("#play")
     wait_epoch_at_least(page, 200)
     before = epoch_of(page)
-    page.select_option("#lr", "0.3")
+    page.select_option("#lr", "0.03")
     page.select_option("#regRate", "0.001")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.3,
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.03,
                what="the new learning rate")
     wait_epoch_at_least(page, before + 200)  # no reset: the count goes on
     assert page.text_content("#status") == "running"
-    assert "lr=0.3" in page.url and "regRate=0.001" in page.url
+    assert "lr=0.03" in page.url and "regRate=0.001" in page.url
     page.click("#play")
     wait_status(page, "paused")
+
+
+# Runs before the page's scripts (the page carries no test hooks; this global is the test's):
+# after every animation frame the page drew, it compares the output canvas with the last frame
+# it counted and counts the frame when it is visibly different (at least 1% of its cells
+# changed by more than 2 levels in a colour channel), and notes how many it had counted when
+# the loss readout first showed a test accuracy of at least 95%, at which epoch.
+FRAME_COUNTER = """(() => {
+  const seen = { changed: 0, reached: null, last: null };
+  window.__nnpFrames = seen;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => raf((time) => {
+    callback(time);
+    const c = document.querySelector('#heatmap canvas.heatmap-grid');
+    if (c && c.width > 1) {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let cells = 0;
+      for (let i = 0; seen.last && i < d.length; i += 4) {
+        if (Math.abs(d[i] - seen.last[i]) > 2 || Math.abs(d[i + 1] - seen.last[i + 1]) > 2
+            || Math.abs(d[i + 2] - seen.last[i + 2]) > 2) cells++;
+      }
+      if (!seen.last || cells >= d.length / 400) {
+        if (seen.last) seen.changed++;
+        seen.last = d;
+      }
+    }
+    const text = (document.getElementById('lossReadout') || {}).textContent || '';
+    const m = text.match(/Last epoch ([\\d,]+) .*\\/ test ([\\d.]+)%/);
+    if (m && seen.reached === null && Number(m[2]) >= 95) {
+      seen.reached = { frames: seen.changed, epoch: Number(m[1].replace(/,/g, '')) };
+    }
+  });
+})();"""
+
+
+def stream_log(page: Any) -> list[dict[str, Any]]:
+    """Every JSON message the page's streams receive from now on (binary frames as
+    ``{"type": "frame"}``), in order."""
+    log: list[dict[str, Any]] = []
+
+    def on_ws(ws: Any) -> None:
+        ws.on("framereceived", lambda payload: log.append(
+            json.loads(payload) if isinstance(payload, str) else {"type": "frame"}))
+
+    page.on("websocket", on_ws)
+    return log
+
+
+def epochs_per_second(messages: list[dict[str, Any]]) -> float:
+    """Epochs a second of server time (``t``) over live ``epochs`` messages."""
+    live = [m for m in messages if m["type"] == "epochs" and "t" in m]
+    assert len(live) >= 3, live
+    return (live[-1]["ends"][-1] - live[0]["ends"][-1]) / (live[-1]["t"] - live[0]["t"])
+
+
+def hover_epoch(page: Any, fraction: float) -> int:
+    """The epoch the loss readout shows with the mouse at ``fraction`` of the chart's plot
+    width (its plot area starts 44 px in and ends 34 px before the right edge); the mouse
+    then leaves and the readout is back on the last epoch."""
+    box = page.locator("#loss canvas").bounding_box()
+    page.mouse.move(box["x"] + 44 + (box["width"] - 78) * fraction, box["y"] + box["height"] / 2)
+    until(page, "document.querySelector('#lossReadout').textContent.startsWith('Epoch ')")
+    text = page.text_content("#lossReadout")
+    page.mouse.move(box["x"] - 20, box["y"] - 20)
+    until(page, "document.querySelector('#lossReadout').textContent.startsWith('Last')")
+    return int(re.search(r"Epoch ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_first_visit_learns_visibly_at_the_default_pace(nnp_server: str, browser: Any) -> None:
+    circle = next(d for d in api(nnp_server, "GET", "/datasets") if d["name"] == "circle")
+    setup = circle["suggested"]
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.set_default_timeout(15000)
+    try:
+        page = ctx.new_page()
+        problems = watch_problems(page)
+        page.add_init_script(FRAME_COUNTER)
+        sid = open_playground(page, nnp_server)
+        spec = api(nnp_server, "GET", f"/sessions/{sid}")["spec"]
+        assert {k: spec[k] for k in setup} == setup  # the circle's suggested setup, its pace too
+        assert spec["dataset"]["name"] == "circle"
+        # the page says what it uses, and the speed control shows the pace
+        layers = ", ".join(map(str, setup["hidden_layers"]))
+        assert page.text_content("#setupText") == (
+            f"Suggested setup for Circle: {setup['hidden_activation']} [{layers}], learning "
+            f"rate {setup['learning_rate']:g}, {setup['pace']:g} epochs/s.")
+        assert page.text_content("#paceOut") == f"{setup['pace']:g} epochs/s (suggested)"
+        page.click("#play")
+        wait_status(page, "running")
+        page.wait_for_function("() => window.__nnpFrames.reached !== null", timeout=120_000)
+        reached = page.evaluate("() => window.__nnpFrames.reached")
+        # the boundary changed visibly in at least 30 drawn frames before 95% test accuracy
+        assert reached["frames"] >= 30, reached
+        # ... within 20 s of play at this pace (by the epoch count: no clock in the test)
+        assert reached["epoch"] <= 20 * setup["pace"], reached
+        hist = api(nnp_server, "GET", f"/sessions/{sid}/history")
+        assert hist["test_accuracy"][reached["epoch"] - hist["first"]] >= 0.95
+        page.click("#play")
+        wait_status(page, "paused")
+        problems.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_speed_changes_live_without_a_reset_and_max_is_full_speed(nnp_server: str,
+                                                                  page: Any) -> None:
+    log = stream_log(page)
+    sid = open_playground(page, nnp_server)
+    page.click("#play")
+    wait_epoch_at_least(page, 10)
+    page.focus("#pace")
+
+    def move_to(key: str, label: str, pace: float | None, more: int) -> float:
+        """Press ``key`` on the speed control; once the server has ``pace``, the rate over
+        the next ``more`` epochs."""
+        page.keyboard.press(key)
+        until(page, f"document.querySelector('#paceOut').textContent === '{label}'")
+        eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["pace"] == pace,
+                   what=f"pace {pace} on the server")
+        until(page, f"location.hash.includes('pace={pace or 'max'}')")
+        start = len(log)
+        wait_epoch_at_least(page, epoch_of(page) + more)
+        return epochs_per_second(log[start:])
+
+    at_100 = move_to("ArrowRight", "100 epochs/s", 100, 100)  # from 50
+    at_max = move_to("End", "max speed", None, 5000)
+    assert page.text_content("#status") == "running"
+    assert not any(m.get("reset") for m in log if m["type"] in ("status", "ack"))
+    assert {m["status"] for m in log if m["type"] == "status"} == {"running"}  # never paused
+    assert 80 <= at_100 <= 120, at_100
+    assert at_max > 10 * at_100, (at_max, at_100)  # not held to any pace
+    page.click("#play")
+    wait_status(page, "paused")
+
+
+def test_stop_at_shows_why_and_the_epoch_axis_goes_log_for_a_long_run(nnp_server: str,
+                                                                      page: Any) -> None:
+    sid = open_playground(page, nnp_server, "#pace=max&stop=epoch:4000")
+    assert api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["stop_at"] == {"epoch": 4000}
+    assert page.input_value("#stopKind") == "epoch" and page.input_value("#stopValue") == "4000"
+    assert not page.is_checked("#logEpochs")
+    page.click("#play")
+    wait_status(page, "paused")
+    wait_epoch(page, 4000)
+    note = page.text_content("#runNote")
+    assert note.startswith("Stopped at epoch 4,000 (stop_at: epoch 4,000): train loss"), note
+    assert api(nnp_server, "GET", f"/sessions/{sid}")["message"].lower() == note.lower()
+    # a run of more than 1,000 epochs: the epoch axis is logarithmic by itself
+    until(page, "document.querySelector('#logEpochs').checked")
+    assert page.text_content("#logEpochsNote") == "(auto)"
+    assert eventually(lambda: 45 <= hover_epoch(page, 0.5) <= 90,  # 10^(log10(4000)/2) = 63
+                      what="a log axis, fine at its start")
+    page.uncheck("#logEpochs")
+    until(page, "location.hash.includes('xlog=0')")
+    assert page.text_content("#logEpochsNote") == ""
+    assert 1800 <= hover_epoch(page, 0.5) <= 2200  # linear: 2,000
+    page.check("#logEpochs")
+    until(page, "location.hash.includes('xlog=1')")
+    assert 45 <= hover_epoch(page, 0.5) <= 90
+    # Play after a stop goes on; choosing "never" clears the condition
+    page.select_option("#stopKind", "")
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["stop_at"] is None,
+               what="no stop condition")
+    until(page, "!location.hash.includes('stop=')")
+    page.click("#play")
+    wait_status(page, "running")
+    until(page, "document.querySelector('#runNote').hidden")
+    page.click("#play")
+    wait_status(page, "paused")
+
+
+def test_hovering_and_touching_the_loss_chart_read_the_values(nnp_server: str, page: Any,
+                                                              browser: Any) -> None:
+    sid = open_playground(page, nnp_server, "#pace=max&stop=epoch:600")
+    page.click("#play")
+    wait_status(page, "paused")
+    wait_epoch(page, 600)
+    hist = api(nnp_server, "GET", f"/sessions/{sid}/history")
+    eventually(lambda: 220 <= hover_epoch(page, 0.4) <= 260, what="epoch 240 under the mouse")
+    box = page.locator("#loss canvas").bounding_box()
+    page.mouse.move(box["x"] + 44 + (box["width"] - 78) * 0.4, box["y"] + box["height"] / 2)
+    until(page, "document.querySelector('#lossReadout').textContent.startsWith('Epoch ')")
+    text = page.text_content("#lossReadout")
+    epoch = int(re.search(r"Epoch ([\d,]+)", text).group(1).replace(",", ""))
+    for name, key in (("train loss", "train_loss"), ("test loss", "test_loss")):
+        shown = float(re.search(rf"{name} ([0-9.e+-]+)", text).group(1))
+        assert shown == pytest.approx(hist[key][epoch - hist["first"]], rel=1e-3), name
+    shown = float(re.search(r"/ test ([0-9.]+)%", text).group(1))
+    assert shown == pytest.approx(100 * hist["test_accuracy"][epoch - hist["first"]], abs=0.051)
+    # on a phone: a touch reads the chart, and stays; touching the same place again lets go
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True)
+    try:
+        phone = ctx.new_page()
+        phone.goto(f"{nnp_server}/watch.html#id={sid}")
+        until(phone, "document.querySelector('#lossReadout').textContent"
+                     ".startsWith('Last epoch 600')")
+        chart = phone.locator("#loss canvas")
+        chart.scroll_into_view_if_needed()
+        b = chart.bounding_box()
+        phone.touchscreen.tap(b["x"] + b["width"] * 0.5, b["y"] + b["height"] / 2)
+        until(phone, "document.querySelector('#lossReadout').textContent.startsWith('Epoch ')")
+        phone.touchscreen.tap(b["x"] + b["width"] * 0.5, b["y"] + b["height"] / 2)
+        until(phone, "document.querySelector('#lossReadout').textContent.startsWith('Last')")
+    finally:
+        ctx.close()
+
+
+def test_watch_page_follows_the_display_stream(nnp_server: str, page: Any,
+                                               context: Any) -> None:
+    sid = open_playground(page, nnp_server, "#pace=1000&stop=epoch:3000")
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    urls: list[str] = []
+    frames: list[int] = []
+    watch.on("websocket", lambda ws: (urls.append(ws.url), ws.on(
+        "framereceived", lambda p: frames.append(1) if isinstance(p, bytes) else None)))
+    try:
+        watch.goto(f"{nnp_server}/watch.html#id={sid}")
+        until(watch, VISIBLE_NEURONS)
+        assert watch.text_content("#paceOut") == "1,000 epochs/s"
+        before = watch.evaluate(HEAT_PIXELS)
+        page.click("#play")
+        until(watch, f"{EPOCH} > 500")
+        until(watch, HEAT_CHANGED, arg=before)  # drawn from binary snapshot frames
+        until(watch, "document.querySelector('#status').textContent === 'paused'")
+        wait_epoch(watch, 3000)
+        assert urls and all("detail=display" in u for u in urls)
+        assert len(frames) >= 2
+        assert watch.text_content("#runNote").startswith("Stopped at epoch 3,000")
+        until(watch, "document.querySelector('#lossReadout').textContent"
+                     ".startsWith('Last epoch 3,000')")
+        hist = api(nnp_server, "GET", f"/sessions/{sid}/history")
+        loss = float(re.search(r"train loss ([0-9.e+-]+)", watch.text_content("#lossReadout"))
+                     .group(1))
+        assert loss == pytest.approx(hist["train_loss"][-1], rel=1e-3)
+        save_screenshot(watch, "watch-page-display.png")
+        problems.assert_clean()
+    finally:
+        watch.close()
+
+
+def served_until(page: Any, check: Any, what: str, timeout: float = 15.0) -> None:
+    """Wait for ``check()`` on state that Playwright's handlers change: they run only while
+    the page is being waited on, so this polls through the page (``eventually``'s sleep
+    would starve them)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(20)  # poll interval, serving the handlers
+
+
+def test_the_owner_stays_in_charge_while_a_fast_runs_history_is_refreshed(nnp_server: str,
+                                                                          page: Any) -> None:
+    """A fast run's coarse history is refreshed by a new stream connection (since=0) whose
+    hello says "watcher" until the token's auth is acknowledged. The test holds that
+    connection's messages to the page and lets the hello through alone: Play stays usable
+    and Pause takes effect, without an error."""
+    connections: list[dict[str, Any]] = []
+
+    def handler(ws: Any) -> None:
+        server = ws.connect_to_server()
+        conn: dict[str, Any] = {"url": ws.url, "held": [], "hold": len(connections) == 1,
+                                "sent": [], "ws": ws}
+        connections.append(conn)
+
+        def to_page(message: str | bytes) -> None:
+            if conn["hold"]:
+                conn["held"].append(message)
+            else:
+                ws.send(message)
+
+        def to_server(message: str | bytes) -> None:
+            conn["sent"].append(json.loads(message)["type"])
+            server.send(message)
+
+        server.on_message(to_page)
+        ws.on_message(to_server)
+
+    page.route_web_socket(re.compile(r".*/stream.*"), handler)
+    sid = open_playground(page, nnp_server, "#pace=max")
+    page.click("#play")
+    refresh = lambda: len(connections) >= 2 and connections[1]["held"]  # noqa: E731
+    served_until(page, refresh, "a refresh of the history")
+    new = connections[1]
+    assert "since=0" in new["url"]
+    hello = json.loads(new["held"].pop(0))
+    assert hello["type"] == "hello" and hello["role"] == "watcher"
+    new["ws"].send(json.dumps(hello))
+    drawn(page)
+    assert page.is_enabled("#play") and page.is_enabled("#pace")
+    page.click("#play")  # pause
+    served_until(page, lambda: "pause" in new["sent"], "the pause on the new connection")
+    new["hold"] = False
+    for message in new["held"]:
+        new["ws"].send(message)
+    wait_status(page, "paused")
+    assert "pause" not in connections[0]["sent"]
+    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["status"] == "paused",
+               what="paused on the server")
+    page.problems.assert_clean()
+    assert page.query_selector(".notice.error") is None

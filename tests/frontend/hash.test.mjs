@@ -20,14 +20,16 @@ const FULL = {
   momentum: 0.5,
   seed: 123456789,
   dataset: { name: 'blobs3', n_points: 300, noise: 0.25, ratio: 0.7, seed: 42 },
+  pace: 300,
+  stop_at: { test_accuracy: 0.9 },
 };
 
 test('a full configuration survives serialise -> parse', () => {
-  const hash = serializeHash({ id: 'abc_DEF-123', config: FULL, ui: { showTest: true, discretize: true, logScale: true, output: 1 }, hide: ['lr', 'features'] });
+  const hash = serializeHash({ id: 'abc_DEF-123', config: FULL, ui: { showTest: true, discretize: true, logScale: true, logEpochs: true, output: 1 }, hide: ['lr', 'features'] });
   const back = parseHash(hash);
   assert.equal(back.id, 'abc_DEF-123');
   assert.deepEqual(back.config, FULL);
-  assert.deepEqual(back.ui, { showTest: true, discretize: true, logScale: true, output: 1 });
+  assert.deepEqual(back.ui, { showTest: true, discretize: true, logScale: true, logEpochs: true, output: 1 });
   assert.deepEqual(back.hide, ['lr', 'features']);
   assert.deepEqual(back.invalid, []);
 });
@@ -74,4 +76,31 @@ test('an empty hash gives no configuration', () => {
   const back = parseHash('');
   assert.deepEqual(back.config, {});
   assert.equal(back.id, null);
+});
+
+test('the speed, the stop condition and the epoch axis choice round-trip', () => {
+  const config = withDefaults({ pace: 50, stop_at: { epoch: 10000, test_accuracy: 0.95 } });
+  const hash = serializeHash({ config, ui: { logEpochs: false } });
+  assert.ok(hash.includes('pace=50'));
+  assert.ok(hash.includes('stop=epoch:10000,test_accuracy:0.95'));
+  assert.ok(hash.includes('xlog=0'));
+  const back = parseHash(hash);
+  assert.equal(back.config.pace, 50);
+  assert.deepEqual(back.config.stop_at, { epoch: 10000, test_accuracy: 0.95 });
+  assert.equal(back.ui.logEpochs, false);
+  // full speed is "max"; no stop condition and an automatic axis are left out
+  const max = serializeHash({ config: withDefaults({}), ui: DEFAULT_UI });
+  assert.ok(max.includes('pace=max') && !max.includes('stop=') && !max.includes('xlog='));
+  assert.equal(parseHash(max).config.pace, null);
+  assert.equal(parseHash('#stop=none').config.stop_at, null);
+});
+
+test('bad speeds and stop conditions are skipped and reported', () => {
+  const back = parseHash('#pace=0&stop=accuracy:1.5');
+  assert.deepEqual(back.config, {});
+  assert.deepEqual(back.invalid.sort(), ['pace', 'stop']);
+  for (const stop of ['epoch:0', 'epoch:1.5', 'bogus:1', 'epoch:5,epoch:6', 'train_loss:-1', '']) {
+    assert.deepEqual(parseHash(`#stop=${stop}`).invalid, ['stop'], stop);
+  }
+  assert.deepEqual(parseHash('#pace=2000000').invalid, ['pace']);
 });

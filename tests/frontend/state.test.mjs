@@ -24,21 +24,27 @@ test('appendEpochs moves the epoch forward and reports gaps; resetHistory emptie
   const store = new Store();
   let events = 0;
   store.addEventListener('history', () => events++);
-  assert.equal(store.appendEpochs({ first: 1, train_loss: [0.5, 0.4], test_loss: [0.6, 0.5] }), 'ok');
+  const bucket = (v) => ({ min: [v], max: [v], last: [v] });
+  assert.equal(store.appendEpochs({ first: 1, ends: [2], train_loss: bucket(0.4), test_loss: bucket(0.5) }), 'ok');
   assert.equal(store.get('epoch'), 2);
-  assert.equal(store.appendEpochs({ first: 5, train_loss: [0.1] }), 'gap');
+  assert.equal(store.appendEpochs({ first: 5, ends: [5], train_loss: bucket(0.1) }), 'gap');
   assert.equal(store.get('epoch'), 2);
+  // a REST /history answer: one value per epoch
+  assert.equal(store.appendEpochs({ first: 3, train_loss: [0.3, 0.2], test_loss: [0.4, 0.3] }, { perEpoch: true }), 'ok');
+  assert.equal(store.get('epoch'), 4);
+  assert.equal(store.history.at(4).train_loss.last, 0.2);
   store.resetHistory();
   assert.equal(store.history.last, 0);
-  assert.equal(events, 2);
+  assert.equal(events, 3);
 });
 
 test("applySummary copies the server's view of the session", () => {
   const store = new Store();
-  store.applySummary({ spec: { seed: 1 }, status: 'paused', epoch: 9, problem: 'regression', n_classes: 0, layers: [2, 3, 1], network: {}, watchers: 2 });
+  store.applySummary({ spec: { seed: 1 }, status: 'paused', message: 'stopped at epoch 9', epoch: 9, problem: 'regression', n_classes: 0, layers: [2, 3, 1], network: {}, watchers: 2 });
   assert.equal(store.get('epoch'), 9);
   assert.equal(store.get('problem'), 'regression');
   assert.equal(store.get('watchers'), 2);
+  assert.equal(store.get('message'), 'stopped at epoch 9');
   assert.deepEqual(store.get('config'), { seed: 1 });
 });
 

@@ -10,17 +10,10 @@ import {
 } from '../config.js';
 import { hiddenActivations, limits, outputChoices } from '../meta.js';
 import { CLASS_COLORS, css } from '../colors.js';
-import { count, rate } from '../format.js';
+import { count, optionName, rate } from '../format.js';
 
 const BATCHES = [null, 1, 2, 4, 8, 10, 16, 32, 64, 128];
-const NAMES = {
-  sigmoid: 'Sigmoid', tanh: 'Tanh', relu: 'ReLU', leaky_relu: 'Leaky ReLU', linear: 'Linear',
-  softmax: 'Softmax', auto: 'Auto', none: 'None', l1: 'L1', l2: 'L2', mse: 'MSE (tutorial)',
-  bce: 'Binary cross-entropy', cce: 'Categorical cross-entropy', he: 'He (tutorial)',
-  xavier: 'Xavier', uniform: 'Uniform', sgd: 'Gradient descent', momentum: 'Momentum', adam: 'Adam',
-};
-
-function fill(select, values, label = (v) => NAMES[v] || String(v)) {
+function fill(select, values, label = optionName) {
   select.replaceChildren(...values.map((v) => {
     const o = document.createElement('option');
     o.value = v === null ? 'full' : String(v);
@@ -120,7 +113,6 @@ export class ControlsView {
     $('outputIndex').addEventListener('change', (e) => store.setUi({ output: Number(e.target.value) }));
     $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
     $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
-    $('logScale').addEventListener('change', (e) => store.setUi({ logScale: e.target.checked }));
     $('preset').addEventListener('change', (e) => {
       if (e.target.value) session.loadPreset(e.target.value);
       e.target.value = '';
@@ -208,7 +200,6 @@ export class ControlsView {
     $('removeLayer').disabled = n === 0;
     $('showTest').checked = s.ui.showTest;
     $('discretize').checked = s.ui.discretize;
-    $('logScale').checked = s.ui.logScale;
     this.doc.body.classList.toggle('busy', s.busy);
     const conn = $('connection');
     setText(conn, { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '');

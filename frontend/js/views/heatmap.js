@@ -6,7 +6,7 @@
 
 import { classColor, css, makeScale, outputDomain } from '../colors.js';
 import { sig } from '../format.js';
-import { fitCanvas, paintChannel, paintClasses } from './paint.js';
+import { fitCanvas, niceTicks, paintChannel, paintClasses } from './paint.js';
 
 export class HeatmapView {
   /**
@@ -146,14 +146,7 @@ export class HeatmapView {
     if (width < 120) return;
     ctx.font = '10px system-ui, sans-serif';
     ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
-    const ticks = (lo, hi) => {
-      const raw = (hi - lo) / 5;
-      const mag = 10 ** Math.floor(Math.log10(raw));
-      const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw);
-      const out = [];
-      for (let k = Math.ceil(lo / step); k * step <= hi + 1e-9; k++) out.push(Number((k * step).toPrecision(6)));
-      return out;
-    };
+    const ticks = (lo, hi) => niceTicks(lo, hi, 5);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
     for (const v of ticks(x0, x1)) {

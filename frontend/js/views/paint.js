@@ -1,6 +1,6 @@
 // views/paint.js — small drawing helpers shared by the renderers: a canvas sized to its CSS box
 // at the device pixel ratio, painting a decoded grid channel into a low-resolution canvas
-// (scaled up by CSS), and the colour function for an output or neuron grid.
+// (scaled up by CSS), the colour function for an output or neuron grid, and round axis ticks.
 // Leaves out: layout and what to draw where.
 
 import { activationDomain, classMix, makeScale } from '../colors.js';
@@ -57,4 +57,15 @@ export function paintClasses(canvas, grid, { discrete = false } = {}) {
 export function neuronScale(activation, grid) {
   const [lo, hi] = activationDomain(activation, grid.min, grid.max);
   return makeScale(lo, hi);
+}
+
+/** Round tick values (steps of 1, 2 or 5 times a power of ten) from lo to hi, about `n` of them. */
+export function niceTicks(lo, hi, n) {
+  const raw = (hi - lo) / n;
+  if (!(raw > 0)) return [lo];
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw);
+  const out = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi + 1e-9 * step; k++) out.push(Number((k * step).toPrecision(6)));
+  return out;
 }
