@@ -794,7 +794,7 @@ def test_speed_changes_live_without_a_reset_and_max_is_full_speed(nnp_server: st
         return epochs_per_second(log[start:])
 
     at_100 = move_to("ArrowRight", "100 epochs/s", 100, 100)  # from 50
-    at_max = move_to("End", "max speed", None, 5000)
+    at_max = move_to("End", "max speed", None, 40_000)  # a second or more: tens of messages
     assert page.text_content("#status") == "running"
     assert not any(m.get("reset") for m in log if m["type"] in ("status", "ack"))
     assert {m["status"] for m in log if m["type"] == "status"} == {"running"}  # never paused
