@@ -25,6 +25,7 @@ from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore
 from nnplayground.sessions.tokens import hash_token
+from nnplayground.training import payloads
 from nnplayground.training.owned import Owned
 from nnplayground.training.worker import Worker
 from tests.conftest import make_settings
@@ -491,6 +492,43 @@ def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
     h.call("watch", "s1")
     h.call("start", "s1")
     assert [e.kind for e in h.log] == ["status", "snapshot", "diagnostics"]
+
+
+def test_diagnostics_are_news_on_a_status_a_new_finding_or_once_a_second() -> None:
+    """Every snapshot brings diagnostics; those display clients get (``news``) come when a
+    status changes, a finding changes, or ``diagnostics_news_seconds`` have passed."""
+    clock = FakeClock(5.0)
+    h = Harness(clock=clock, diagnostics_news_seconds=1.0)
+    dead = SessionSpec(hidden_layers=(4, 2), hidden_activation="relu", seed=0,
+                       dataset=DatasetSpec("circle", n_points=40))
+    h.create(spec=dead)
+    h.call("watch", "s1")
+    h.log.clear()
+
+    def news() -> list[bool]:
+        h.pump()
+        return [e.msg["news"] for e in h.take("diagnostics")]
+
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [True]  # the first
+    h.worker.publish_snapshot(h.owned())
+    clock.now += 0.5
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [False, False]  # the same findings, within the second
+    clock.now += 0.5
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [True]  # a second since the last news
+    h.call("step", "s1", {"epochs": 1})
+    h.run()
+    assert news()[-1] is True  # the status "paused" that ends the step
+    [finding] = [f["kind"] for f in h.session().summary()["diagnostics"]["findings"]][:1]
+    assert finding == "dead"
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [False]
+    h.owned().news_key = payloads.diagnostics_key(payloads.diagnostics(Session(
+        "other", "", SessionSpec(dataset=DatasetSpec("circle", n_points=40)))))
+    h.worker.publish_snapshot(h.owned())  # as if the last news had no dead layer
+    assert news() == [True]
 
 
 # ----- updates -----------------------------------------------------------------------------

@@ -35,6 +35,9 @@ class Owned:
     sent: int | None = None
     sent_at: float = -math.inf
     last_snapshot: float = -math.inf
+    #: what the last diagnostics news said (findings and divergence), and when it was sent
+    news_key: str = ""
+    news_at: float = -math.inf
     #: when it was last checkpointed (``None``: not since it was loaded)
     last_checkpoint: float | None = None
     #: a checkpoint that could not reach the store, to retry (cluster)
