@@ -426,10 +426,10 @@ def train(net: Network, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_te
     """
     given = (X, Y, X_test, Y_test)
     trainers = _TRAINERS.setdefault(net, {})
-    for trainer in trainers.values():
-        if trainer.fits(net) and trainer.data is not None \
-                and all(a is b for a, b in zip(trainer.data[0], given, strict=True)):
-            return trainer.run(net, *trainer.data[1], int(epochs), track_accuracy)
+    for known in trainers.values():
+        if known.fits(net) and known.data is not None \
+                and all(a is b for a, b in zip(known.data[0], given, strict=True)):
+            return known.run(net, *known.data[1], int(epochs), track_accuracy)
     Xa, Ya = net.check_data(X, Y)
     assert Ya is not None
     test = None
