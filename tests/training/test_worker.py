@@ -803,6 +803,15 @@ def test_a_paced_session_trains_pace_epochs_a_second_spread_evenly() -> None:
     assert h.session().status == "running"
 
 
+def test_a_fast_pace_trains_a_few_epochs_a_chunk_at_most_epoch_message_rate() -> None:
+    h, clock = paced_harness(200)  # 20 epoch messages a second (the default): 10 a chunk
+    h.call("start", "s1")
+    per_tick = run_for(h, clock, 2.0)
+    assert 395 <= h.session().epoch <= 405
+    chunks = [n for n in per_tick if n]
+    assert min(chunks) >= 10 and len(chunks) <= 2 * 20 + 1
+
+
 def test_the_loop_waits_for_the_next_paced_epoch_instead_of_spinning() -> None:
     h, clock = paced_harness(10)
     h.call("start", "s1")

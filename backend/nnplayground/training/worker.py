@@ -367,7 +367,8 @@ class Worker:
         self.finish_target(o)  # a waiting step ends here: its target no longer applies
         o.session.status, o.session.message = "running", None
         self.set_running(o, True)
-        o.play = pace.play(o.session, o.play, self.clock())
+        o.play = pace.play(o.session, o.play, self.clock(),
+                            self.settings.epoch_messages_per_second)
         self.publish_status(o)
         return o.session.summary()
 
@@ -418,7 +419,8 @@ class Worker:
         elif was_running:
             s.status = "running"
             if o.play is not None:  # a new pace or stop condition, from now on
-                o.play = pace.play(s, o.play, self.clock())
+                o.play = pace.play(s, o.play, self.clock(),
+                                    self.settings.epoch_messages_per_second)
         self.checkpoint(o)
         self.publish_status(o, reset=reset)
         return {**s.summary(), "reset": reset}
