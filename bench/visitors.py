@@ -45,6 +45,7 @@ from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.setups import page_config
 from nnplayground.training import payloads
+from nnplayground.training.pace import grain
 from server import Watcher, p99, probe_health  # bench/server.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
@@ -173,8 +174,9 @@ def budget(config: dict[str, Any]) -> list[tuple[str, str, float, float]]:
     epoch_text, last = jsonsafe.dumps(epoch_event), s.epoch
     pace, fps = float(config["pace"]), st.snapshot_fps
     messages = min(st.epoch_messages_per_second, pace)
+    g = grain(pace, st.epoch_messages_per_second)
     return [
-        ("training (epochs)", "worker", micros(lambda: s.train(1)), pace),
+        (f"training ({g} epochs a chunk)", "worker", micros(lambda: s.train(g)), pace / g),
         ("snapshot: grids and weights", "worker", micros(lambda: payloads.snapshot(s, st)), fps),
         ("snapshot: JSON", "worker", micros(lambda: jsonsafe.dumps(snap)), fps),
         ("diagnostics", "worker", micros(lambda: jsonsafe.dumps(payloads.diagnostics(s))), fps),
