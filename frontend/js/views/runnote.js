@@ -1,7 +1,7 @@
 // views/runnote.js — why the run stopped, in the server's words: the status message of a run
 // that paused by itself ("stopped at epoch 10,000 (stop_at: epoch 10,000): train loss ...",
 // "reached the history limit ..."), shown while the session is not running, on both pages.
-// Leaves out: divergence, which is also a notice (session.js), and choosing when to stop
+// Leaves out: divergence, which has its own toast (divergence.js), and choosing when to stop
 // (stopat.js).
 
 export class RunNote {
