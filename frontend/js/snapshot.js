@@ -136,3 +136,11 @@ export function snapshotFromJson(msg) {
     neurons: (msg.neurons || []).map(decodeGrid),
   };
 }
+
+/** Whether every number of a snapshot is finite (weights, biases, the grids' ranges). */
+export function finiteSnapshot(snap) {
+  const finite = (v) => Number.isFinite(v);
+  const params = [...snap.weights, ...snap.biases].every((M) => M.every((row) => row.every(finite)));
+  const grids = [snap.boundary, ...snap.neurons].every((g) => !g || (finite(g.min) && finite(g.max)));
+  return params && grids;
+}

@@ -5,15 +5,17 @@
 // chosen time, on the chart's epoch axis) and the way back to live. While a past epoch is
 // shown, the live frames go to `liveSnapshot` only (session.js), so they never overwrite it;
 // the epoch counter and the loss chart go on. A reset, or another session, ends the rewind.
+// After a divergence the live state is the last epoch whose numbers are all finite.
 // It only reads (GET timeline and snapshot), so a watcher's rewind never touches the session.
 // Leaves out: the slider and buttons (views/scrubber.js) and the live stream (session.js).
 
 import { LatestWins } from './latest.js';
 import { replayEpoch, scrubScale } from './scrub.js';
-import { snapshotFromJson } from './snapshot.js';
+import { finiteSnapshot, snapshotFromJson } from './snapshot.js';
 import { logEpochs } from './views/losschart.js';
 
 const KEPT = 48; // past snapshots kept for dragging back and forth
+const LOOK_BACK = 5; // epochs searched back from a divergence for the last finite state
 
 export class Timeline {
   /**
@@ -35,6 +37,34 @@ export class Timeline {
     });
     store.addEventListener('history', (e) => { if (e.detail.reset) this.restart(); });
     store.on(['id'], () => this.restart());
+    store.on(['status', 'liveSnapshot'], () => {
+      if (store.get('status') === 'diverged') this.lastFinite();
+    });
+  }
+
+  /**
+   * After a divergence the live frame may hold infinite or NaN numbers: the live state becomes
+   * the last epoch whose numbers are all finite (a few epochs back at most).
+   */
+  async lastFinite() {
+    const snap = this.store.get('liveSnapshot');
+    if (!snap || this.searching || finiteSnapshot(snap)) return;
+    this.searching = true;
+    const id = this.store.get('id');
+    try {
+      for (let e = snap.epoch - 1; e >= Math.max(this.first, snap.epoch - LOOK_BACK); e--) {
+        const past = await this._fetch(e);
+        if (this.store.get('id') !== id || this.store.get('liveSnapshot') !== snap) return;
+        if (finiteSnapshot(past)) {
+          this.store.update({ liveSnapshot: past, ...(this.store.get('scrub') ? {} : { snapshot: past }) });
+          return;
+        }
+      }
+    } catch {
+      // the frame stays; the output's note still says it is from before the blow-up
+    } finally {
+      this.searching = false;
+    }
   }
 
   /** The slider's scale now: the run so far, on the loss chart's epoch axis. */
@@ -66,7 +96,7 @@ export class Timeline {
 
   /** Play the run from its first epoch to now over `seconds`, then go back to live. */
   async replay(seconds) {
-    const run = { started: 0, duration: seconds * 1000, scale: null };
+    const run = { started: 0, duration: seconds * 1000, scale: null, drawn: false };
     this.run = run;
     this._patch({ replay: true });
     await this.refresh();
@@ -79,8 +109,11 @@ export class Timeline {
       const elapsed = this.now() - run.started;
       const scrub = this.store.get('scrub');
       if (elapsed >= run.duration && scrub && scrub.shown === run.scale.last && !this.fetcher.pending) {
-        this.live();
-        return;
+        if (run.drawn) { // the last epoch had a frame of its own: back to live
+          this.live();
+          return;
+        }
+        run.drawn = true;
       }
       const epoch = replayEpoch(run.scale, elapsed, run.duration);
       if (!scrub || scrub.epoch !== epoch) this.scrubTo(epoch);

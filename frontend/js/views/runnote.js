@@ -18,7 +18,7 @@ export class RunNote {
 
   update() {
     const { status, message } = this.store.state;
-    const text = status !== 'running' && message ? message[0].toUpperCase() + message.slice(1) : '';
+    const text = status !== 'running' && status !== 'diverged' && message ? message[0].toUpperCase() + message.slice(1) : '';
     if (this.el.textContent !== text) this.el.textContent = text;
     this.el.hidden = !text;
   }
