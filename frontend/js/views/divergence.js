@@ -35,7 +35,7 @@ export class DivergenceToast {
     this.store = store;
     this.loop = loop;
     this.onAction = onAction;
-    this.dismissed = null; // the version of the divergence the person closed
+    this.dismissed = null; // the divergence the person closed (_key)
     root.classList.add('divergence-toast');
     root.setAttribute('role', 'alert');
     root.hidden = true;
@@ -73,9 +73,10 @@ export class DivergenceToast {
     return finding ? finding.action : null;
   }
 
+  /** Which divergence this is (a rerun diverging at the same epoch is another one). */
   _key() {
-    const d = this._divergence();
-    return d ? `${d.epoch}:${d.layer}:${d.where}` : `status:${this.store.get('message')}`;
+    const d = this.store.get('diagnostics');
+    return d && d.divergence ? `version:${d.version}` : `status:${this.store.get('message')}`;
   }
 
   async _act() {

@@ -56,6 +56,7 @@ export class Scrubber {
     range.setAttribute('aria-label', 'Epoch shown: drag back through the run');
     this.range = range;
     range.addEventListener('pointerdown', () => { this.dragging = true; this.timeline.refresh(); });
+    range.addEventListener('focus', () => this.timeline.refresh()); // where the run starts now
     for (const end of ['pointerup', 'pointercancel', 'change']) {
       range.addEventListener(end, () => { this.dragging = false; this.loop.invalidate(this); });
     }
