@@ -98,8 +98,9 @@ def live_epochs(event: Event) -> str:
     def make() -> str:
         full = json.loads(event.text)
         msg = summarise(full["first"], full, [event.last])
-        if "t" in full:
-            msg["t"] = full["t"]
+        for key in ("t", "fit"):  # the time; a regression's R² and RMSE at the last epoch
+            if key in full:
+                msg[key] = full[key]
         return dumps(msg)
     return _cached(event, "epochs", make)
 
