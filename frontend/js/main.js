@@ -22,6 +22,9 @@ import { SpeedControl } from './views/speed.js';
 import { SetupLine } from './views/setupline.js';
 import { StopAtControl } from './views/stopat.js';
 import { RunNote } from './views/runnote.js';
+import { PointTools } from './views/pointtools.js';
+import { DataImport } from './views/dataimport.js';
+import { FitReadout } from './views/fitreadout.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -43,6 +46,10 @@ async function boot() {
   const session = new Session(store, api);
 
   const controls = new ControlsView(document, store, loop, session);
+  const pointTools = new PointTools({
+    options: $('toolOptions'), draw: $('drawSwitch'), drawToggle: $('touchDraw'), residuals: $('residualsOption'),
+    residualsToggle: $('residuals'), hint: $('toolHint'),
+  }, store, loop);
   const views = {
     controls,
     datasets: new DatasetPicker($('datasets'), store, loop, { onPick: (name) => session.setDataset({ name }) }),
@@ -59,7 +66,7 @@ async function boot() {
         const s = store.state;
         if (!s.dataset) return;
         const points = editPoints(s.dataset, edit, {
-          tool: s.ui.tool, problem: s.dataset.problem, nClasses: s.dataset.n_classes, showTest: s.ui.showTest,
+          tool: pointTools.tool(), problem: s.dataset.problem, nClasses: s.dataset.n_classes, showTest: s.ui.showTest,
         });
         if (!points) {
           store.notify('A dataset needs at least one training point.', 'info');
@@ -83,6 +90,11 @@ async function boot() {
       onStop: (stopAt) => session.setConfig({ stop_at: stopAt }),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    pointTools,
+    dataImport: new DataImport({
+      input: $('importPoints'), exportButton: $('exportPoints'), status: $('importStatus'), dropZone: $('outputPanel'),
+    }, store, loop, session),
+    fit: new FitReadout($('fitReadout'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {
