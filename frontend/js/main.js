@@ -1,5 +1,6 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
-// renderers (the speed control, the suggested-setup line and the stop condition among them)
+// renderers (the speed control, the suggested-setup line, the stop condition, the point tools,
+// your own data's import and export and the regression figures among them)
 // and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
 // s = step, unless the focused control uses that key itself). Leaves out: everything it

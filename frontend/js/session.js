@@ -162,7 +162,7 @@ export class Session {
         store.update({ watchers: msg.watchers, role: store.get('role') === 'owner' && store.get('token') ? 'owner' : msg.role });
         break;
       case 'epochs':
-        if (msg.fit) store.update({ fit: msg.fit }); // a regression's R² and RMSE
+        if (msg.fit) store.update({ fit: { ...msg.fit, epoch: msg.ends[msg.ends.length - 1] } }); // a regression's R², RMSE
         this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
         break;
       case 'status': {

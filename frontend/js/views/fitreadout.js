@@ -9,9 +9,10 @@ import { sig } from '../format.js';
 
 const KEYS = ['rmse', 'r2', 'test_rmse', 'test_r2'];
 
-function pick(last) {
+/** The figures of `last` (a summary's, or a message's fit) and the epoch they are of. */
+function pick(last, epoch) {
   if (!last || !KEYS.some((k) => k in last)) return null;
-  return Object.fromEntries(KEYS.map((k) => [k, last[k] ?? null]));
+  return { ...Object.fromEntries(KEYS.map((k) => [k, last[k] ?? null])), epoch };
 }
 
 export class FitReadout {
@@ -22,11 +23,12 @@ export class FitReadout {
     this.fit = null;
     store.on(['summary'], () => {
       const summary = store.get('summary');
-      this.fit = pick(summary && summary.last);
+      this.fit = summary ? pick(summary.last, summary.epoch) : null;
       loop.invalidate(this);
     });
     store.on(['fit'], () => {
-      this.fit = pick(store.get('fit'));
+      const fit = store.get('fit');
+      this.fit = fit ? pick(fit, fit.epoch) : null;
       loop.invalidate(this);
     });
     store.on(['problem'], () => loop.invalidate(this));
@@ -41,8 +43,14 @@ export class FitReadout {
     this.el.hidden = !f;
     if (!f) return;
     const part = (name, rmse, r2) => `${name} RMSE ${sig(rmse, 4)} · R² ${sig(r2, 4)}`;
-    const text = [part('Train', f.rmse, f.r2), f.test_rmse == null ? null : part('Test', f.test_rmse, f.test_r2)]
-      .filter(Boolean).join('   ');
-    if (this.el.textContent !== text) this.el.textContent = text;
+    const parts = [part('Train', f.rmse, f.r2), f.test_rmse == null ? null : part('Test', f.test_rmse, f.test_r2)].filter(Boolean);
+    if (this.el.textContent !== parts.join(' ')) {
+      this.el.replaceChildren(...parts.flatMap((text, i) => {
+        const span = document.createElement('span');
+        span.textContent = text;
+        return i ? [' ', span] : [span];
+      }));
+    }
+    this.el.dataset.epoch = String(f.epoch); // which epoch's figures they are
   }
 }
