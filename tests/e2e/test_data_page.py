@@ -2,7 +2,8 @@
 
 A 3-class CSV imported by the file chooser turns the session into a 3-class one that trains
 and draws its three class colours (read from the canvases' pixels); a CSV with a bad line is
-refused with the line number shown and the session unchanged (its dataset and summary read
+refused with the line number shown and the session unchanged; a file dropped on the output
+panel is imported too (its dataset and summary read
 back over REST), as are points the server refuses and files over the server's point limit;
 the page's link opened in another browser brings the points; the exported CSV imported into
 another session gives the same points; a regression run's R²
@@ -212,6 +213,28 @@ def test_export_then_import_gives_the_same_points(page: Any, nnp_server: str, co
     assert copy["problem"] == "regression"
     assert (copy["train"], copy["test"]) == (original["train"], original["test"])
     other.problems.assert_clean()
+
+
+DROP = """([name, text]) => {
+  const dt = new DataTransfer();
+  dt.items.add(new File([text], name, { type: 'text/csv' }));
+  const panel = document.querySelector('#outputPanel');
+  panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  const marked = panel.classList.contains('drop-target');
+  panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  return marked;
+}"""
+
+
+def test_a_file_dropped_on_the_output_is_imported(page: Any, nnp_server: str) -> None:
+    sid = open_playground(page, nnp_server)
+    text = "x1,x2,label\n0,0,0\n1,1,1\n2,0,2\n"
+    assert page.evaluate(DROP, ["dropped.csv", text]) is True  # marked as a drop target
+    until(page, "document.querySelector('#importStatus').textContent.startsWith('Imported')")
+    data = rest(nnp_server, "GET", f"/sessions/{sid}/dataset")
+    assert [(p["x1"], p["x2"], p["label"]) for p in data["train"]] == [(0, 0, 0), (1, 1, 1), (2, 0, 2)]
+    assert not page.evaluate("document.querySelector('#outputPanel').classList.contains('drop-target')")
+    page.problems.assert_clean()
 
 
 def shown_figures(text: str) -> dict[str, tuple[float, str]]:
