@@ -115,15 +115,15 @@ export class TablesView {
     const classes = grid.shape[0] > 1 && s.problem !== 'regression';
     const [x0, x1, y0, y1] = snap.domain;
     const centre = (lo, hi, k) => sig(lo + ((k + 0.5) * (hi - lo)) / TABLE_RES, 2);
-    const cols = Array.from({ length: TABLE_RES }, (_, k) => `x₁ ${centre(x0, x1, k)}`);
-    const rows = Array.from({ length: TABLE_RES }, (_, k) => `x₂ ${centre(y1, y0, k)}`);
+    const cols = Array.from({ length: TABLE_RES }, (_, k) => centre(x0, x1, k));
+    const rows = Array.from({ length: TABLE_RES }, (_, k) => centre(y1, y0, k));
     const what = classes ? 'likeliest class (its probability)' : 'output';
     const [cells] = this._table('boundary', JSON.stringify([snap.domain, classes]), () => [
-      makeTable(`The network's ${what} at ${TABLE_RES} × ${TABLE_RES} points of the input space`, cols, rows),
+      makeTable(`The network's ${what} at ${TABLE_RES} × ${TABLE_RES} points: columns x₁, rows x₂`, cols, rows),
     ]);
     const values = sampleGrid(grid, TABLE_RES, { channel: s.ui.output || 0, classes });
     values.forEach((row, r) => row.forEach((v, c) => {
-      setCell(cells[r][c], classes ? `${v.cls} (${percent(v.p)})` : sig(v.value, 3));
+      setCell(cells[r][c], classes ? `${v.cls} (${Math.round(v.p * 100)}%)` : sig(v.value, 2));
     }));
   }
 
