@@ -11,8 +11,9 @@ environment (``NNP_ST_BASE``, ``NNP_ST_TOKEN``):
 - **Cross-field rules.** ``positive_data_acceptance`` is replaced by the same check with one
   exception: a 422 whose code is ``invalid_config`` or ``invalid_dataset`` is a rule between
   fields that JSON Schema cannot state (softmax needs cce, weights must fit the layers, labels
-  must fit the session's classes), and so is ``over_limit`` on a sum (``SUMS``); a 422 saying ``validation_error`` or ``over_limit`` for
-  data the document calls valid is still a failure.
+  must fit the session's classes), and so is ``over_limit`` on a sum (``SUMS``); a 422
+  saying ``validation_error`` or ``over_limit`` for data the document calls valid is still a
+  failure.
 
 What it leaves out: running the CLI (the test does).
 """

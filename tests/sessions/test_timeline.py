@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from nnplayground.datasets import DatasetSpec
-from nnplayground.engine import ConfigError
 from nnplayground.sessions.errors import RefusedError
 from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec

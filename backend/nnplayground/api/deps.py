@@ -2,9 +2,10 @@
 
 ``SessionId`` resolves a path id to a known session or answers not found without saying more
 (or ``expired`` for one that was evicted or outlived its idle lifetime);
-``Owner`` additionally requires ``Authorization: Bearer <token>`` (missing or wrong: the
-answers of ``errors.py``), declared in the OpenAPI document as an HTTP bearer scheme. What it leaves out: talking to workers (routes call the pool),
-limits (``limits.py``).
+``Owner`` requires ``Authorization: Bearer <token>`` first (missing: 401 whatever the id), then
+a known session it owns (the answers of ``errors.py``); the OpenAPI document declares it as an
+HTTP bearer scheme. What it leaves out: talking to workers (routes call the pool), limits
+(``limits.py``).
 """
 
 from __future__ import annotations

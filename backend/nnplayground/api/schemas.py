@@ -44,6 +44,9 @@ def _integral(value: Any) -> Any:
 Int = Annotated[int, BeforeValidator(_integral)]
 OptInt = Annotated[int | None, BeforeValidator(_integral)]
 MAX_SEED = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+#: a hidden layer's neurons: at least 1, at most the server's max_neurons
+Neurons = Annotated[Annotated[int, Field(ge=1, json_schema_extra=limit(maximum="max_neurons"))],
+                    BeforeValidator(_integral)]
 #: config fields whose ``null`` is a value: full batch, full speed, no stop condition
 NULLABLE = ("batch_size", "pace", "stop_at")
 
@@ -77,9 +80,8 @@ class StopAtIn(Strict):
 class ConfigIn(Strict):
     """Every option of a session; all optional (defaults: the preset's, else the tutorial's)."""
 
-    hidden_layers: list[Annotated[Annotated[int, Field(ge=1, json_schema_extra=limit(
-        maximum="max_neurons"))], BeforeValidator(_integral)]] | None = Field(None, examples=[[4, 2]],
-                                                 json_schema_extra=limit(maxItems="max_layers"))
+    hidden_layers: list[Neurons] | None = Field(None, examples=[[4, 2]],
+                                                json_schema_extra=limit(maxItems="max_layers"))
     features: list[Feature] | None = Field(None, min_length=1, examples=[["x1", "x2"]])
     hidden_activation: Hidden | None = None
     output_activation: Output | None = None
