@@ -36,6 +36,9 @@ MEASURE = """() => {
     heatTicks: Number(document.querySelector('#heatmap').dataset.tickFont),
     heat: box('#heatmap').width, loss: box('#loss').width,
     overflowX: root.scrollWidth > innerWidth, overflowY: root.scrollHeight > innerHeight,
+    scroll: [root.scrollWidth, root.scrollHeight, innerWidth, innerHeight],
+    wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5)
+      .slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`),
     present: document.body.classList.contains('present'),
   };
 }"""
@@ -84,7 +87,7 @@ def test_projector_mode_is_readable_and_fits_1280x720(small: Any, nnp_server: st
     assert m["tickFont"] >= 18 and m["heatTicks"] >= 18, m
     assert m["heat"] > normal["heat"] * 1.4, (m["heat"], normal["heat"])
     assert m["loss"] > normal["loss"], (m["loss"], normal["loss"])
-    assert not m["overflowX"] and not m["overflowY"], m
+    assert not m["overflowX"] and not m["overflowY"], (m["scroll"], m["wide"])
     for selector in HIDDEN:
         assert not visible(page, selector), selector
     for selector in SHOWN:
@@ -131,7 +134,7 @@ def test_the_watch_page_has_projector_mode(small: Any, nnp_server: str) -> None:
     m = page.evaluate(MEASURE)
     save_screenshot(page, "present-watch-1280x720.png")
     assert m["readout"] >= 28 and min(m["labels"]) >= 18, m
-    assert not m["overflowX"] and not m["overflowY"], m
+    assert not m["overflowX"] and not m["overflowY"], (m["scroll"], m["wide"])
     assert not visible(page, "#fork") and not visible(page, "#arch")
     assert visible(page, "#watchers") and visible(page, "#heatmap")
     page.keyboard.press("Escape")
