@@ -35,6 +35,9 @@ class Owned:
     sent: int | None = None
     sent_at: float = -math.inf
     last_snapshot: float = -math.inf
+    #: when its dashboard row (a fork's, ``payloads.row``) was last sent, and its version
+    row_at: float = -math.inf
+    row_version: int = -1
     #: when it was last checkpointed (``None``: not since it was loaded)
     last_checkpoint: float | None = None
     #: a checkpoint that could not reach the store, to retry (cluster)

@@ -67,6 +67,9 @@ class LocalRegistry:
     async def held(self, client: str) -> int:
         return self._held[client]
 
+    async def members(self, client: str) -> list[str]:
+        return sorted(s for s, e in self._entries.items() if e.client == client)
+
     async def remove(self, sid: str) -> None:
         entry = self._entries.pop(sid, None)
         if entry is not None:
