@@ -114,7 +114,7 @@ def test_the_dashboard_lists_every_fork_with_its_own_figures(client: TestClient)
         assert row["challenge"] == {"met": False, "epoch": None, "time": None}
     assert rows[ada]["epoch"] == 30 and rows[bob]["epoch"] == 0
     assert rows[carl]["parent"] == ada and rows[carl]["epoch"] == 30
-    assert rows_of(client, ada, ada_h) == {}  # a student's own class is empty: Carl is the teacher's
+    assert rows_of(client, ada, ada_h) == {}  # a student's class is empty: Carl is the teacher's
     text = client.get(f"/api/sessions/{sid}/forks", headers=owner).text
     assert "token" not in text
 
@@ -122,7 +122,7 @@ def test_the_dashboard_lists_every_fork_with_its_own_figures(client: TestClient)
 def test_the_dashboard_is_the_owners_only(client: TestClient) -> None:
     sid, _ = teacher(client)
     _, student = fork(client, sid, "Eve")
-    other, other_h = teacher(client)
+    _, other_h = teacher(client)
     r = client.get(f"/api/sessions/{sid}/forks")
     assert (r.status_code, r.json()["code"]) == (401, "missing_token")
     for headers in (student, other_h, bearer("not-a-token")):
@@ -155,7 +155,7 @@ def test_the_owners_stream_carries_the_rows_and_a_watchers_never(client: TestCli
         with client.websocket_connect(f"/api/sessions/{sid}/stream?{query}") as ws:
             seen = []
             msg = receive(ws)
-            while not (msg["type"] == "pong"):
+            while msg["type"] != "pong":
                 seen.append(msg["type"])
                 if msg["type"] == "hello":
                     # more than one forks interval (1 s) while the student trains

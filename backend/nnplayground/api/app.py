@@ -6,8 +6,8 @@ training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
 checkpoint before exiting. Behind a proxy listed in ``trusted_proxies`` (only then)
 uvicorn's ``ProxyHeadersMiddleware`` makes the forwarded address the client's (``quotas.py``).
 ``serve(settings)`` runs it with uvicorn. The page in ``frontend/`` is served at ``/`` (from
-the wheel's copy when installed). What it leaves out:
-the routes (``sessions.py``, ``classroom.py``, ``stream.py``, ``meta.py``) and training (``training/``).
+the wheel's copy when installed). What it leaves out: the routes (``sessions.py``,
+``classroom.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
 from __future__ import annotations

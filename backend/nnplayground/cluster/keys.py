@@ -17,7 +17,8 @@ sessions held, ids used after creation, ids kept, ids evicted or expired -> when
 ``owned`` (sorted set id -> lease expiry in ms, to find leases that ran out), ``run`` (hash id ->
 step target, 0 for none: sessions whose owner reported them running), ``replicas`` (sorted set
 replica -> last heartbeat in ms), ``rows`` (hash id -> a fork's dashboard row, JSON),
-``members:{client}`` (set: the ids a client holds, e.g. a class), ``viewers:{replica}`` (hash id -> watchers on that replica);
+``members:{client}`` (set: the ids a client holds, e.g. a class), ``viewers:{replica}``
+(hash id -> watchers on that replica);
 channels ``r:{replica}`` (commands and replies for one replica) and ``viewers`` (watcher count
 changes). What it leaves out: the redis client (this module imports nothing).
 """

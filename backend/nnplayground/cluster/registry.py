@@ -1,7 +1,8 @@
 """The session registry shared by every replica, in Redis: ids, token hashes, activity.
 
 A session created through one replica is known to all the others at once: ``reg`` maps id ->
-token hash, ``clients`` id -> the client holding it (``held``: its count), ``members:{client}`` its ids, ``active`` holds
+token hash, ``clients`` id -> the client holding it (``held``: its count, ``members:{client}``
+its ids), ``active`` holds
 each id's last activity (unix seconds) for expiry, ``running`` the ids a command last left
 running (expiry spares them), ``opened``, ``kept`` and ``expired`` what eviction
 needs. Activity is written at most once a second per session (touches are gathered and
