@@ -78,7 +78,7 @@ def test_a_student_forks_and_the_teachers_dashboard_follows(nnp_server: str,
         assert float(cell(board, "accuracy") or "nan") == summary["last"]["accuracy"]
         assert float(cell(board, "loss") or "nan") == summary["last"]["train_loss"]
         assert cell(board, "network") == "2"  # hidden neurons: [2, 2, 1]
-        assert board.text_content(f"#leaderboard td.col-status") == "paused"
+        assert board.text_content("#leaderboard td.col-status") == "paused"
         assert board.text_content("#leaderboard td.col-challenge") == "not yet"
         assert student.text_content("#challenge .challenge-badge") == "Not met yet"
         assert "2 hidden neurons: at most 0" in student.text_content("#challenge .challenge-rules")
