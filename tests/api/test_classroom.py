@@ -277,10 +277,10 @@ def test_the_xor_lesson_is_met_by_one_feature_and_no_hidden_layer(client: TestCl
     assert status["met"] and status["met_at"]["config"]["features"] == ["x1*x2"]
 
 
-def test_a_met_challenge_survives_a_restart(tmp_path: Path) -> None:
+def test_a_met_challenge_and_the_class_survive_a_restart(tmp_path: Path) -> None:
     settings = make_settings(store="sqlite", data_dir=tmp_path)
     with TestClient(create_app(settings)) as c:
-        sid, _ = teacher(c, preset="lesson_or")
+        sid, owner = teacher(c, preset="lesson_or")
         ada, ada_h = fork(c, sid, "Ada")
         c.patch(f"/api/sessions/{ada}", json={"hidden_layers": []}, headers=ada_h)
         train(c, ada, ada_h, 400)
@@ -290,3 +290,6 @@ def test_a_met_challenge_survives_a_restart(tmp_path: Path) -> None:
         status = c.get(f"/api/sessions/{ada}/challenge").json()
         assert status["met_at"] == met and status["nickname"] == "Ada"
         assert status["classroom"] == sid
+        # the class too: the dashboard lists the fork again
+        rows = rows_of(c, sid, owner)
+        assert set(rows) == {ada} and rows[ada]["challenge"]["epoch"] == met["epoch"]
