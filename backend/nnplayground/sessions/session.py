@@ -113,6 +113,8 @@ class Session:
         #: figures}`` (kept once met, whatever the run does next)
         self.challenge = challenge
         self.challenge_met: dict[str, Any] | None = None
+        #: whether the network's rules hold: (for this spec, with own points?, they hold)
+        self._rules: tuple[SessionSpec, bool, bool] | None = None
         self.status: Status = "idle"
         self.message: str | None = None
         self.version = 1
@@ -189,7 +191,10 @@ class Session:
         c = self.challenge
         if c is None or self.challenge_met is not None or not batch.train_loss:
             return
-        if not all(x["ok"] for x in self._network_conditions()):
+        own = self.points is not None
+        if self._rules is None or self._rules[0] is not self.spec or self._rules[1] != own:
+            self._rules = (self.spec, own, all(x["ok"] for x in self._network_conditions()))
+        if not self._rules[2]:  # (a change of the network or the data replaces the spec)
             return
         at = c.first_met(batch.first, vars(batch))
         if at is None:
