@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import resource
 import statistics
@@ -36,7 +37,14 @@ from typing import Any
 
 import httpx
 
+from nnplayground.api import display
+from nnplayground.config import Settings
+from nnplayground.sessions import jsonsafe
+from nnplayground.sessions.pool import Event
+from nnplayground.sessions.session import Session
+from nnplayground.sessions.spec import SessionSpec
 from nnplayground.setups import page_config
+from nnplayground.training import payloads
 from server import Watcher, p99, probe_health  # bench/server.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
@@ -142,6 +150,65 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
             "load": load}
 
 
+def micros(fn: Any, repeat: int = 200) -> float:
+    """Microseconds one call of ``fn`` takes here (the best of three rounds)."""
+    best = math.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / repeat)
+    return 1e6 * best
+
+
+def budget(config: dict[str, Any]) -> list[tuple[str, str, float, float]]:
+    """What one visitor costs a second at ``config``'s pace, part by part, timed here with the
+    server's own code: ``(part, where, us per call, calls a second)``."""
+    st = Settings()
+    s = Session("bench", "", SessionSpec.from_dict(config))
+    s.train(500)  # past the first log-spaced timeline frames
+    snap = payloads.snapshot(s, st)
+    text = jsonsafe.dumps(snap)
+    epoch_event = {**s.history_since(s.epoch - 5).to_event(), "t": 0.0}
+    epoch_text, last = jsonsafe.dumps(epoch_event), s.epoch
+    pace, fps = float(config["pace"]), st.snapshot_fps
+    messages = min(st.epoch_messages_per_second, pace)
+    return [
+        ("training (epochs)", "worker", micros(lambda: s.train(1)), pace),
+        ("snapshot: grids and weights", "worker", micros(lambda: payloads.snapshot(s, st)), fps),
+        ("snapshot: JSON", "worker", micros(lambda: jsonsafe.dumps(snap)), fps),
+        ("diagnostics", "worker", micros(lambda: jsonsafe.dumps(payloads.diagnostics(s))), fps),
+        ("epoch message: JSON", "worker", micros(
+            lambda: jsonsafe.dumps({**s.history_since(s.epoch - 5).to_event(), "t": 0.0})),
+         messages),
+        ("display frame (binary)", "api", micros(
+            lambda: display.snapshot_frame(Event("snapshot", text))), fps),
+        ("display epochs message", "api", micros(
+            lambda: display.live_epochs(Event("epoch", epoch_text, last - 4, last))),
+         messages),
+    ]
+
+
+def print_budget(config: dict[str, Any], measured: dict[str, Any] | None) -> None:
+    """The cost of one visitor by part, the ceiling it implies on 2 cores, and (at the first N
+    that failed) what the server processes really spent per visitor: the rest is queues
+    between processes, scheduling, WebSocket sends and the event loop."""
+    parts = budget(config)
+    total = sum(us * rate for _, _, us, rate in parts) / 1000
+    print("\nwhere a visitor's time goes (ms of CPU a second; timed in this process):")
+    for part, where, us, rate in parts:
+        print(f"  {part:30s} {where:6s} {us:8.1f} us x {rate:4g}/s = {us * rate / 1000:6.2f} ms"
+              f"  {us * rate / 1000 / total:5.1%}")
+    cores = os.cpu_count() or 1
+    print(f"  {'sum of the parts':45s} {total:13.2f} ms -> at most {1000 * cores / total:,.0f} "
+          f"visitors on {cores} cores")
+    if measured is not None:
+        spent = 1000 * sum(measured["load"].values()) / measured["n"]
+        print(f"  {'measured at N = ' + str(measured['n']) + ' (all server processes)':45s} "
+              f"{spent:13.2f} ms a visitor ({spent / total:.1f}x the parts) -> "
+              f"{1000 * cores / spent:,.0f} visitors")
+
+
 def meets(r: dict[str, Any]) -> bool:
     return (r["fps_min"] >= TARGETS["fps"] * FPS_RESOLUTION
             and r["latency_p99"] < TARGETS["latency_ms"]
@@ -184,6 +251,7 @@ async def main_async(args: argparse.Namespace) -> None:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in failed["load"].items())
         print(f"where the time goes at N = {failed['n']} (CPU per server process, of one "
               f"core): {shares}")
+    print_budget(config, failed)
     print("\nbytes/s to the watcher of one session, in the same run:")
     print(f"{'pace':>8} {'display B/s':>12} {'full B/s':>12} {'display/full':>13} "
           f"{'fps display':>12} {'fps full':>9}")

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     epoch_messages_per_second: float = Field(20.0, gt=0, le=1000, description="epoch messages "
                                              "per second to a session's watchers: the epochs "
                                              "of several chunks travel together")
+    diagnostics_news_seconds: float = Field(1.0, gt=0, le=60, description=(
+        "display clients get the diagnostics at most this often, and at once when a finding "
+        "or the status changes"))
     snapshot_share: float = Field(0.2, gt=0, le=1, description="worker time for snapshots")
     snapshot_resolution: int = Field(40, ge=4, le=200)
     neuron_resolution: int = Field(16, ge=4, le=64)

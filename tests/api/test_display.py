@@ -9,6 +9,7 @@ each binary snapshot frame decoding to the full snapshot's grids and (float32) w
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
 
 import numpy as np
@@ -16,7 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from nnplayground.api.display import buckets
+from nnplayground.api.display import buckets, news
+from nnplayground.sessions.pool import Event
 
 from ..conftest import Session
 from .helpers import is_type
@@ -140,7 +142,7 @@ def test_buckets_cover_the_range_in_order(first: int, last: int) -> None:
         assert ends[0] == first  # the first epochs stay exact (a log axis shows them)
 
 
-def test_display_clients_get_diagnostics_as_json_after_each_snapshot(
+def test_display_clients_get_diagnostics_as_json_with_the_snapshot_of_a_status(
         client: TestClient, new_session: NewSession) -> None:
     sid, token, _ = new_session(config={"hidden_layers": [4, 2], "hidden_activation": "relu",
                                         "seed": 0, "dataset": {"name": "circle"}})
@@ -156,3 +158,12 @@ def test_display_clients_get_diagnostics_as_json_after_each_snapshot(
     summary = client.get(f"/api/sessions/{sid}").json()
     assert told["findings"] == summary["diagnostics"]["findings"]
     assert told["findings"][0]["kind"] == "dead" and told["findings"][0]["layer"] == 2
+
+
+@pytest.mark.parametrize(("message", "sent"), [({"news": True}, True), ({"news": False}, False),
+                                               ({}, True)])
+def test_display_clients_get_the_diagnostics_that_are_news(message: dict[str, bool],
+                                                            sent: bool) -> None:
+    event = Event("diagnostics", json.dumps({"type": "diagnostics", **message}))
+    assert news(event) is sent
+    assert news(event) is sent and event.cache["news"] is sent  # parsed once per event

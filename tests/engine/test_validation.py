@@ -65,6 +65,24 @@ def test_mismatched_or_non_finite_data(X, Y, field):
     assert info.value.field == field
 
 
+@pytest.mark.parametrize(
+    ("X", "Y", "field"),
+    [
+        (np.array([[np.nan, 0.0], [0.0, 0.0]]), np.zeros((1, 2)), "X"),
+        (np.full((3, 3), 0.5), np.zeros((1, 3)), "X"),
+        (np.zeros((2, 2)), np.array([[0.0, np.inf]]), "Y"),
+    ],
+)
+def test_new_data_is_checked_after_training_on_other_data(X, Y, field):
+    """The checked data is remembered by identity: new arrays, even of the same shape, are
+    checked again."""
+    net = Network([2, 3, 1])
+    train(net, np.zeros((2, 2)), np.zeros((1, 2)), 1)
+    with pytest.raises(ConfigError) as info:
+        train(net, X, Y, 1)
+    assert info.value.field == field
+
+
 def test_weights_of_the_wrong_shape_are_refused():
     net = Network([2, 3, 1])
     with pytest.raises(ConfigError, match=r"weights\[0\]"):

@@ -25,6 +25,7 @@ from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.sessions.store import MemoryStore
 from nnplayground.sessions.tokens import hash_token
+from nnplayground.training import payloads
 from nnplayground.training.owned import Owned
 from nnplayground.training.worker import Worker
 from tests.conftest import make_settings
@@ -493,6 +494,43 @@ def test_watched_status_changes_come_with_a_snapshot(h: Harness) -> None:
     assert [e.kind for e in h.log] == ["status", "snapshot", "diagnostics"]
 
 
+def test_diagnostics_are_news_on_a_status_a_new_finding_or_once_a_second() -> None:
+    """Every snapshot brings diagnostics; those display clients get (``news``) come when a
+    status changes, a finding changes, or ``diagnostics_news_seconds`` have passed."""
+    clock = FakeClock(5.0)
+    h = Harness(clock=clock, diagnostics_news_seconds=1.0)
+    dead = SessionSpec(hidden_layers=(4, 2), hidden_activation="relu", seed=0,
+                       dataset=DatasetSpec("circle", n_points=40))
+    h.create(spec=dead)
+    h.call("watch", "s1")
+    h.log.clear()
+
+    def news() -> list[bool]:
+        h.pump()
+        return [e.msg["news"] for e in h.take("diagnostics")]
+
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [True]  # the first
+    h.worker.publish_snapshot(h.owned())
+    clock.now += 0.5
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [False, False]  # the same findings, within the second
+    clock.now += 0.5
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [True]  # a second since the last news
+    h.call("step", "s1", {"epochs": 1})
+    h.run()
+    assert news()[-1] is True  # the status "paused" that ends the step
+    [finding] = [f["kind"] for f in h.session().summary()["diagnostics"]["findings"]][:1]
+    assert finding == "dead"
+    h.worker.publish_snapshot(h.owned())
+    assert news() == [False]
+    h.owned().news_key = payloads.diagnostics_key(payloads.diagnostics(Session(
+        "other", "", SessionSpec(dataset=DatasetSpec("circle", n_points=40)))))
+    h.worker.publish_snapshot(h.owned())  # as if the last news had no dead layer
+    assert news() == [True]
+
+
 # ----- updates -----------------------------------------------------------------------------
 def test_live_update_keeps_training(h: Harness) -> None:
     h.create()
@@ -763,6 +801,15 @@ def test_a_paced_session_trains_pace_epochs_a_second_spread_evenly() -> None:
     windows = [sum(per_tick[i : i + 20]) for i in range(0, len(per_tick), 20)]  # 0.1 s each
     assert max(windows) <= 6 and min(windows) >= 4  # not one burst a second
     assert h.session().status == "running"
+
+
+def test_a_fast_pace_trains_a_few_epochs_a_chunk_at_most_epoch_message_rate() -> None:
+    h, clock = paced_harness(200)  # 20 epoch messages a second (the default): 10 a chunk
+    h.call("start", "s1")
+    per_tick = run_for(h, clock, 2.0)
+    assert 395 <= h.session().epoch <= 405
+    chunks = [n for n in per_tick if n]
+    assert min(chunks) >= 10 and len(chunks) <= 2 * 20 + 1
 
 
 def test_the_loop_waits_for_the_next_paced_epoch_instead_of_spinning() -> None:

@@ -18,6 +18,9 @@ a ``detail=display`` client gets instead:
   mod 256, the first row and column predicted from their one neighbour), zlib-compressed
   together. A smooth heatmap leaves small residuals, which compress well.
 
+* ``diagnostics`` only when they are ``news`` (a finding or the status changed, or
+  ``NNP_DIAGNOSTICS_NEWS_SECONDS`` passed): the page shows one sentence, not ten a second.
+
 Both are computed once per event in this process (cached on the :class:`Event`) however many
 clients watch. What it leaves out: which events a client gets (``stream.py``).
 """
@@ -145,6 +148,12 @@ def snapshot_frame(event: Event) -> bytes:
         return (struct.pack("<I", len(head)) + head + b"".join(x.tobytes() for x in numbers)
                 + zlib.compress(b"".join(data for _, _, data in grids), 9))
     return _cached(event, "frame", make)
+
+
+def news(event: Event) -> bool:
+    """Whether a ``diagnostics`` event is sent to display clients (its ``news`` flag: a
+    finding or the status changed, or a second has passed since the last news)."""
+    return bool(_cached(event, "news", lambda: json.loads(event.text).get("news", True)))
 
 
 def _cached(event: Event, key: str, make: Any) -> Any:

@@ -132,6 +132,8 @@ class Connection:
                 self.last = event.last
             elif event.kind == "snapshot" and self.display:
                 await self.send_frame(display.snapshot_frame(event))
+            elif event.kind == "diagnostics" and self.display and not display.news(event):
+                continue
             else:
                 if event.kind == "status":
                     await self.catch_up(json.loads(event.text))

@@ -422,8 +422,14 @@ def train(net: Network, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_te
     Raises :class:`DivergenceError` as soon as a loss or parameter is not finite; the epochs
     before it stay counted in ``net.epoch``. The compiled loop is kept per network and data size
     (until the network's configuration or optimiser changes), so training in chunks costs no
-    more than one long call.
+    more than one long call; data given again as the same array objects is not checked again.
     """
+    given = (X, Y, X_test, Y_test)
+    trainers = _TRAINERS.setdefault(net, {})
+    for known in trainers.values():
+        if known.fits(net) and known.data is not None \
+                and all(a is b for a, b in zip(known.data[0], given, strict=True)):
+            return known.run(net, *known.data[1], int(epochs), track_accuracy)
     Xa, Ya = net.check_data(X, Y)
     assert Ya is not None
     test = None
@@ -432,10 +438,10 @@ def train(net: Network, X: Any, Y: Any, epochs: int, *, X_test: Any = None, Y_te
         assert Yt is not None
         test = (Xt, Yt)
     key = (Xa.shape[1], 0 if test is None else test[0].shape[1])
-    trainers = _TRAINERS.setdefault(net, {})
     trainer = trainers.get(key)
     if trainer is None or not trainer.fits(net):
         trainer = trainers[key] = Trainer(net, *key)
+    trainer.data = (given, (Xa, Ya, test))
     return trainer.run(net, Xa, Ya, test, int(epochs), track_accuracy)
 
 
@@ -455,6 +461,9 @@ class Trainer:
         rest = m % self.size
         self.last = _Batch(net, params, rest) if rest else None
         self.evaluate = _Evaluate(net, params.Q, m_test) if m_test else None
+        #: the data last given (as given, and as checked), to skip checking it again
+        self.data: tuple[tuple[Any, ...], tuple[Array, Array, tuple[Array, Array] | None]] \
+            | None = None
 
     def fits(self, net: Network) -> bool:
         """Whether this loop was compiled for ``net`` as it is configured now."""

@@ -172,7 +172,7 @@ class Session:
             k = min(left, self.timeline.next_due(self.net.epoch) - self.net.epoch)
             batches.append(self._train(k))
             left -= k
-            self.keep_frame()
+            self.keep_frame(finite=True)  # (training raises before a parameter is not)
         self._touch()
         batch = batches[0] if len(batches) == 1 else EpochBatch(
             first, *([v for b in batches for v in getattr(b, name)] for name in SERIES))
@@ -240,9 +240,10 @@ class Session:
         self.timeline.clear()
         self.keep_frame("log")
 
-    def keep_frame(self, kind: str | None = None) -> None:
-        """Keep a timeline frame of the network as it is now if one is due (or ``kind``)."""
-        if self.status == "diverged" or not self.net.is_finite():
+    def keep_frame(self, kind: str | None = None, finite: bool = False) -> None:
+        """Keep a timeline frame of the network as it is now if one is due (or ``kind``);
+        ``finite``: its parameters are known to be finite."""
+        if self.status == "diverged" or not (finite or self.net.is_finite()):
             return
         now = time.monotonic()
         kind = kind or self.timeline.due(self.epoch, now)

@@ -38,6 +38,9 @@ class Owned:
     #: when its dashboard row (a fork's, ``payloads.row``) was last sent, and its version
     row_at: float = -math.inf
     row_version: int = -1
+    #: what the last diagnostics news said (findings and divergence), and when it was sent
+    news_key: str = ""
+    news_at: float = -math.inf
     #: when it was last checkpointed (``None``: not since it was loaded)
     last_checkpoint: float | None = None
     #: a checkpoint that could not reach the store, to retry (cluster)

@@ -3,7 +3,9 @@
 A :class:`Pacer` is a token bucket refilled at ``pace`` epochs a second of the worker's clock,
 holding at most ``BURST`` seconds' worth (at least one epoch): a session paced at 30 trains
 about one epoch every 33 ms, not 30 at once each second, and a worker that fell behind does not
-make it up in one jump. The first epoch is due at once. A :class:`Play` is what a run started
+make it up in one jump. A fast pace trains a few epochs at a time (``grain``: at most
+``ticks`` chunks a second, the rate of epoch messages), since a chunk costs far more than an
+epoch of a small network. The first epochs are due at once. A :class:`Play` is what a run started
 by Play keeps: its pacer (``None``: full speed) and the stop condition still armed. What it
 leaves out: which session goes next (the worker's scheduler) and the clock itself (injected).
 """
@@ -20,27 +22,39 @@ BURST = 0.1  # seconds of epochs a paced session may catch up at most
 
 
 class Pacer:
-    def __init__(self, pace: float, now: float) -> None:
-        self.pace, self.stamp, self.owed = pace, now, 1.0
+    """``grain``: the fewest epochs it lets train at a time (1: each epoch as soon as it is
+    due; more where a faster pace would otherwise cost a chunk per epoch)."""
+
+    def __init__(self, pace: float, now: float, grain: int = 1) -> None:
+        self.pace, self.stamp, self.grain = pace, now, max(1, grain)
+        self.owed = float(self.grain)
 
     def _owed(self, now: float) -> float:
-        cap = max(1.0, self.pace * BURST)
+        cap = max(float(self.grain), self.pace * BURST)
         return min(cap, self.owed + max(0.0, now - self.stamp) * self.pace)
 
     def allowed(self, now: float) -> int:
-        """Whole epochs that may be trained at ``now``."""
-        return math.floor(self._owed(now))
+        """Whole epochs that may be trained at ``now`` (none if fewer than ``grain``)."""
+        n = math.floor(self._owed(now))
+        return n if n >= self.grain else 0
 
     def spend(self, epochs: int, now: float) -> None:
         self.owed, self.stamp = self._owed(now) - epochs, now
 
     def wait(self, now: float) -> float:
-        """Seconds from ``now`` until the next epoch is due (0 if one is)."""
-        return max(0.0, (1.0 - self._owed(now)) / self.pace)
+        """Seconds from ``now`` until the next epochs are due (0 if they are)."""
+        return max(0.0, (self.grain - self._owed(now)) / self.pace)
 
-    def retime(self, pace: float, now: float) -> None:
-        """A new pace from ``now`` on: at most the epoch due now is kept (no burst)."""
-        self.owed, self.stamp, self.pace = min(1.0, self._owed(now)), now, pace
+    def retime(self, pace: float, now: float, grain: int = 1) -> None:
+        """A new pace from ``now`` on: at most the epochs due now are kept (no burst)."""
+        self.grain = max(1, grain)
+        self.owed, self.stamp, self.pace = min(float(self.grain), self._owed(now)), now, pace
+
+
+def grain(pace: float, ticks: float) -> int:
+    """Epochs a chunk of a session at ``pace`` trains at least, for ``ticks`` chunks a second
+    at most: no pace draws fewer frames or epoch messages, and none costs a chunk per epoch."""
+    return max(1, math.floor(pace / ticks))
 
 
 @dataclass
@@ -49,17 +63,19 @@ class Play:
     stop: StopAt | None
 
 
-def play(s: Session, old: Play | None, now: float) -> Play:
-    """A run of ``s`` by Play from ``now``: at its spec's pace (keeping what the old run's pacer
-    owed, without a burst), until its stop condition, which counts only if it does not hold
-    already (Play after a stop goes on)."""
+def play(s: Session, old: Play | None, now: float, ticks: float) -> Play:
+    """A run of ``s`` by Play from ``now``: at its spec's pace, in chunks of at least
+    :func:`grain` epochs (keeping what the old run's pacer owed, without a burst), until its
+    stop condition, which counts only if it does not hold already (Play after a stop goes
+    on)."""
     pacer = None
     if s.spec.pace is not None:
+        g = grain(s.spec.pace, ticks)
         pacer = old.pacer if old is not None and old.pacer is not None else None
         if pacer is None:
-            pacer = Pacer(s.spec.pace, now)
+            pacer = Pacer(s.spec.pace, now, g)
         else:
-            pacer.retime(s.spec.pace, now)
+            pacer.retime(s.spec.pace, now, g)
     stop = s.spec.stop_at
     last = s.last()
     if stop is not None and stop.first_reached(s.epoch, {k: [v] for k, v in last.items()}):

@@ -10,6 +10,7 @@ shapes. What it leaves out: when to send them (``worker.py``).
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,13 @@ def timeline(s: Session) -> dict[str, Any]:
 def diagnostics(s: Session) -> dict[str, Any]:
     """Why it is stuck (``sessions/advice.py``): per layer figures, plateau, findings."""
     return {"type": "diagnostics", "version": s.version, **advice.report(s)}
+
+
+def diagnostics_key(d: dict[str, Any]) -> str:
+    """What a change of makes diagnostics news: the findings (not their wording, whose
+    figures move every epoch) and the divergence."""
+    findings = [(f["kind"], f["layer"], f["units"]) for f in d["findings"]]
+    return json.dumps([findings, d["divergence"]], default=str)
 
 
 def boundary(s: Session, resolution: int, neurons: bool) -> dict[str, Any]:

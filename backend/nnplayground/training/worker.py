@@ -152,7 +152,7 @@ class Worker:
     def publish_status(self, o: Owned, **extra: Any) -> None:
         self.publish(o, "status", payloads.status(o.session, **extra))
         if o.watchers:
-            self.publish_snapshot(o)
+            self.publish_snapshot(o, news=True)
         self.post_row(o, force=True)
 
     def post_row(self, o: Owned, force: bool = False) -> None:
@@ -169,13 +169,20 @@ class Worker:
                                   "row": jsonsafe.clean(payloads.row(
                                       s, self.settings.thumbnail_resolution))})
 
-    def publish_snapshot(self, o: Owned) -> None:
+    def publish_snapshot(self, o: Owned, news: bool = False) -> None:
         """A snapshot (not of a diverged network: it has nothing to draw) and the
-        diagnostics that go with it."""
+        diagnostics that go with it, marked as ``news`` (for display clients) when ``news``
+        is asked for, a finding changed, or ``diagnostics_news_seconds`` have passed."""
         t0 = self.clock()
         if o.session.net.is_finite():
             self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
-        self.publish(o, "diagnostics", payloads.diagnostics(o.session))
+        diag = payloads.diagnostics(o.session)
+        key = payloads.diagnostics_key(diag)
+        diag["news"] = news or key != o.news_key \
+            or t0 - o.news_at >= self.settings.diagnostics_news_seconds
+        if diag["news"]:
+            o.news_key, o.news_at = key, t0
+        self.publish(o, "diagnostics", diag)
         now = self.clock()
         self.scheduler.drew(now - t0, o)
         o.last_snapshot = now
@@ -389,7 +396,8 @@ class Worker:
         self.finish_target(o)  # a waiting step ends here: its target no longer applies
         o.session.status, o.session.message = "running", None
         self.set_running(o, True)
-        o.play = pace.play(o.session, o.play, self.clock())
+        o.play = pace.play(o.session, o.play, self.clock(),
+                            self.settings.epoch_messages_per_second)
         self.publish_status(o)
         return o.session.summary()
 
@@ -440,7 +448,8 @@ class Worker:
         elif was_running:
             s.status = "running"
             if o.play is not None:  # a new pace or stop condition, from now on
-                o.play = pace.play(s, o.play, self.clock())
+                o.play = pace.play(s, o.play, self.clock(),
+                                    self.settings.epoch_messages_per_second)
         self.checkpoint(o)
         self.publish_status(o, reset=reset)
         return {**s.summary(), "reset": reset}
@@ -477,7 +486,7 @@ class Worker:
         return {"watchers": o.watchers}
 
     def op_snapshot(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        self.publish_snapshot(self.get(sid))
+        self.publish_snapshot(self.get(sid), news=True)  # for a new watcher
         return {}
 
     def op_backprop(self, sid: str, p: dict[str, Any], req: int) -> Any:
