@@ -89,5 +89,7 @@ export class Api {
   putModelText(id, text) { return this.request('PUT', `/sessions/${id}/model`, { text, auth: true }); }
   backprop(id, body) { return this.request('POST', `/sessions/${id}/backprop`, { body }); }
   history(id, since) { return this.request('GET', `/sessions/${id}/history?since=${since}`); }
+  timeline(id) { return this.request('GET', `/sessions/${id}/timeline`); }
+  snapshotAt(id, epoch) { return this.request('GET', `/sessions/${id}/snapshot?epoch=${epoch}`); }
   boundary(id, resolution) { return this.request('GET', `/sessions/${id}/boundary?resolution=${resolution}`); }
 }

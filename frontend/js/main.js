@@ -1,5 +1,6 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
-// renderers (the speed control, the suggested-setup line and the stop condition among them)
+// renderers (the speed control, the suggested-setup line, the stop condition, the timeline
+// scrubber and the diagnostics' advice and divergence toast among them)
 // and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
 // s = step, unless the focused control uses that key itself). Leaves out: everything it
@@ -22,6 +23,11 @@ import { SpeedControl } from './views/speed.js';
 import { SetupLine } from './views/setupline.js';
 import { StopAtControl } from './views/stopat.js';
 import { RunNote } from './views/runnote.js';
+import { Timeline } from './timeline.js';
+import { Scrubber } from './views/scrubber.js';
+import { AdviceView } from './views/advice.js';
+import { DivergenceToast } from './views/divergence.js';
+import { OutputNote } from './views/outputnote.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,6 +47,7 @@ async function boot() {
   const { store, api, parsed, loop } = started;
   store.update({ hide: parsed.hide, debug: parsed.debug });
   const session = new Session(store, api);
+  const timeline = new Timeline(store, api);
 
   const controls = new ControlsView(document, store, loop, session);
   const views = {
@@ -50,7 +57,7 @@ async function boot() {
       editable: true,
       onToggleFeature: (f) => controls.toggleFeature(f),
       onNeurons: (h, d) => controls.changeNeurons(h, d),
-      onEditParameter: (edit) => session.editParameter(edit),
+      onEditParameter: (edit) => { timeline.live(); return session.editParameter(edit); },
     }),
     heatmap: new HeatmapView($('heatmap'), store, loop, {
       readout: $('hoverReadout'),
@@ -83,10 +90,13 @@ async function boot() {
       onStop: (stopAt) => session.setConfig({ stop_at: stopAt }),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    scrubber: new Scrubber($('scrubber'), store, loop, timeline),
+    advice: new AdviceView($('advice'), store, loop, { onAction: (action) => session.runAction(action) }),
+    divergence: new DivergenceToast($('divergence'), store, loop, { onAction: (action) => session.runAction(action) }),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {
-      fetch: (body) => session.backprop(body),
+      fetch: (body) => session.backprop(timeline.withEpoch(body)),
       step: () => session.step(1),
       isOpen: () => $('backpropPanel').open,
     }),
@@ -97,6 +107,8 @@ async function boot() {
       curlButton: $('curl'), pythonButton: $('python'), snippet: $('snippet'), copySnippet: $('copySnippet'),
     }, store, loop, session),
   };
+
+  views.outputNote = new OutputNote($('heatmap'), store, loop); // over the output's canvases
 
   // The URL hash follows the configuration (replaceState: no history entry per change).
   const writeHash = () => {
@@ -136,6 +148,15 @@ async function boot() {
   });
 
   $('backpropPanel').addEventListener('toggle', () => {
+    if ($('backpropPanel').open) views.backprop.scheduleCompute();
+  });
+  // The backward pass follows the epoch the scrubber shows.
+  let backpropEpoch = null;
+  store.on(['scrub'], () => {
+    const scrub = store.get('scrub');
+    const shown = scrub ? scrub.shown : null;
+    if (shown === backpropEpoch) return;
+    backpropEpoch = shown;
     if ($('backpropPanel').open) views.backprop.scheduleCompute();
   });
 

@@ -2,10 +2,12 @@
 // forks) a session, a new one with the suggested setup of its dataset (GET /api/datasets)
 // under the link's options; follows its display stream (epoch buckets into the history,
 // refilling any gap from /history; binary snapshot frames decoded in order; status and its
-// message, resets, viewer counts), and carries out what the person asks: play, pause, step,
+// message, resets, viewer counts, diagnostics; live frames kept aside while a past epoch is
+// shown), and carries out what the person asks: play, pause, step,
 // reset, option changes (live ones, the speed and the stop condition among them, over the
 // stream, the rest by PATCH), a dataset with its suggested setup (and the undo of that),
-// presets, point editing, parameter editing, model import/export, fork, backprop.
+// presets, point editing, parameter editing, model import/export, fork, backprop, the action
+// of a diagnostics finding.
 // Leaves out: drawing (views/) and the DOM; errors become store notices in words.
 
 import { Api, describeError } from './api.js';
@@ -52,7 +54,9 @@ export class Session {
     this.refining = false; // a restarted stream's replay is to replace the history
     this.refinedAt = 0; // the last epoch of the history when it was last replaced
     this.frames = new SnapshotFrames((snap) => {
-      store.update({ snapshot: snap, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
+      // While a past epoch is shown (timeline.js), the live frame waits in liveSnapshot.
+      const shown = store.get('scrub') ? {} : { snapshot: snap };
+      store.update({ liveSnapshot: snap, ...shown, ...(snap.epoch > store.get('epoch') ? { epoch: snap.epoch } : {}) });
     }, { onError: (err) => store.notify(`A snapshot from the server could not be read: ${err.message}`) });
   }
 
@@ -177,13 +181,13 @@ export class Session {
         });
         if (msg.reset) this.refinedAt = 0;
         else if (msg.status !== 'running') this.queue = this.queue.then(() => this._refine(true));
-        if (msg.status === 'diverged') {
-          store.notify(msg.message || 'The training diverged (a value became infinite or NaN): reset to start again, perhaps with a smaller learning rate.');
-        }
         break;
       }
       case 'watchers':
         store.update({ watchers: msg.count });
+        break;
+      case 'diagnostics':
+        store.applyDiagnostics(msg, msg.version);
         break;
       case 'ack':
         if (msg.command === 'auth') store.update({ role: 'owner' });
@@ -268,6 +272,18 @@ export class Session {
   reset() { return this._command({ type: 'reset' }); }
 
   /**
+   * Carry out a diagnostics finding's action: its commands in order (`set` as setConfig does
+   * it, `reset`), stopping at the first refused; true if all were done.
+   */
+  async runAction(action) {
+    for (const c of action.commands) {
+      const done = c.type === 'reset' ? await this.reset() : c.type === 'set' ? await this.setConfig(c.changes) : null;
+      if (!done) return false;
+    }
+    return true;
+  }
+
+  /**
    * Change options. Live ones (learning rate, regularisation, batch, optimiser, speed, stop
    * condition) go over the stream when it is open; anything else by PATCH, which resets the
    * run. A change other than the speed or the stop condition ends "this is the preset" and
@@ -348,7 +364,7 @@ export class Session {
       saveToken(created.id, created.token);
       this._adopt(created.id, created.token, created.session);
       this._presetLoaded(name);
-      store.update({ snapshot: null });
+      store.update({ snapshot: null, liveSnapshot: null });
       await this.loadDataset();
       this.connect();
       if (old.id && old.token) {

@@ -7,9 +7,10 @@
 // prediction left + up - upleft (mod 256). Inflating is asynchronous (DecompressionStream), so
 // SnapshotFrames hands on decoded frames in arrival order and drops a frame that finishes after
 // a newer one was handed on. Pure apart from DecompressionStream (browsers and node 18+).
+// snapshotFromJson does the same for a JSON snapshot (REST snapshot?epoch=E).
 // Leaves out: the WebSocket (stream.js) and what the snapshot is drawn into (views/).
 
-import { quantisedGrid } from './grid.js';
+import { decodeGrid, quantisedGrid } from './grid.js';
 
 /** The parts of a frame before inflating: {header, weights, biases, ranges, compressed}. */
 export function parseFrame(buffer) {
@@ -118,4 +119,28 @@ export class SnapshotFrames {
   drop() {
     this.shown = this.arrived;
   }
+}
+
+/**
+ * A snapshot as REST's GET /snapshot?epoch=E (and the full stream's `snapshot` message) has it
+ * (grids as base64 JSON) into the page's snapshot, the same shape decodeFrame gives.
+ */
+export function snapshotFromJson(msg) {
+  return {
+    epoch: msg.epoch,
+    version: msg.version,
+    domain: msg.domain,
+    weights: msg.weights,
+    biases: msg.biases,
+    boundary: msg.boundary ? decodeGrid(msg.boundary) : null,
+    neurons: (msg.neurons || []).map(decodeGrid),
+  };
+}
+
+/** Whether every number of a snapshot is finite (weights, biases, the grids' ranges). */
+export function finiteSnapshot(snap) {
+  const finite = (v) => Number.isFinite(v);
+  const params = [...snap.weights, ...snap.biases].every((M) => M.every((row) => row.every(finite)));
+  const grids = [snap.boundary, ...snap.neurons].every((g) => !g || (finite(g.min) && finite(g.max)));
+  return params && grids;
 }

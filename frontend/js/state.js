@@ -1,6 +1,7 @@
 // state.js — the page's one state store: session identity and role, configuration, run status
-// and its message (why a run stopped), the latest snapshot (decoded grids), the dataset, the
-// loss history (buckets), view options, the undo of a switch to a suggested setup, notices.
+// and its message (why a run stopped), the snapshot shown (decoded grids; the live one or a
+// rewound epoch's), the diagnostics, the dataset, the loss history (buckets), view options,
+// the undo of a switch to a suggested setup, notices.
 // Every change goes through update() and is announced as a 'change' event whose detail.keys
 // lists what changed; history appends announce 'history'; messages for the person 'notice'.
 // Leaves out: talking to the server (api.js, stream.js) and drawing (views/).
@@ -28,7 +29,10 @@ export class Store extends EventTarget {
       network: null, // the engine configuration (resolved activations and loss)
       connection: 'closed', // 'connecting' | 'open' | 'reconnecting' | 'closed'
       watchers: 0,
-      snapshot: null,
+      snapshot: null, // the snapshot shown: the live one, or a past epoch's (timeline.js)
+      liveSnapshot: null, // the latest live snapshot
+      scrub: null, // a past epoch shown instead of the live run (timeline.js), else null
+      diagnostics: null, // why the network is stuck (docs/protocol.md, Diagnostics), with its version
       dataset: null,
       datasets: [],
       presets: [],
@@ -79,6 +83,14 @@ export class Store extends EventTarget {
       network: summary.network,
       ...(summary.watchers != null ? { watchers: summary.watchers } : {}),
     });
+    if (summary.diagnostics) this.applyDiagnostics(summary.diagnostics, summary.version);
+  }
+
+  /** Take in diagnostics (a summary's or the stream's) unless newer ones are held. */
+  applyDiagnostics(diagnostics, version) {
+    const held = this.state.diagnostics;
+    if (held && version != null && held.version > version) return;
+    this.update({ diagnostics: { ...diagnostics, version } });
   }
 
   /**

@@ -1,6 +1,7 @@
 // watch.js — boots the read-only watch page (watch.html#id=<id>): follows a session live over
 // the stream (output, network, loss chart, weight matrices), shows the epoch, status and
-// settings (the speed too) and why a run stopped, and offers Fork (a copy owned by this
+// settings (the speed too), why a run stopped and the diagnostics' advice, lets the student
+// rewind and replay the run (reading past epochs only), and offers Fork (a copy owned by this
 // browser, opened in the playground). It has no control that changes the watched session:
 // only view toggles (test points, discretize, the loss chart's axes).
 // Leaves out: everything shared with the main page (start.js, session.js, views/).
@@ -15,6 +16,11 @@ import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
 import { RunNote } from './views/runnote.js';
+import { Timeline } from './timeline.js';
+import { Scrubber } from './views/scrubber.js';
+import { AdviceView } from './views/advice.js';
+import { DivergenceToast } from './views/divergence.js';
+import { OutputNote } from './views/outputnote.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,6 +60,7 @@ async function boot() {
   if (!started) return;
   const { store, api, parsed, loop } = started;
   const session = new Session(store, api);
+  const timeline = new Timeline(store, api); // reads only: a rewind never touches the session
   const views = {
     header: new WatchHeader(store, loop),
     network: new NetworkView($('network'), store, loop, { editable: false }),
@@ -63,9 +70,13 @@ async function boot() {
       key: $('lossKey'),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    scrubber: new Scrubber($('scrubber'), store, loop, timeline),
+    advice: new AdviceView($('advice'), store, loop), // the sentence, no action button
+    divergence: new DivergenceToast($('divergence'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
   };
+  views.outputNote = new OutputNote($('heatmap'), store, loop); // over the output's canvases
   $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
   $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
   $('fork').addEventListener('click', async () => {

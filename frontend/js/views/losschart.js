@@ -4,8 +4,9 @@
 // The loss axis is linear or logarithmic (the "log loss" toggle); the epoch axis is
 // logarithmic once a run is longer than LOG_EPOCHS_AFTER epochs, unless the "log epochs"
 // toggle says otherwise. Hovering (or touching) reads the epoch and the values under the
-// pointer; a touch reading stays until the same place is touched again. Leaves out: holding
-// the history (history.js) and fetching it (session.js).
+// pointer; a touch reading stays until the same place is touched again. A rewound epoch
+// (the timeline scrubber's) is marked with a line and read out. Leaves out: holding the
+// history (history.js) and fetching it (session.js).
 
 import { compact, count, percent, sig } from '../format.js';
 import { fitCanvas, niceTicks } from './paint.js';
@@ -19,11 +20,17 @@ const LINES = {
   accuracy: { color: [46, 160, 67], band: 0.1, dash: [4, 3], name: 'accuracy' },
   test_accuracy: { color: [46, 160, 67], band: 0.06, dash: [2, 3], alpha: 0.5, name: 'test accuracy' },
 };
+const SCRUB_COLOR = 'rgb(124, 58, 237)'; // the rewound epoch's mark (the scrubber's colour)
 const rgba = ([r, g, b], a = 1) => `rgba(${r}, ${g}, ${b}, ${a})`;
 
 /** Whether the epoch axis is logarithmic: the person's choice, else by the run's length. */
 export function logEpochs(choice, last) {
   return choice == null ? last > LOG_EPOCHS_AFTER : Boolean(choice);
+}
+
+/** The plot's margins in CSS pixels (the scrubber under the chart lines up with them). */
+export function plotPadding(classification) {
+  return { l: 44, r: classification ? 34 : 8, t: 6, b: 16 };
 }
 
 /**
@@ -70,7 +77,7 @@ export class LossChart {
       if (e.detail.reset) this.hover = null;
       loop.invalidate(this);
     });
-    store.on(['ui', 'problem'], () => loop.invalidate(this));
+    store.on(['ui', 'problem', 'scrub'], () => loop.invalidate(this));
     new ResizeObserver(() => loop.invalidate(this)).observe(root);
     this._pointer();
     if (logLoss) logLoss.addEventListener('change', () => store.setUi({ logScale: logLoss.checked }));
@@ -110,7 +117,7 @@ export class LossChart {
     const logX = logEpochs(ui.logEpochs, h.last);
     this._toggles(ui, logX);
     const classification = this.store.get('problem') !== 'regression';
-    const pad = { l: 44, r: classification ? 34 : 8, t: 6, b: 16 };
+    const pad = plotPadding(classification);
     const pw = Math.max(10, width - pad.l - pad.r);
     const ph = Math.max(10, height - pad.t - pad.b);
     const losses = ['train_loss', 'test_loss'].filter((k) => h.has(k));
@@ -146,14 +153,34 @@ export class LossChart {
     this._key([...losses, ...(classification ? ['accuracy', 'test_accuracy'].filter((k) => h.has(k)) : [])]);
     for (const k of [...losses].reverse()) this._series(ctx, h.columns(k, column, { positive: logY }), LINES[k], xOf, yLoss.y);
     let b = h.bucket(h.size - 1);
+    const scrub = this.store.get('scrub');
+    if (scrub) this._scrubMark(ctx, xOf(Math.max(1, scrub.epoch)), pad, ph);
     if (this.hover && this.hover.x >= pad.l - 4 && this.hover.x <= pad.l + pw + 4) {
       const f = Math.min(1, Math.max(0, (this.hover.x - pad.l) / pw));
       b = h.at(Math.max(1, Math.min(h.last, Math.round(axis.epochAt(f))))) || b;
       this._marker(ctx, b, xOf(b.end), pad, ph, yLoss.y, yAcc, classification);
       this._readout(b, true);
     } else {
-      this._readout(b, false);
+      const past = scrub && h.at(Math.max(1, Math.min(h.last, scrub.epoch)));
+      this._readout(past || b, Boolean(past));
     }
+  }
+
+  /** The rewound epoch: a line across the plot with a flag at the top. */
+  _scrubMark(ctx, x, pad, ph) {
+    const px = Math.round(x) + 0.5;
+    ctx.save();
+    ctx.strokeStyle = SCRUB_COLOR;
+    ctx.lineWidth = 2;
+    line(ctx, px, pad.t, px, pad.t + ph);
+    ctx.fillStyle = SCRUB_COLOR;
+    ctx.beginPath();
+    ctx.moveTo(px - 5, pad.t);
+    ctx.lineTo(px + 5, pad.t);
+    ctx.lineTo(px, pad.t + 6);
+    ctx.closePath();
+    ctx.fill();
+    ctx.restore();
   }
 
   /** Name the lines drawn (the key's entries change only when the series do). */

@@ -2,6 +2,8 @@
 // to switch it on or off), every neuron as a small heatmap of its activation over the input space (hover for a
 // large one), links whose colour and width show the weight, a bias square per neuron, and, on
 // the owner's page, per-layer neuron +/- buttons and click-to-edit of a weight or bias.
+// The diagnostics mark the neurons of the live run: a dead unit greyed and labelled "dead", a
+// saturated one labelled "saturated".
 // The DOM is rebuilt only when the architecture changes; snapshots only repaint.
 // Leaves out: the hidden-layer count controls (controls.js) and sending changes (callbacks).
 
@@ -101,7 +103,7 @@ export class NetworkView {
     this.tip.className = 'tooltip';
     this.tip.hidden = true;
     this.editor = this._makeEditor();
-    store.on(['snapshot', 'config', 'layers', 'network', 'hide'], () => loop.invalidate(this));
+    store.on(['snapshot', 'config', 'layers', 'network', 'hide', 'diagnostics', 'scrub'], () => loop.invalidate(this));
     new ResizeObserver(() => { this.key = null; loop.invalidate(this); }).observe(root);
   }
 
@@ -132,6 +134,40 @@ export class NetworkView {
       this._build(sizes, features, width);
     }
     this._paint();
+    this._marks();
+  }
+
+  /** The diagnostics' dead and saturated units, marked (not on a rewound epoch: they are now's). */
+  _marks() {
+    const d = this.store.get('scrub') ? null : this.store.get('diagnostics');
+    const layers = (d && d.layers) || [];
+    this.nodes.forEach((canvases, k) => {
+      const found = layers.find((x) => x.l === k + 1);
+      canvases.forEach((canvas, i) => {
+        const mark = found && found.dead.includes(i) ? 'dead' : found && found.saturated.includes(i) ? 'saturated' : '';
+        this._mark(canvas.parentElement, mark);
+      });
+    });
+  }
+
+  _mark(node, mark) {
+    if ((node.dataset.mark || '') === mark) return;
+    node.dataset.mark = mark;
+    node.classList.toggle('dead', mark === 'dead');
+    node.classList.toggle('saturated', mark === 'saturated');
+    if (node.markLabel) node.markLabel.remove();
+    node.markLabel = null;
+    if (!mark) return;
+    const label = document.createElement('span');
+    label.className = `neuron-mark ${mark}`;
+    label.textContent = mark;
+    label.title = mark === 'dead' ? 'Dead: its output is 0 for every training point, so it passes no gradient back'
+      : 'Saturated: |z| is large for most points, so its derivative is almost 0';
+    const px = (v) => parseFloat(v) || 0;
+    label.style.left = `${px(node.style.left) + px(node.style.width) / 2}px`;
+    label.style.top = `${px(node.style.top) + px(node.style.height)}px`;
+    node.markLabel = label;
+    this.root.append(label);
   }
 
   _build(sizes, features, width) {
