@@ -22,6 +22,7 @@ import { SpeedControl } from './views/speed.js';
 import { SetupLine } from './views/setupline.js';
 import { StopAtControl } from './views/stopat.js';
 import { RunNote } from './views/runnote.js';
+import { PresentMode } from './present.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -41,6 +42,7 @@ async function boot() {
   const { store, api, parsed, loop } = started;
   store.update({ hide: parsed.hide, debug: parsed.debug });
   const session = new Session(store, api);
+  new PresentMode({ button: $('present') }, store);
 
   const controls = new ControlsView(document, store, loop, session);
   const views = {

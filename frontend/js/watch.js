@@ -15,6 +15,7 @@ import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
 import { RunNote } from './views/runnote.js';
+import { PresentMode } from './present.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,6 +55,7 @@ async function boot() {
   if (!started) return;
   const { store, api, parsed, loop } = started;
   const session = new Session(store, api);
+  new PresentMode({ button: $('present') }, store);
   const views = {
     header: new WatchHeader(store, loop),
     network: new NetworkView($('network'), store, loop, { editable: false }),

@@ -8,7 +8,7 @@
 // the history (history.js) and fetching it (session.js).
 
 import { compact, count, percent, sig } from '../format.js';
-import { fitCanvas, niceTicks } from './paint.js';
+import { fitCanvas, niceTicks, tickFont } from './paint.js';
 
 /** Runs longer than this get a logarithmic epoch axis unless the person chose. */
 export const LOG_EPOCHS_AFTER = 1000;
@@ -110,12 +110,14 @@ export class LossChart {
     const logX = logEpochs(ui.logEpochs, h.last);
     this._toggles(ui, logX);
     const classification = this.store.get('problem') !== 'regression';
-    const pad = { l: 44, r: classification ? 34 : 8, t: 6, b: 16 };
+    const font = tickFont(this.root); // 10 px, larger in projector mode; the pads follow it
+    const k = font / 10;
+    const pad = { l: 44 * k, r: (classification ? 34 : 8) * k, t: 6 * k, b: 16 * k };
     const pw = Math.max(10, width - pad.l - pad.r);
     const ph = Math.max(10, height - pad.t - pad.b);
     const losses = ['train_loss', 'test_loss'].filter((k) => h.has(k));
     const ext = h.extent(losses, { positive: logY });
-    ctx.font = '10px system-ui, sans-serif';
+    ctx.font = `${font}px system-ui, sans-serif`;
     ctx.fillStyle = 'rgb(110, 110, 110)';
     ctx.strokeStyle = 'rgb(225, 225, 225)';
     ctx.lineWidth = 1;
@@ -139,8 +141,8 @@ export class LossChart {
         ctx.fillStyle = 'rgb(46, 140, 60)';
         ctx.textAlign = 'left';
         ctx.textBaseline = 'middle';
-        ctx.fillText('100%', pad.l + pw + 3, pad.t + 4);
-        ctx.fillText('0%', pad.l + pw + 3, pad.t + ph - 4);
+        ctx.fillText('100%', pad.l + pw + 3, pad.t + 4 * k);
+        ctx.fillText('0%', pad.l + pw + 3, pad.t + ph - 4 * k);
       }
     }
     this._key([...losses, ...(classification ? ['accuracy', 'test_accuracy'].filter((k) => h.has(k)) : [])]);
@@ -198,7 +200,7 @@ export class LossChart {
       const label = compact(t);
       const w = ctx.measureText(label).width;
       if (x - w / 2 < right + 4 || x + w / 2 > pad.l + pw + pad.r) continue;
-      ctx.fillText(label, Math.max(pad.l + w / 2, x), pad.t + ph + 12);
+      ctx.fillText(label, Math.max(pad.l + w / 2, x), pad.t + ph + pad.b * 0.75);
       right = x + w / 2;
       if (x > pad.l + 1) line(ctx, Math.round(x) + 0.5, pad.t, Math.round(x) + 0.5, pad.t + ph);
     }
