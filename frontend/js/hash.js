@@ -1,6 +1,6 @@
 // hash.js — the URL hash as the page's whole state: session id, every configuration option
 // (network seed and dataset seed included, the speed and the stop condition too), view
-// toggles and the controls hidden for a class.
+// toggles (projector mode, `present`, among them) and the controls hidden for a class.
 // Pure: parseHash(string) and serializeHash(object) do no I/O and touch no DOM; the features
 // and activations they accept are the server's (meta.js).
 // Leaves out: custom (clicked) data points, which live on the server with the session.
@@ -22,7 +22,7 @@ function featureNamed(code) {
 /** View options kept in the hash, with their defaults (omitted from the hash when default). */
 export const DEFAULT_UI = Object.freeze({
   // logEpochs: null = chosen by the run's length (the loss chart's rule), else the person's
-  showTest: false, discretize: false, logScale: false, logEpochs: null, output: 0,
+  showTest: false, discretize: false, logScale: false, logEpochs: null, output: 0, present: false,
 });
 
 /** Names of the control groups that `hide=` may hide (classroom use). */
@@ -78,7 +78,8 @@ function bool(text) {
 export function parseHash(hash) {
   const text = (hash || '').replace(/^#/, '');
   const params = new URLSearchParams(text);
-  const out = { id: null, preset: null, config: {}, ui: {}, hide: [], debug: false, invalid: [] };
+  // present is always set, so a hash without it leaves projector mode (hashchange)
+  const out = { id: null, preset: null, config: {}, ui: { present: false }, hide: [], debug: false, invalid: [] };
   const config = out.config;
   const dataset = {};
   const bad = (key) => out.invalid.push(key);
@@ -126,6 +127,7 @@ export function parseHash(hash) {
       case 'log': set(out.ui, 'logScale', key, bool(raw)); break;
       case 'xlog': set(out.ui, 'logEpochs', key, bool(raw)); break;
       case 'output': set(out.ui, 'output', key, num(raw, { min: 0, max: 64, int: true })); break;
+      case 'present': set(out.ui, 'present', key, bool(raw)); break;
       case 'hide':
         out.hide = raw.split(',').filter((h) => HIDEABLE.includes(h));
         break;
@@ -180,7 +182,15 @@ export function serializeHash({ id = null, config = DEFAULT_CONFIG, ui = {}, hid
   if (u.logEpochs != null) add('xlog', u.logEpochs ? '1' : '0');
   if (u.output) add('output', fmt(u.output));
   if (hide.length) parts.push(`hide=${hide.filter((h) => HIDEABLE.includes(h)).join(',')}`);
+  if (u.present) parts.push('present');
   return `#${parts.join('&')}`;
+}
+
+/** `hash` with the bare `present` flag added or removed, every other part kept as it is. */
+export function withPresent(hash, on) {
+  const parts = (hash || '').replace(/^#/, '').split('&').filter((p) => p && p.split('=')[0] !== 'present');
+  if (on) parts.push('present');
+  return parts.length ? `#${parts.join('&')}` : '';
 }
 
 /** A full configuration: the defaults overlaid with a parsed (partial) one. */

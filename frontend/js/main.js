@@ -28,6 +28,7 @@ import { Scrubber } from './views/scrubber.js';
 import { AdviceView } from './views/advice.js';
 import { DivergenceToast } from './views/divergence.js';
 import { OutputNote } from './views/outputnote.js';
+import { PresentMode } from './present.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -48,6 +49,7 @@ async function boot() {
   store.update({ hide: parsed.hide, debug: parsed.debug });
   const session = new Session(store, api);
   const timeline = new Timeline(store, api);
+  new PresentMode({ button: $('present') }, store);
 
   const controls = new ControlsView(document, store, loop, session);
   const views = {

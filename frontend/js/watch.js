@@ -21,6 +21,7 @@ import { Scrubber } from './views/scrubber.js';
 import { AdviceView } from './views/advice.js';
 import { DivergenceToast } from './views/divergence.js';
 import { OutputNote } from './views/outputnote.js';
+import { PresentMode } from './present.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,6 +62,7 @@ async function boot() {
   const { store, api, parsed, loop } = started;
   const session = new Session(store, api);
   const timeline = new Timeline(store, api); // reads only: a rewind never touches the session
+  new PresentMode({ button: $('present') }, store);
   const views = {
     header: new WatchHeader(store, loop),
     network: new NetworkView($('network'), store, loop, { editable: false }),

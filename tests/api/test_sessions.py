@@ -586,8 +586,8 @@ def test_backprop_gradient_check(client: TestClient, new_session: NewSession):
 
 def test_backprop_refuses(client: TestClient, new_session: NewSession):
     sid, _, _ = new_session()
-    body = error(client.post(f"/api/sessions/{sid}/backprop", json={"index": 4}), 422,
-                 "invalid_config", "index")
+    body = error(client.post(f"/api/sessions/{sid}/backprop", json={"index": 4}), 409,
+                 "conflict", "index")  # well-formed, but this session has 4 points
     assert "0..3" in body["message"]
     error(client.post(f"/api/sessions/{sid}/backprop", json={"index": -1}), 422,
           "validation_error", "index")

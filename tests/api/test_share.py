@@ -68,17 +68,19 @@ def test_the_public_url_gets_a_qr_code(public_client: TestClient) -> None:
     assert r.status_code == 200 and r.content.startswith(b"<svg")
 
 
-@pytest.mark.parametrize(("url", "code"), [
-    ("https://evil.example/watch.html", "foreign_url"),
-    ("http://testserver.evil.example/", "foreign_url"),
-    ("http://testserver:81/watch.html", "foreign_url"),
-    ("javascript:alert(1)", "invalid_url"),
-    ("/watch.html#id=abc", "invalid_url"),
-    ("", "invalid_url"),
+@pytest.mark.parametrize(("url", "status", "code"), [
+    ("https://evil.example/watch.html", 403, "foreign_url"),
+    ("http://testserver.evil.example/", 403, "foreign_url"),
+    ("http://testserver:81/watch.html", 403, "foreign_url"),
+    ("javascript:alert(1)", 422, "invalid_url"),
+    ("/watch.html#id=abc", 422, "invalid_url"),
+    ("http://[", 403, "foreign_url"),
+    ("", 422, "invalid_url"),
 ])
-def test_other_urls_get_no_qr_code(client: TestClient, url: str, code: str) -> None:
+def test_other_urls_get_no_qr_code(client: TestClient, url: str, status: int, code: str) -> None:
+    """A malformed URL is the client's error (422); another server's is refused (403)."""
     r = client.get("/api/qr.svg", params={"url": url})
-    assert r.status_code == 422
+    assert r.status_code == status
     body = r.json()
     assert (body["code"], body["field"]) == (code, "url")
     assert "url" in body["message"]
@@ -86,7 +88,7 @@ def test_other_urls_get_no_qr_code(client: TestClient, url: str, code: str) -> N
 
 def test_a_public_url_server_still_refuses_other_paths(public_client: TestClient) -> None:
     r = public_client.get("/api/qr.svg", params={"url": "https://nn.school.example/other"})
-    assert r.status_code == 422 and r.json()["code"] == "foreign_url"
+    assert r.status_code == 403 and r.json()["code"] == "foreign_url"
     assert PUBLIC in r.json()["message"]
 
 

@@ -45,10 +45,10 @@ def test_epochs_outside_the_run_are_refused(client: TestClient,
                                             new_session: Callable[..., Session]) -> None:
     sid, _, headers = new_session(**CONFIG)
     train(client, sid, headers, 20)
-    error(client.get(f"/api/sessions/{sid}/snapshot", params={"epoch": 21}), 422,
-          "invalid_config", "epoch")
+    error(client.get(f"/api/sessions/{sid}/snapshot", params={"epoch": 21}), 409,
+          "conflict", "epoch")  # a well-formed epoch this run has not reached
     error(client.get(f"/api/sessions/{sid}/snapshot", params={"epoch": -1}), 422,
           "validation_error", "epoch")
     error(client.get(f"/api/sessions/{sid}/snapshot"), 422, "validation_error", "epoch")
-    error(client.post(f"/api/sessions/{sid}/backprop", json={"epoch": 99}), 422,
-          "invalid_config", "epoch")
+    error(client.post(f"/api/sessions/{sid}/backprop", json={"epoch": 99}), 409,
+          "conflict", "epoch")

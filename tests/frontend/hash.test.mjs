@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import './server.fixture.mjs';
-import { parseHash, serializeHash, withDefaults, DEFAULT_UI } from '../../frontend/js/hash.js';
+import { parseHash, serializeHash, withDefaults, withPresent, DEFAULT_UI } from '../../frontend/js/hash.js';
 import { DEFAULT_CONFIG } from '../../frontend/js/config.js';
 
 const FULL = {
@@ -29,7 +29,7 @@ test('a full configuration survives serialise -> parse', () => {
   const back = parseHash(hash);
   assert.equal(back.id, 'abc_DEF-123');
   assert.deepEqual(back.config, FULL);
-  assert.deepEqual(back.ui, { showTest: true, discretize: true, logScale: true, logEpochs: true, output: 1 });
+  assert.deepEqual(back.ui, { showTest: true, discretize: true, logScale: true, logEpochs: true, output: 1, present: false });
   assert.deepEqual(back.hide, ['lr', 'features']);
   assert.deepEqual(back.invalid, []);
 });
@@ -103,4 +103,23 @@ test('bad speeds and stop conditions are skipped and reported', () => {
     assert.deepEqual(parseHash(`#stop=${stop}`).invalid, ['stop'], stop);
   }
   assert.deepEqual(parseHash('#pace=2000000').invalid, ['pace']);
+});
+
+test('projector mode: a bare #present, kept beside the other options, off when absent', () => {
+  assert.equal(parseHash('#present').ui.present, true);
+  assert.equal(parseHash('#id=abc&present&hide=lr').ui.present, true);
+  assert.deepEqual(parseHash('#id=abc&present&hide=lr').hide, ['lr']);
+  assert.equal(parseHash('#id=abc').ui.present, false);
+  assert.deepEqual(parseHash('#id=abc&present').invalid, []);
+  const hash = serializeHash({ id: 'abc', config: DEFAULT_CONFIG, ui: { present: true }, hide: ['lr'] });
+  assert.ok(hash.endsWith('&present'));
+  assert.equal(parseHash(hash).ui.present, true);
+  assert.ok(!serializeHash({ config: DEFAULT_CONFIG, ui: DEFAULT_UI }).includes('present'));
+});
+
+test('withPresent adds or removes only the present flag', () => {
+  assert.equal(withPresent('#id=abc&hide=lr', true), '#id=abc&hide=lr&present');
+  assert.equal(withPresent('#id=abc&present&hide=lr', false), '#id=abc&hide=lr');
+  assert.equal(withPresent('#present', false), '');
+  assert.equal(withPresent('', true), '#present');
 });

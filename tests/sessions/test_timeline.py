@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from nnplayground.datasets import DatasetSpec
-from nnplayground.engine import ConfigError
 from nnplayground.sessions.errors import RefusedError
 from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
@@ -83,7 +82,7 @@ def test_a_live_change_is_a_frame_replays_do_not_cross() -> None:
 def test_epochs_outside_the_run_and_beyond_the_replay_limit_are_refused() -> None:
     s = make()
     s.train(50)
-    with pytest.raises(ConfigError, match=r"epoch must be in 0\.\.50") as err:
+    with pytest.raises(RefusedError, match=r"epoch must be in 0\.\.50") as err:
         s.at(51)
     assert err.value.field == "epoch"
     s.timeline.configure(max_frames=10, seconds=1e9, max_replay=3)

@@ -6,7 +6,9 @@ training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
 checkpoint before exiting. Behind a proxy listed in ``trusted_proxies`` (only then)
 uvicorn's ``ProxyHeadersMiddleware`` makes the forwarded address the client's (``quotas.py``).
 ``serve(settings)`` runs it with uvicorn. The page in ``frontend/`` is served at ``/`` (from
-the wheel's copy when installed). What it leaves out:
+the wheel's copy when installed). Its OpenAPI document lists every error status and the
+settings' limits (``openapi.py``); ``OPTIONS`` and wrong methods on API paths are answered with
+the right ``Allow`` (``methods.py``). What it leaves out:
 the routes (``sessions.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
@@ -29,9 +31,10 @@ from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
-from . import errors, meta, sessions, share, stream
+from . import errors, meta, openapi, sessions, share, stream
 from .backends import open_backend, rate_storage
 from .deps import AppState
+from .methods import ApiMethods
 from .middleware import BodyLimit, security_headers
 from .quotas import Quotas
 
@@ -102,10 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "perceptrons with NumPy, over REST and a WebSocket stream.",
     )
     errors.install(app)
-    app.include_router(meta.router)
-    app.include_router(sessions.router)
-    app.include_router(stream.router)
-    app.include_router(share.router)
+    for router in (meta.router, sessions.router, stream.router, share.router):
+        app.include_router(openapi.document_errors(router))
 
     import swagger_ui_bundle
 
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    swagger_css_url="/_swagger/swagger-ui.css",
                                    swagger_favicon_url="/favicon.svg")
 
+    openapi.install(app, settings)
+    app.add_middleware(ApiMethods, routes=lambda: app.routes)
     app.middleware("http")(security_headers)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.trusted_proxies.strip():  # their X-Forwarded-For names the client

@@ -2,9 +2,10 @@
 
 ``SessionId`` resolves a path id to a known session or answers not found without saying more
 (or ``expired`` for one that was evicted or outlived its idle lifetime);
-``Owner`` additionally requires ``Authorization: Bearer <token>`` (missing or wrong: the
-answers of ``errors.py``). What it leaves out: talking to workers (routes call the pool),
-limits (``limits.py``).
+``Owner`` requires ``Authorization: Bearer <token>`` first (missing: 401 whatever the id), then
+a known session it owns (the answers of ``errors.py``); the OpenAPI document declares it as an
+HTTP bearer scheme. What it leaves out: talking to workers (routes call the pool), limits
+(``limits.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..config import Settings
 from ..sessions.pool import Pool
@@ -57,18 +59,20 @@ async def session_id(state: State, id: Annotated[str, Path(max_length=64)]) -> s
 SessionId = Annotated[str, Depends(session_id)]
 
 
-def bearer(authorization: str | None) -> str | None:
-    if not authorization:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+#: the session's token: ``Authorization: Bearer <token>`` (checked by :func:`owner`)
+TOKEN = HTTPBearer(auto_error=False, scheme_name="token",
+                   description="the session's secret token, returned when it is created")
 
 
-async def owner(state: State, sid: SessionId,
-                authorization: Annotated[str | None, Header()] = None) -> str:
-    token = bearer(authorization)
-    if token is None:
+async def owner(state: State, id: Annotated[str, Path(max_length=64)],
+                credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                       Depends(TOKEN)] = None) -> str:
+    """The session ``id`` if the request carries its token: without a token 401 whatever the
+    id (authentication first), then the id's 404, then 403 for another session's token."""
+    token = credentials.credentials.strip() if credentials is not None else None
+    if not token:
         raise missing_token()
+    sid = await session_id(state, id)
     if not await state.registry.allows(sid, token):
         raise wrong_token()
     return sid

@@ -4,8 +4,11 @@ only place that chooses HTTP statuses.
 Maps the domain's errors (``sessions/errors.py``: not found 404, refused 409, invalid 422,
 limited 429, unavailable 503, timed out 504), the engine's and the datasets' (422) and FastAPI's
 validation errors to answers naming the offending field, and builds the API's own (limits,
-tokens, the session limit, body size). Nothing a client sends can produce a 500 through these
-paths. What it leaves out: deciding what is an error (routes and dependencies do).
+tokens, the session limit, body size, a method a path does not take). Nothing a client sends
+can produce a 500 through these paths. It also says which statuses a part of a route can
+answer (``SESSION``, ``OWNER``, ``BODY``, ...) and documents them with the error body
+(:func:`responses`, used by ``openapi.py``). What it leaves out: deciding what is an error
+(routes and dependencies do).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..datasets import DatasetError
@@ -34,6 +38,49 @@ class ApiError(Exception):
 
     def body(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message, "field": self.field}
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: a stable ``code``, a human ``message``, the ``field`` at fault."""
+
+    code: str = Field(examples=["not_found"])
+    message: str
+    field: str | None
+    errors: list[FieldError] | None = Field(None, description="validation errors: each field")
+
+
+#: what each error status means, for the OpenAPI document
+STATUS_TEXT = {
+    400: "the body cannot be decoded (malformed_json)",
+    401: "the change needs the session's token (missing_token)",
+    403: "the token does not own the session (wrong_token); for a QR code, the URL is not "
+         "this server's (foreign_url)",
+    404: "no session with this id (not_found), or it expired (expired)",
+    409: "it conflicts with the session's state (conflict, keep_limit, ...)",
+    413: "the body is over max_body_bytes (too_large)",
+    422: "a field is invalid or over a limit: the answer names it",
+    429: "the client is over a quota (see Retry-After)",
+    503: "the server is at its session limit, or a worker or the store is unavailable",
+    504: "the session's worker did not answer in time (timeout)",
+}
+#: the statuses a part of a route can answer (``openapi.py`` adds them to the document)
+PARAMETERS = (422,)
+BODY = (400, 413, 422)
+SESSION = (404, 409, 422, 503, 504)  # a session's id: it may be gone; its worker answers
+OWNER = (401, 403)
+STORE = (503,)
+CREATES = (429, 503)  # the quotas of creating a session, the server's session limit
+TRAINS = (429,)  # concurrent train calls, sessions running at once
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` of a route answering ``statuses`` with the error body."""
+    return {s: {"model": ErrorOut, "description": STATUS_TEXT[s]} for s in sorted(set(statuses))}
 
 
 #: the domain's error kinds: (HTTP status, the API's code)
@@ -104,6 +151,11 @@ def too_large(limit: int) -> ApiError:
     return ApiError(413, "too_large", f"request bodies are limited to {limit} bytes", "body")
 
 
+def method_not_allowed(allowed: Sequence[str]) -> ApiError:
+    return ApiError(405, "method_not_allowed", f"this path takes {', '.join(allowed)}",
+                    headers={"Allow": ", ".join(allowed)})
+
+
 def respond(err: ApiError) -> JSONResponse:
     return JSONResponse(err.body(), status_code=err.status, headers=err.headers)
 
@@ -164,6 +216,7 @@ def install(app: FastAPI) -> None:
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
-def refused_url(code: str, message: str) -> ApiError:
-    """A URL the QR endpoint will not encode: ``invalid_url`` or ``foreign_url``."""
-    return ApiError(422, code, message, "url")
+def refused_url(code: str, message: str, status: int = 422) -> ApiError:
+    """A URL the QR endpoint will not encode: ``invalid_url`` (422), or ``foreign_url`` (403:
+    another server's)."""
+    return ApiError(status, code, message, "url")

@@ -17,6 +17,7 @@ from ..engine import FEATURES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from ..presets import PRESETS, preset_summary
 from ..setups import GOALS, SETUPS
 from .deps import State
+from .errors import STORE, responses
 from .schemas import Health
 
 router = APIRouter(prefix="/api", tags=["meta"])
@@ -79,7 +80,7 @@ async def limits(state: State) -> dict[str, Any]:
     }
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, responses=responses(*STORE))
 async def health(state: State) -> Health:
     alive = state.pool.alive()
     return Health(status="ok" if alive == state.pool.n else "degraded", workers=state.pool.n,

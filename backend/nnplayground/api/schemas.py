@@ -1,21 +1,52 @@
 """Request and response bodies of the REST API (pydantic v2), with OpenAPI examples.
 
 Requests forbid unknown fields and non-finite numbers, and are strict: a boolean or a numeric
-string is not a number, so a typo, a NaN or ``"epochs": true`` is a 422 naming the field.
-Responses mirror the worker's answers. What it leaves out: server limits (checked in ``deps.py``)
-and the engine's own cross-field checks (softmax needs cce, ...).
+string is not a number, so a typo, a NaN or ``"epochs": true`` is a 422 naming the field (an
+integer written ``3.0`` is one, as JSON Schema says; seeds stop at 2**53 - 1, exact in every
+JSON reader).
+Responses mirror the worker's answers. Fields bounded by a server limit carry it as a
+:func:`limit` marker, which the document of the running app turns into its setting's value
+(``openapi.py``); built-in datasets and presets are enums of their registries. What it leaves
+out: checking those limits (``limits.py``) and the engine's own cross-field checks (softmax
+needs cce, ...).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ..datasets import DATASETS
+from ..presets import PRESETS
+
+LIMITS_KEY = "x-nnp-limits"
+
+
+def limit(**bounds: str) -> dict[str, Any]:
+    """``json_schema_extra`` of a field bounded by settings: ``limit(maximum="max_points")``
+    (a JSON Schema keyword, and the name of the ``Settings`` field that gives its value)."""
+    return {LIMITS_KEY: bounds}
+
 
 Hidden = Literal["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
 Output = Literal["auto", "sigmoid", "tanh", "linear", "softmax"]
 Feature = Literal["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin_x1", "sin_x2"]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _integral(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+#: an integer, also written ``3.0`` (JSON Schema's integers); ``3.5`` and ``true`` are not.
+#: (The validator wraps the whole type, ``None`` too: else pydantic's schema loses the bounds.)
+Int = Annotated[int, BeforeValidator(_integral)]
+OptInt = Annotated[int | None, BeforeValidator(_integral)]
+MAX_SEED = 2**53 - 1  # JavaScript's Number.MAX_SAFE_INTEGER
+#: a hidden layer's neurons: at least 1, at most the server's max_neurons
+Neurons = Annotated[Annotated[int, Field(ge=1, json_schema_extra=limit(maximum="max_neurons"))],
+                    BeforeValidator(_integral)]
 #: config fields whose ``null`` is a value: full batch, full speed, no stop condition
 NULLABLE = ("batch_size", "pace", "stop_at")
 
@@ -27,17 +58,19 @@ class Strict(BaseModel):
 class DatasetIn(Strict):
     """A built-in dataset: name, size, noise (0..0.5), train fraction, seed."""
 
-    name: str = Field("circle", max_length=64, examples=["circle"])
-    n_points: int | None = Field(None, ge=1, description="default: the dataset's own")
+    name: str = Field("circle", max_length=64, examples=["circle"],
+                      json_schema_extra={"enum": list(DATASETS)})
+    n_points: OptInt = Field(None, ge=1, description="default: the dataset's own",
+                                 json_schema_extra=limit(maximum="max_points"))
     noise: Finite = Field(0.0, ge=0, le=0.5)
     ratio: Finite | None = Field(None, ge=0.1, le=1.0, description="train fraction")
-    seed: int = Field(0, ge=0, lt=2**63)
+    seed: Int = Field(0, ge=0, le=MAX_SEED)
 
 
 class StopAtIn(Strict):
     """When Play pauses by itself: the first condition met (explicit train/step ignore it)."""
 
-    epoch: int | None = Field(None, ge=1, examples=[10000])
+    epoch: OptInt = Field(None, ge=1, examples=[10000])
     train_loss: Finite | None = Field(None, ge=0, description="at or below")
     test_loss: Finite | None = Field(None, ge=0, description="at or below")
     accuracy: Finite | None = Field(None, ge=0, le=1, description="at or above (0.95 = 95%)")
@@ -47,7 +80,8 @@ class StopAtIn(Strict):
 class ConfigIn(Strict):
     """Every option of a session; all optional (defaults: the preset's, else the tutorial's)."""
 
-    hidden_layers: list[Annotated[int, Field(ge=1)]] | None = Field(None, examples=[[4, 2]])
+    hidden_layers: list[Neurons] | None = Field(None, examples=[[4, 2]],
+                                                json_schema_extra=limit(maxItems="max_layers"))
     features: list[Feature] | None = Field(None, min_length=1, examples=[["x1", "x2"]])
     hidden_activation: Hidden | None = None
     output_activation: Output | None = None
@@ -57,11 +91,11 @@ class ConfigIn(Strict):
         "every bias's starting value: 0 (the tutorial's), 0.1 (TensorFlow Playground's)"))
     optimizer: Literal["sgd", "momentum", "adam"] | None = None
     learning_rate: Finite | None = Field(None, gt=0, le=1000, examples=[0.1])
-    batch_size: int | None = Field(None, ge=1, description="null or absent: full batch")
+    batch_size: OptInt = Field(None, ge=1, description="null or absent: full batch")
     regularization: Literal["none", "l1", "l2"] | None = None
     reg_rate: Finite | None = Field(None, ge=0, le=1000)
     momentum: Finite | None = Field(None, ge=0, lt=1)
-    seed: int | None = Field(None, ge=0, lt=2**63)
+    seed: OptInt = Field(None, ge=0, le=MAX_SEED)
     dataset: DatasetIn | None = None
     pace: Finite | None = Field(None, gt=0, le=1e6, examples=[30], description=(
         "epochs a second while running; null: as fast as the machine goes (the default)"))
@@ -90,7 +124,8 @@ class SessionCreate(Strict):
                     "dataset": {"name": "spiral", "noise": 0.1}}},
     ]})
 
-    preset: str | None = Field(None, max_length=64)
+    preset: str | None = Field(None, max_length=64,
+                               json_schema_extra={"enum": [*PRESETS, None]})
     config: ConfigIn | None = None
 
 
@@ -128,12 +163,14 @@ class Created(BaseModel):
 
 
 class TrainIn(Strict):
-    epochs: int = Field(..., ge=1, examples=[1000])
+    epochs: Int = Field(..., ge=1, examples=[1000],
+                        json_schema_extra=limit(maximum="max_epochs_per_call"))
 
 
 class PredictIn(Strict):
     inputs: list[Annotated[list[Finite], Field(min_length=2, max_length=2)]] = Field(
-        ..., min_length=1, examples=[[[0, 0], [0, 1], [1, 0], [1, 1]]])
+        ..., min_length=1, examples=[[[0, 0], [0, 1], [1, 0], [1, 1]]],
+        json_schema_extra=limit(maxItems="max_points"))
 
 
 class Predictions(BaseModel):
@@ -144,22 +181,25 @@ class Predictions(BaseModel):
 class PointIn(Strict):
     x1: Finite
     x2: Finite
-    label: Finite | list[Finite]
+    label: Finite | Annotated[list[Finite], Field(min_length=1)]
 
 
 class DatasetPut(Strict):
-    train: list[PointIn] = Field(..., min_length=1)
-    test: list[PointIn] = Field(default_factory=list)
+    train: list[PointIn] = Field(..., min_length=1, json_schema_extra=limit(
+        maxItems="max_points"), description="train and test together: at most max_points")
+    test: list[PointIn] = Field(default_factory=list,
+                                json_schema_extra=limit(maxItems="max_points"))
 
 
 class BackpropIn(Strict):
     """One forward and backward pass on the session's training data, one of its points
     (``index``), or the given ``points``; ``check`` adds the numerical gradient check."""
 
-    points: list[PointIn] | None = Field(None, min_length=1)
-    index: int | None = Field(None, ge=0)
+    points: list[PointIn] | None = Field(None, min_length=1,
+                                         json_schema_extra=limit(maxItems="max_points"))
+    index: OptInt = Field(None, ge=0)
     check: bool = False
-    epoch: int | None = Field(None, ge=0, description="a past epoch of the run (default: now)")
+    epoch: OptInt = Field(None, ge=0, description="a past epoch of the run (default: now)")
 
 
 class ModelIn(Strict):
@@ -170,7 +210,7 @@ class ModelIn(Strict):
     config: dict[str, Any]
     weights: list[list[list[Finite]]] = Field(..., description="W[l], shape (n_l, n_{l-1})")
     biases: list[list[list[Finite]]] = Field(..., description="b[l], shape (n_l, 1)")
-    epoch: int = Field(0, ge=0)
+    epoch: Int = Field(0, ge=0)
     spec: dict[str, Any] | None = None
 
 

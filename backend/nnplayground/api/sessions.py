@@ -18,7 +18,7 @@ from ..presets import PRESETS
 from ..sessions.spec import SessionSpec
 from ..sessions.tokens import hash_token, new_id, new_token
 from .deps import Client, Owner, SessionId, State
-from .errors import invalid_field, keep_limit, unknown_preset
+from .errors import CREATES, TRAINS, invalid_field, keep_limit, responses, unknown_preset
 from .limits import (
     check_config_limits,
     check_epochs,
@@ -39,6 +39,7 @@ from .schemas import (
     SessionCreate,
     Summary,
     TrainIn,
+    limit,
 )
 
 router = APIRouter(prefix="/api/sessions", tags=["sessions"])
@@ -56,7 +57,7 @@ async def _register(state: State, request: Request, sid: str, token: str, key: s
     return Created(id=sid, token=token, watch_url=url, session=Summary(**_summary(state, result)))
 
 
-@router.post("", status_code=201, response_model=Created)
+@router.post("", status_code=201, response_model=Created, responses=responses(*CREATES))
 async def create_session(body: SessionCreate, state: State, request: Request,
                          client: Client) -> Created:
     """A new session from a preset and/or a configuration; returns its id and secret token."""
@@ -103,7 +104,8 @@ async def delete_session(sid: Owner, state: State) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/{id}/fork", status_code=201, response_model=Created)
+@router.post("/{id}/fork", status_code=201, response_model=Created,
+             responses=responses(*CREATES))
 async def fork_session(sid: SessionId, state: State, request: Request,
                        client: Client) -> Created:
     """A copy of the session (weights, data, history) owned by the caller; it counts toward
@@ -120,7 +122,7 @@ async def fork_session(sid: SessionId, state: State, request: Request,
     return await _register(state, request, new, token, key, result)
 
 
-@router.post("/{id}/train", response_model=Summary)
+@router.post("/{id}/train", response_model=Summary, responses=responses(*TRAINS))
 async def train(sid: Owner, body: TrainIn, state: State, client: Client) -> dict[str, Any]:
     """Train ``epochs`` epochs and answer when they are done (then the session is paused)."""
     check_epochs(state.settings, body.epochs)
@@ -165,7 +167,7 @@ async def import_model(sid: Owner, body: ModelIn, state: State) -> dict[str, Any
                 np.asarray(value, dtype=np.float64)
             except (TypeError, ValueError, OverflowError):
                 raise invalid_field(f"{name}[{l}]", f"{name}[{l}] must be an array of numbers "
-                                    "with one length per row") from None
+                                    "with one length per row", "invalid_config") from None
     try:  # parse it here first: a part the engine cannot read is the client's error
         if isinstance(spec, dict):
             SessionSpec.from_dict(spec)
@@ -204,7 +206,8 @@ async def predict(sid: SessionId, body: PredictIn, state: State) -> dict[str, An
 
 @router.get("/{id}/boundary")
 async def boundary(sid: SessionId, state: State,
-                   resolution: Annotated[int, Query(ge=2)] = 50,
+                   resolution: Annotated[int, Query(ge=2, json_schema_extra=limit(
+                       maximum="max_resolution"))] = 50,
                    neurons: bool = False) -> dict[str, Any]:
     """The output (and optionally every neuron) over a ``resolution x resolution`` grid."""
     check_resolution(state.settings, resolution)

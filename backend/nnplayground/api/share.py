@@ -4,14 +4,15 @@
 listens on loopback only, its LAN address) and which base a share link should use
 (``reach.py`` decides). ``GET /api/qr.svg?url=`` draws the QR code of a URL of this server
 (its public URL, the address the request came through, or its LAN address) with segno; any
-other URL is refused, so this is not an open QR generator. What it leaves out: the
+other URL is refused (403: a well-formed URL this server will not encode), so this is not an
+open QR generator. What it leaves out: the
 dialog itself (frontend/js/views/share.js).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
@@ -19,9 +20,12 @@ from pydantic import BaseModel
 from .. import qr
 from ..reach import Reach, belongs, reach
 from .deps import State
-from .errors import over_limit, refused_url
+from .errors import over_limit, refused_url, responses
+from .schemas import limit
 
 router = APIRouter(prefix="/api", tags=["meta"])
+#: an absolute http(s) URL (422 otherwise); whether it is this server's is the 403's question
+URL = re.compile(r"^https?://[^/?#\s]")
 
 
 class ReachOut(BaseModel):
@@ -52,18 +56,24 @@ async def share(state: State, request: Request) -> Reach:
 
 
 @router.get("/qr.svg", response_class=Response,
-            responses={200: {"content": {"image/svg+xml": {}}}})
+            responses={200: {"content": {"image/svg+xml": {}}}, **responses(403)})
 async def qr_svg(state: State, request: Request,
-                 url: Annotated[str, Query(description="a URL of this server")]) -> Response:
-    """The QR code (SVG) of ``url``, which must be a URL of this server (422 otherwise)."""
-    limit = state.settings.qr_max_url_chars
-    if len(url) > limit:
-        raise over_limit("url", "qr_max_url_chars", f"{len(url)} characters long", limit)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+                 url: Annotated[str, Query(
+                     description="a URL of this server (403 for another's)",
+                     json_schema_extra={"pattern": URL.pattern,
+                                        **limit(maxLength="qr_max_url_chars")})]) -> Response:
+    """The QR code (SVG) of ``url``, which must be a URL of this server (403 otherwise)."""
+    longest = state.settings.qr_max_url_chars
+    if len(url) > longest:
+        raise over_limit("url", "qr_max_url_chars", f"{len(url)} characters long", longest)
+    if not URL.match(url):
         raise refused_url("invalid_url", "url must be an absolute http:// or https:// URL")
     bases = _reach(state, request).allowed_bases()
-    if not belongs(url, bases):
-        raise refused_url("foreign_url", f"url must be a URL of this server: it must start "
-                          f"with {' or '.join(bases)}")
+    try:
+        ours = belongs(url, bases)
+    except ValueError:  # "http://[" (an unclosed IPv6 address): no server's, ours neither
+        ours = False
+    if not ours:
+        raise refused_url("foreign_url", status=403, message="url must be a URL of this server: "
+                          f"it must start with {' or '.join(bases)}")
     return Response(qr.svg(url), media_type="image/svg+xml")

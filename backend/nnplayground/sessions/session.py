@@ -200,8 +200,8 @@ class Session:
         """A read-only view of the session at a past ``epoch`` of this run (its network
         rebuilt from the nearest kept frame, trained on exactly as the run was)."""
         if not self.history_start <= epoch <= self.epoch:
-            raise ConfigError(f"epoch must be in {self.history_start}..{self.epoch} (this "
-                              f"run's epochs); got {epoch}", "epoch")
+            raise RefusedError(f"epoch must be in {self.history_start}..{self.epoch} (this "
+                               f"run's epochs); got {epoch}", "epoch")
         if epoch == self.epoch:
             return self
         view = copy.copy(self)

@@ -19,6 +19,7 @@ from ..config import Settings
 from ..datasets import from_points
 from ..engine import EngineError, Network, gradient_check
 from ..sessions import advice
+from ..sessions.errors import RefusedError
 from ..sessions.session import Session
 
 
@@ -116,7 +117,8 @@ def backprop(s: Session, p: dict[str, Any], settings: Settings) -> dict[str, Any
         if p.get("index") is not None:
             i = int(p["index"])
             if not 0 <= i < X.shape[1]:
-                raise EngineError(f"index must be in 0..{X.shape[1] - 1}", "index")
+                raise RefusedError(f"index must be in 0..{X.shape[1] - 1} (this session's "
+                                   "training points)", "index")
             X, Y = X[:, i : i + 1], Y[:, i : i + 1]
     g = net.gradients(X, Y)
     lr = net.config.learning_rate

@@ -6,7 +6,7 @@
 
 import { classColor, css, makeScale, outputDomain } from '../colors.js';
 import { sig } from '../format.js';
-import { fitCanvas, niceTicks, paintChannel, paintClasses } from './paint.js';
+import { fitCanvas, niceTicks, paintChannel, paintClasses, tickFont } from './paint.js';
 
 export class HeatmapView {
   /**
@@ -144,21 +144,22 @@ export class HeatmapView {
 
   drawTicks(ctx, width, height, [x0, x1, y0, y1], px, py) {
     if (width < 120) return;
-    ctx.font = '10px system-ui, sans-serif';
+    const size = tickFont(this.root);
+    ctx.font = `${size}px system-ui, sans-serif`;
     ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
     const ticks = (lo, hi) => niceTicks(lo, hi, 5);
     ctx.textAlign = 'center';
     ctx.textBaseline = 'bottom';
     for (const v of ticks(x0, x1)) {
       const x = px(v);
-      if (x < 8 || x > width - 8) continue;
+      if (x < size * 0.8 || x > width - size * 0.8) continue;
       ctx.fillText(String(v), x, height - 1);
     }
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     for (const v of ticks(y0, y1)) {
       const y = py(v);
-      if (y < 8 || y > height - 14) continue;
+      if (y < size * 0.8 || y > height - size * 1.4) continue;
       ctx.fillText(String(v), 2, y);
     }
   }

@@ -9,7 +9,7 @@
 // history (history.js) and fetching it (session.js).
 
 import { compact, count, percent, sig } from '../format.js';
-import { fitCanvas, niceTicks } from './paint.js';
+import { fitCanvas, niceTicks, tickFont } from './paint.js';
 
 /** Runs longer than this get a logarithmic epoch axis unless the person chose. */
 export const LOG_EPOCHS_AFTER = 1000;
@@ -28,9 +28,13 @@ export function logEpochs(choice, last) {
   return choice == null ? last > LOG_EPOCHS_AFTER : Boolean(choice);
 }
 
-/** The plot's margins in CSS pixels (the scrubber under the chart lines up with them). */
-export function plotPadding(classification) {
-  return { l: 44, r: classification ? 34 : 8, t: 6, b: 16 };
+/**
+ * The plot's margins in CSS pixels for tick labels of `font` px (10, larger in projector
+ * mode): the scrubber under the chart lines up with them.
+ */
+export function plotPadding(classification, font = 10) {
+  const k = font / 10;
+  return { l: 44 * k, r: (classification ? 34 : 8) * k, t: 6 * k, b: 16 * k };
 }
 
 /**
@@ -117,12 +121,13 @@ export class LossChart {
     const logX = logEpochs(ui.logEpochs, h.last);
     this._toggles(ui, logX);
     const classification = this.store.get('problem') !== 'regression';
-    const pad = plotPadding(classification);
+    const font = tickFont(this.root); // 10 px, larger in projector mode; the pads follow it
+    const pad = plotPadding(classification, font);
     const pw = Math.max(10, width - pad.l - pad.r);
     const ph = Math.max(10, height - pad.t - pad.b);
     const losses = ['train_loss', 'test_loss'].filter((k) => h.has(k));
     const ext = h.extent(losses, { positive: logY });
-    ctx.font = '10px system-ui, sans-serif';
+    ctx.font = `${font}px system-ui, sans-serif`;
     ctx.fillStyle = 'rgb(110, 110, 110)';
     ctx.strokeStyle = 'rgb(225, 225, 225)';
     ctx.lineWidth = 1;
@@ -146,8 +151,8 @@ export class LossChart {
         ctx.fillStyle = 'rgb(46, 140, 60)';
         ctx.textAlign = 'left';
         ctx.textBaseline = 'middle';
-        ctx.fillText('100%', pad.l + pw + 3, pad.t + 4);
-        ctx.fillText('0%', pad.l + pw + 3, pad.t + ph - 4);
+        ctx.fillText('100%', pad.l + pw + 3, pad.t + 0.4 * font);
+        ctx.fillText('0%', pad.l + pw + 3, pad.t + ph - 0.4 * font);
       }
     }
     this._key([...losses, ...(classification ? ['accuracy', 'test_accuracy'].filter((k) => h.has(k)) : [])]);
@@ -225,7 +230,7 @@ export class LossChart {
       const label = compact(t);
       const w = ctx.measureText(label).width;
       if (x - w / 2 < right + 4 || x + w / 2 > pad.l + pw + pad.r) continue;
-      ctx.fillText(label, Math.max(pad.l + w / 2, x), pad.t + ph + 12);
+      ctx.fillText(label, Math.max(pad.l + w / 2, x), pad.t + ph + pad.b * 0.75);
       right = x + w / 2;
       if (x > pad.l + 1) line(ctx, Math.round(x) + 0.5, pad.t, Math.round(x) + 0.5, pad.t + ph);
     }

@@ -1,10 +1,22 @@
 // views/paint.js — small drawing helpers shared by the renderers: a canvas sized to its CSS box
 // at the device pixel ratio, painting a decoded grid channel into a low-resolution canvas
-// (scaled up by CSS), the colour function for an output or neuron grid, and round axis ticks.
+// (scaled up by CSS), the colour function for an output or neuron grid, round axis ticks, and
+// the size of tick labels (CSS's --chart-font, which projector mode raises).
 // Leaves out: layout and what to draw where.
 
 import { activationDomain, classMix, makeScale } from '../colors.js';
 import { channel, paint } from '../grid.js';
+
+/**
+ * The tick-label font size (CSS px) for a chart in `el`: its --chart-font, else 10. It is
+ * written to `el.dataset.tickFont`, so what a chart draws with can be read from the page.
+ */
+export function tickFont(el) {
+  const v = parseFloat(getComputedStyle(el).getPropertyValue('--chart-font'));
+  const size = Number.isFinite(v) && v > 0 ? v : 10;
+  if (el.dataset.tickFont !== String(size)) el.dataset.tickFont = String(size);
+  return size;
+}
 
 /** Resize a canvas's backing store to its CSS size times devicePixelRatio; returns the 2D context. */
 export function fitCanvas(canvas) {

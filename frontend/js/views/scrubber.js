@@ -10,6 +10,7 @@
 import { count } from '../format.js';
 import { DEFAULT_REPLAY, REPLAY_SECONDS, stepEpoch } from '../scrub.js';
 import { plotPadding } from './losschart.js';
+import { tickFont } from './paint.js';
 
 const THUMB = 16; // px, the thumb's width in timeline.css: its centre reaches the plot's edges
 
@@ -161,7 +162,8 @@ export class Scrubber {
 
   /** Line the slider's track up with the chart's plot (its thumb centre on the plot's edges). */
   _align() {
-    const pad = plotPadding(this.store.get('problem') !== 'regression');
+    const classification = this.store.get('problem') !== 'regression';
+    const pad = plotPadding(classification, tickFont(this.root)); // as the chart's, in CSS px
     const left = `${pad.l - THUMB / 2}px`;
     const width = `calc(100% - ${pad.l + pad.r - THUMB}px)`;
     if (this.range.style.marginLeft !== left) this.range.style.marginLeft = left;
