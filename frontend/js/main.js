@@ -22,6 +22,8 @@ import { SpeedControl } from './views/speed.js';
 import { SetupLine } from './views/setupline.js';
 import { StopAtControl } from './views/stopat.js';
 import { RunNote } from './views/runnote.js';
+import { ProgressAnnouncer } from './views/announce.js';
+import { TablesView } from './views/tables.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -83,6 +85,10 @@ async function boot() {
       onStop: (stopAt) => session.setConfig({ stop_at: stopAt }),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    progress: new ProgressAnnouncer($('progressLive'), store, loop),
+    tables: new TablesView({ boundary: $('boundaryTable'), loss: $('lossTable'), matrices: $('matrixTables') }, store, loop, {
+      toggles: [...document.querySelectorAll('.tables-toggle')],
+    }),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {

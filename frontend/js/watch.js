@@ -15,6 +15,8 @@ import { LossChart } from './views/losschart.js';
 import { MatricesView } from './views/matrices.js';
 import { LegendView } from './views/legend.js';
 import { RunNote } from './views/runnote.js';
+import { ProgressAnnouncer } from './views/announce.js';
+import { TablesView } from './views/tables.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -63,6 +65,10 @@ async function boot() {
       key: $('lossKey'),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    progress: new ProgressAnnouncer($('progressLive'), store, loop),
+    tables: new TablesView({ boundary: $('boundaryTable'), loss: $('lossTable'), matrices: $('matrixTables') }, store, loop, {
+      toggles: [...document.querySelectorAll('.tables-toggle')],
+    }),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
   };
