@@ -1,15 +1,19 @@
 // colors.js — colour scales: the orange/blue diverging scale (negative/class 0 orange, positive/
-// class 1 blue, a light grey at the middle), a class palette for softmax outputs with confidence
-// shading, and the domains the page uses for outputs, neurons and weights.
+// class 1 blue, a light grey at the middle), a colour-blind-safe class palette for softmax
+// outputs with confidence shading, and the domains the page uses for outputs, neurons and weights.
 // Pure: numbers in, [r, g, b] arrays or CSS strings out. Leaves out: drawing.
 
 export const ORANGE = [245, 147, 34];
 export const BLUE = [8, 119, 189];
 export const MID = [232, 234, 235];
-/** Class colours: 0 orange, 1 blue, then green, purple, red, brown, pink, grey. */
+/**
+ * Class colours: 0 orange, 1 blue (the scale's ends), then Okabe & Ito's colour-blind-safe
+ * reddish purple, bluish green, yellow, vermillion, sky blue, and near-black: every pair stays
+ * apart under protanopia, deuteranopia and tritanopia (tests/frontend/colors.test.mjs).
+ */
 export const CLASS_COLORS = [
-  ORANGE, BLUE, [46, 160, 67], [128, 84, 194], [214, 39, 40], [140, 86, 75], [227, 119, 194],
-  [110, 110, 110],
+  ORANGE, BLUE, [204, 121, 167], [0, 158, 115], [240, 228, 66], [213, 94, 0], [86, 180, 233],
+  [40, 40, 40],
 ];
 
 function lerp(a, b, t) {

@@ -39,6 +39,7 @@ export class Store extends EventTarget {
       ui: { ...DEFAULT_UI, tool: 0 },
       hide: [],
       debug: false,
+      tables: false, // the canvases' values shown as tables (views/tables.js)
       busy: false,
       preset: null, // {name, title} of the preset this page loaded, until a setting changes
       setupUndo: null, // {dataset, options}: what a switch to a suggested setup replaced

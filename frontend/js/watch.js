@@ -22,6 +22,8 @@ import { AdviceView } from './views/advice.js';
 import { DivergenceToast } from './views/divergence.js';
 import { OutputNote } from './views/outputnote.js';
 import { PresentMode } from './present.js';
+import { ProgressAnnouncer } from './views/announce.js';
+import { TablesView } from './views/tables.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -75,6 +77,10 @@ async function boot() {
     scrubber: new Scrubber($('scrubber'), store, loop, timeline),
     advice: new AdviceView($('advice'), store, loop), // the sentence, no action button
     divergence: new DivergenceToast($('divergence'), store, loop),
+    progress: new ProgressAnnouncer($('progressLive'), store, loop),
+    tables: new TablesView({ boundary: $('boundaryTable'), loss: $('lossTable'), matrices: $('matrixTables') }, store, loop, {
+      toggles: [...document.querySelectorAll('.tables-toggle')],
+    }),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
   };

@@ -56,3 +56,52 @@ test('css strings', () => {
   assert.equal(css([1, 2, 3]), 'rgb(1, 2, 3)');
   assert.equal(css([1, 2, 3], 0.5), 'rgba(1, 2, 3, 0.5)');
 });
+
+// Colour-vision deficiencies, simulated with Machado, Oliveira & Fernandes (2009), severity 1,
+// on linear RGB; differences are CIE76 ΔE in CIELAB (D65).
+const CVD = {
+  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+};
+const linear = (c) => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+function seenAs(rgb, matrix) {
+  const l = rgb.map(linear);
+  const out = matrix ? matrix.map((row) => Math.min(1, Math.max(0, row[0] * l[0] + row[1] * l[1] + row[2] * l[2]))) : l;
+  const [r, g, b] = out;
+  const f = (t) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
+  const X = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047);
+  const Y = f(0.2126 * r + 0.7152 * g + 0.0722 * b);
+  const Z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883);
+  return [116 * Y - 16, 500 * (X - Y), 200 * (Y - Z)];
+}
+const deltaE = (a, b, m) => {
+  const [p, q] = [seenAs(a, m), seenAs(b, m)];
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+};
+
+test('the class colours stay apart for normal vision and each colour-vision deficiency', () => {
+  assert.equal(CLASS_COLORS.length, 8);
+  for (const [name, m] of [['normal', null], ...Object.entries(CVD)]) {
+    for (let i = 0; i < CLASS_COLORS.length; i++) {
+      for (let j = i + 1; j < CLASS_COLORS.length; j++) {
+        const d = deltaE(CLASS_COLORS[i], CLASS_COLORS[j], m);
+        // the three classes of a 3-class problem further apart than any pair of the eight
+        const min = j < 3 ? 20 : 15;
+        assert.ok(d >= min, `${name}: class ${i} and class ${j} are only ΔE ${d.toFixed(1)} apart`);
+      }
+    }
+  }
+});
+
+test('the diverging scale reads under each deficiency: ends apart, the middle apart from both', () => {
+  for (const [name, m] of [['normal', null], ...Object.entries(CVD)]) {
+    assert.ok(deltaE(ORANGE, BLUE, m) >= 30, `${name}: the ends`);
+    assert.ok(deltaE(MID, ORANGE, m) >= 20 && deltaE(MID, BLUE, m) >= 20, `${name}: the middle`);
+  }
+});
+
+test('the same check fails the old palette (its blue and purple merge under deuteranopia)', () => {
+  const old = [ORANGE, BLUE, [46, 160, 67], [128, 84, 194]];
+  assert.ok(deltaE(old[1], old[3], CVD.deuteranopia) < 15); // blue and purple merge
+});

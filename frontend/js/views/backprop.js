@@ -238,7 +238,7 @@ export class BackpropView {
       sec.className = 'bp-phase';
       sec.dataset.phase = p.title;
       sec.hidden = k !== this.phase;
-      const h = document.createElement('h4');
+      const h = document.createElement('h3');
       h.textContent = p.title;
       sec.append(h);
       for (const f of p.formulas) {

@@ -62,10 +62,12 @@ export class DatasetPicker {
       button.type = 'button';
       button.className = 'dataset';
       button.title = `${info.title}: ${info.description}`;
-      button.setAttribute('aria-label', `Dataset ${info.title} (${info.problem})`);
+      // The name holds the words shown (WCAG 2.5.3) and the full title.
+      const short = shortTitle(info);
+      button.setAttribute('aria-label', `Dataset ${short === info.title ? '' : `${short}: `}${info.title} (${info.problem})`);
       const canvas = document.createElement('canvas');
       const label = document.createElement('span');
-      label.textContent = shortTitle(info);
+      label.textContent = short;
       button.append(canvas, label);
       button.addEventListener('click', () => this.onPick(info.name));
       this.root.append(button);

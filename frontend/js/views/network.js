@@ -4,13 +4,18 @@
 // the owner's page, per-layer neuron +/- buttons and click-to-edit of a weight or bias.
 // The diagnostics mark the neurons of the live run: a dead unit greyed and labelled "dead", a
 // saturated one labelled "saturated".
-// The DOM is rebuilt only when the architecture changes; snapshots only repaint.
+// From the keyboard it is one Tab stop (a roving tabindex): the arrow keys move between
+// neurons and links (netnav.js), Enter edits the focused link's weight or neuron's bias, Escape
+// closes the editor and gives the focus back. Each neuron and link is named with its value.
+// The DOM is rebuilt only when the architecture changes; snapshots only repaint (and rename:
+// every item while paused, only the focused one while running).
 // Leaves out: the hidden-layer count controls (controls.js) and sending changes (callbacks).
 
 import { css, makeScale, weightColor } from '../colors.js';
 import { featureFunction } from '../features.js';
 import { sig, sup } from '../format.js';
 import { featureLabel, features as allFeatures, limits } from '../meta.js';
+import { itemKey, move } from '../netnav.js';
 import { neuronScale, paintChannel } from './paint.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -103,7 +108,12 @@ export class NetworkView {
     this.tip.className = 'tooltip';
     this.tip.hidden = true;
     this.editor = this._makeEditor();
-    store.on(['snapshot', 'config', 'layers', 'network', 'hide', 'diagnostics', 'scrub'], () => loop.invalidate(this));
+    this.current = { kind: 'b', l: 1, i: 0 }; // the diagram's one Tab stop
+    this.items = new Map(); // itemKey -> {el, t, name}
+    root.addEventListener('keydown', (e) => this._key(e));
+    root.addEventListener('focusin', (e) => this._focused(e));
+    root.addEventListener('focusout', () => { if (!this.previewHover) this.preview.hidden = true; });
+    store.on(['snapshot', 'config', 'layers', 'network', 'hide', 'status', 'diagnostics', 'scrub'], () => loop.invalidate(this));
     new ResizeObserver(() => { this.key = null; loop.invalidate(this); }).observe(root);
   }
 
@@ -145,19 +155,23 @@ export class NetworkView {
       const found = layers.find((x) => x.l === k + 1);
       canvases.forEach((canvas, i) => {
         const mark = found && found.dead.includes(i) ? 'dead' : found && found.saturated.includes(i) ? 'saturated' : '';
-        this._mark(canvas.parentElement, mark);
+        if (this._mark(canvas.parentElement, mark)) {
+          const item = this.items.get(itemKey({ kind: 'b', l: k + 1, i }));
+          if (item) this._name(item, this.store.get('snapshot'));
+        }
       });
     });
   }
 
+  /** Mark a neuron's node dead, saturated or neither; whether that changed its mark. */
   _mark(node, mark) {
-    if ((node.dataset.mark || '') === mark) return;
+    if ((node.dataset.mark || '') === mark) return false;
     node.dataset.mark = mark;
     node.classList.toggle('dead', mark === 'dead');
     node.classList.toggle('saturated', mark === 'saturated');
     if (node.markLabel) node.markLabel.remove();
     node.markLabel = null;
-    if (!mark) return;
+    if (!mark) return true;
     const label = document.createElement('span');
     label.className = `neuron-mark ${mark}`;
     label.textContent = mark;
@@ -168,20 +182,77 @@ export class NetworkView {
     label.style.top = `${px(node.style.top) + px(node.style.height)}px`;
     node.markLabel = label;
     this.root.append(label);
+    return true;
   }
 
   _build(sizes, features, width) {
-    const focused = this.root.contains(document.activeElement) ? document.activeElement.dataset.feature : null;
+    const active = this.root.contains(document.activeElement) ? document.activeElement : null;
+    const focused = active && active.dataset.feature;
+    const onItem = active && this._itemOf(active);
     this.root.replaceChildren();
+    this.items = new Map();
     const layout = this._layout(sizes, width);
     this.root.style.height = `${layout.height}px`;
-    this._buildLinks(sizes, features, layout);
+    // In Tab order: the feature tiles, the layers' +/- buttons, then the diagram's one stop.
     this._buildInputs(features, layout.pos[0]);
-    this._buildNeurons(sizes, layout.pos);
     this._buildLayerButtons(sizes.slice(1, -1), layout);
+    this._buildNeurons(sizes, layout.pos);
+    this._buildLinks(sizes, features, layout);
     this.root.append(this.preview, this.tip, this.editor.box);
+    if (!this.items.has(itemKey(this.current))) this.current = { kind: 'b', l: 1, i: 0 };
+    this._rove(this.current, Boolean(onItem));
     // A feature switched from the keyboard keeps the focus on its (rebuilt) tile.
     if (focused) this.inputs.find((tile) => tile.dataset.feature === focused)?.focus();
+  }
+
+  /** Register a neuron or link element as a keyboard item (named by _names). */
+  _item(el, t) {
+    el.tabIndex = -1;
+    el.setAttribute('role', this._canEdit() ? 'button' : 'img');
+    const item = { el, t, name: null };
+    this.items.set(itemKey(t), item);
+    this._name(item, null);
+  }
+
+  _itemOf(el) {
+    const key = el.dataset && el.dataset.item;
+    return key && this.items.has(key) ? this.items.get(key) : null;
+  }
+
+  /** Make `t` the diagram's Tab stop, focusing it when `focus`. */
+  _rove(t, focus = false) {
+    const next = this.items.get(itemKey(t));
+    if (!next) return;
+    const prev = this.items.get(itemKey(this.current));
+    if (prev) prev.el.tabIndex = -1;
+    this.current = t;
+    next.el.tabIndex = 0;
+    this._name(next, this.store.get('snapshot'));
+    if (focus) next.el.focus();
+  }
+
+  _key(e) {
+    const item = this._itemOf(e.target);
+    if (!item || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      if (!this._canEdit()) return;
+      e.preventDefault();
+      const box = item.el.getBoundingClientRect();
+      this._openEditor(item.t, box.left + box.width / 2, box.bottom, true);
+      return;
+    }
+    const to = move(this.sizes(), item.t, e.key);
+    if (!to && !['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight'].includes(e.key)) return;
+    e.preventDefault(); // the arrows move within the diagram, never scroll the page
+    if (to) this._rove(to, true);
+  }
+
+  _focused(e) {
+    const item = this._itemOf(e.target);
+    if (!item) return;
+    if (itemKey(item.t) !== itemKey(this.current)) this._rove(item.t);
+    if (item.t.kind === 'b') this._showPreview(item.t.l, item.t.i, item.el);
+    else this.preview.hidden = true;
   }
 
   /**
@@ -215,7 +286,6 @@ export class NetworkView {
     svg.setAttribute('class', 'links');
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String(height));
-    svg.setAttribute('aria-hidden', 'true');
     this.links = [];
     const linkGroup = document.createElementNS(SVG, 'g');
     const hitGroup = document.createElementNS(SVG, 'g');
@@ -234,10 +304,13 @@ export class NetworkView {
           this.links.push({ path, l, i, j });
           const target = withHits ? svgPath(d, 'hit') : path;
           markParameter(target, 'W', l, i, j);
+          target.dataset.item = itemKey({ kind: 'W', l, i, j });
+          this._item(target, { kind: 'W', l, i, j });
           if (withHits) hitGroup.append(target);
         }
       }
     }
+    linkGroup.setAttribute('aria-hidden', 'true');
     svg.append(linkGroup, hitGroup);
     this.root.append(svg);
     svg.addEventListener('pointerover', (e) => this._tipFor(e));
@@ -261,6 +334,8 @@ export class NetworkView {
         tile.type = 'button';
         tile.setAttribute('aria-pressed', String(active));
         tile.addEventListener('click', () => this.onToggleFeature && this.onToggleFeature(name));
+      } else {
+        tile.setAttribute('role', 'img');
       }
       const state = active ? 'on' : 'off';
       tile.title = togglable ? `${text}: ${state} (click to switch ${active ? 'off' : 'on'})` : `${text}: ${state}`;
@@ -272,6 +347,7 @@ export class NetworkView {
       paintChannel(canvas, grid, 0, makeScale(-m, m));
       const label = document.createElement('span');
       label.className = 'input-label';
+      label.setAttribute('aria-hidden', 'true'); // the tile's name says it
       label.textContent = text;
       tile.append(canvas);
       this.root.append(tile, label);
@@ -296,8 +372,10 @@ export class NetworkView {
         this._place(node, p);
         const canvas = document.createElement('canvas');
         node.append(canvas);
-        node.addEventListener('pointerenter', () => this._showPreview(l, i, node));
-        node.addEventListener('pointerleave', () => { this.preview.hidden = true; });
+        node.dataset.item = itemKey({ kind: 'b', l, i });
+        this._item(node, { kind: 'b', l, i });
+        node.addEventListener('pointerenter', () => { this.previewHover = true; this._showPreview(l, i, node); });
+        node.addEventListener('pointerleave', () => { this.previewHover = false; this.preview.hidden = true; });
         const bias = this._biasSquare(l, i, p);
         this.root.append(node, bias);
         layer.push(canvas);
@@ -307,17 +385,22 @@ export class NetworkView {
     }
   }
 
+  /**
+   * The bias square at a neuron's lower left corner: a pointer target of at least 24 × 24 px
+   * (WCAG 2.5.8) around the small square drawn. From the keyboard, the neuron edits its bias.
+   */
   _biasSquare(l, i, p) {
-    const bias = document.createElement(this.editable ? 'button' : 'div');
+    const bias = document.createElement('div');
     bias.className = 'bias';
-    if (this.editable) bias.type = 'button';
-    bias.setAttribute('aria-label', `Bias b${sup(l)}[${i + 1}]${this.editable ? ' (click to edit)' : ''}`);
+    bias.setAttribute('aria-hidden', 'true');
     markParameter(bias, 'b', l, i);
     const bs = Math.max(6, Math.round(p.s / 4));
-    bias.style.width = `${bs}px`;
-    bias.style.height = `${bs}px`;
-    bias.style.left = `${p.x - bs / 2}px`;
-    bias.style.top = `${p.y + p.s - bs / 2}px`;
+    const hit = Math.max(24, bs);
+    bias.style.setProperty('--size', `${bs}px`);
+    bias.style.width = `${hit}px`;
+    bias.style.height = `${hit}px`;
+    bias.style.left = `${p.x - hit / 2}px`;
+    bias.style.top = `${p.y + p.s - hit / 2}px`;
     bias.addEventListener('pointerover', (e) => this._tipFor(e));
     bias.addEventListener('pointerout', () => { this.tip.hidden = true; });
     if (this.editable) bias.addEventListener('click', (e) => this._editFrom(e));
@@ -379,7 +462,7 @@ export class NetworkView {
     let bMax = 1e-9;
     for (const b of snap.biases) for (const row of b) bMax = Math.max(bMax, Math.abs(row[0]));
     for (const b of this.biases) {
-      b.el.style.backgroundColor = css(weightColor(snap.biases[b.l - 1][b.i][0], bMax));
+      b.el.style.setProperty('--fill', css(weightColor(snap.biases[b.l - 1][b.i][0], bMax)));
     }
     snap.neurons.forEach((grid, k) => {
       const layer = this.nodes[k];
@@ -390,6 +473,44 @@ export class NetworkView {
       });
     });
     if (!this.preview.hidden && this.previewFor) this._paintPreview();
+    this._names(snap);
+  }
+
+  /** Name the items with their values: all of them unless a run is going (then the focused one). */
+  _names(snap) {
+    if (this.store.get('status') !== 'running') {
+      for (const item of this.items.values()) this._name(item, snap);
+    } else {
+      const item = this.items.get(itemKey(this.current));
+      if (item) this._name(item, snap);
+    }
+  }
+
+  /** What item `t` is, without its value ("Weight from x₁ to layer 1 neuron 2"). */
+  _label(t) {
+    const { kind, l, i, j } = t;
+    const sizes = this.sizes();
+    const what = (layer, k) => {
+      if (layer === 0) return featureLabel(this.store.get('config').features[k]);
+      if (layer === sizes.length - 1) return sizes[layer] > 1 ? `output ${k + 1}` : 'the output';
+      return `layer ${layer} neuron ${k + 1}`;
+    };
+    if (kind === 'W') return `Weight from ${what(l - 1, j)} to ${what(l, i)}`;
+    const name = what(l, i).replace(/^the /, '');
+    return `${name[0].toUpperCase()}${name.slice(1)}, bias`;
+  }
+
+  /** Set an item's name: what it is and (once a snapshot is in) its value. */
+  _name(item, snap) {
+    const v = snap && snap.weights ? this._param(item.t.kind, item.t.l, item.t.i, item.t.j) : null;
+    const label = this._label(item.t);
+    const named = v == null ? label : `${label}${item.t.kind === 'W' ? ':' : ''} ${sig(v, 3)}`;
+    const node = item.t.kind === 'b' && this.nodes && this.nodes[item.t.l - 1]?.[item.t.i]?.parentElement;
+    const name = node && node.dataset.mark ? `${named} (${node.dataset.mark})` : named;
+    if (name !== item.name) {
+      item.name = name;
+      item.el.setAttribute('aria-label', name);
+    }
   }
 
   _showPreview(l, i, node) {
@@ -458,34 +579,59 @@ export class NetworkView {
     const cancel = document.createElement('button');
     cancel.type = 'button';
     cancel.textContent = 'Cancel';
-    cancel.addEventListener('click', () => { box.hidden = true; });
+    cancel.addEventListener('click', () => this._closeEditor());
     box.append(label, ok, cancel);
     box.addEventListener('submit', (e) => {
       e.preventDefault();
       const value = Number(input.value);
-      box.hidden = true;
-      if (this.editing && Number.isFinite(value) && this.onEditParameter) this.onEditParameter({ ...this.editing, value });
+      const editing = this.editing;
+      this._closeEditor();
+      if (editing && Number.isFinite(value) && this.onEditParameter) this.onEditParameter({ ...editing, value });
     });
-    box.addEventListener('keydown', (e) => { if (e.key === 'Escape') box.hidden = true; });
+    box.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      this._closeEditor();
+    });
     return { box, input, span };
   }
 
+  _canEdit() {
+    return this.editable && Boolean(this.onEditParameter) && !(this.store.get('hide') || []).includes('edit');
+  }
+
   _editFrom(e) {
-    if (!this.editable || !this.onEditParameter || (this.store.get('hide') || []).includes('edit')) return;
+    if (!this._canEdit()) return;
     const t = this._target(e);
     if (!t) return;
     e.stopPropagation();
+    this._openEditor(t, e.clientX, e.clientY, false);
+  }
+
+  /** Open the editor of parameter `t` at client point (x, y); `fromKeys`: give the focus back. */
+  _openEditor(t, x, y, fromKeys) {
     const { kind, l, i, j } = t;
     this.editing = { kind, l, i, j };
+    this.returnTo = fromKeys ? { kind, l, i, j } : null;
     const { box, input, span } = this.editor;
     span.textContent = `${this._describe(t)} =`;
+    input.setAttribute('aria-label', `${this._describe(t)}, new value`);
     input.value = String(this._param(kind, l, i, j));
     const rect = this.root.getBoundingClientRect();
-    box.style.left = `${Math.max(0, Math.min(e.clientX - rect.left, rect.width - 230))}px`;
-    box.style.top = `${e.clientY - rect.top + 10}px`;
+    box.style.left = `${Math.max(0, Math.min(x - rect.left, rect.width - 230))}px`;
+    box.style.top = `${y - rect.top + 10}px`;
     box.hidden = false;
     this.tip.hidden = true;
     input.focus();
     input.select();
+  }
+
+  /** Hide the editor; opened from the keyboard, the focus goes back to its item. */
+  _closeEditor() {
+    this.editor.box.hidden = true;
+    this.editing = null;
+    const back = this.returnTo;
+    this.returnTo = null;
+    if (back) this._rove(back, true);
   }
 }

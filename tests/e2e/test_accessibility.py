@@ -1,0 +1,337 @@
+"""Accessibility of the real page in headless Chromium against a real server (WCAG 2.2 AA).
+
+* axe-core (vendored for the tests only, tests/e2e/vendor/) finds no serious or critical
+  violation on the main page, the watch page, and with each panel open: the backward pass,
+  the share dialog, the weight editor, the value tables;
+* keyboard only: Tab reaches Play, Enter starts and pauses, the arrow keys reach a link of the
+  network diagram, Enter + typing + Enter changes its weight on the server, Escape closes the
+  editor and gives the focus back, and the backward pass opens and computes;
+* the progress is announced in the live region; the value tables hold the model's numbers;
+* the focus ring has >= 3:1 contrast on the dark bar and on the light panels;
+* on a phone (390 x 844, touch) every visible interactive element is at least 24 x 24 CSS px
+  or has the spacing exception (WCAG 2.5.8);
+* with prefers-reduced-motion nothing transitions and the boundary still updates.
+Screenshots of the focus ring and of the phone layout go to artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from .browser_helpers import (
+    ARTIFACTS,
+    open_playground,
+    save_screenshot,
+    until,
+    watch_problems,
+)
+from .browser_helpers import browser as browser  # a fixture (re-exported for pytest)
+from .browser_helpers import context as context  # a fixture
+from .browser_helpers import nnp_server as nnp_server  # a fixture
+from .browser_helpers import page as page  # a fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+RUN_AXE = """() => axe.run(document, {resultTypes: ['violations']}).then((r) => r.violations.map(
+  (v) => ({id: v.id, impact: v.impact, help: v.help,
+           nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5)})))"""
+NAMED = """() => { const items = [...document.querySelectorAll('#network [data-item]')];
+  return items.length > 0
+    && items.every((el) => /-?\\d/.test(el.getAttribute('aria-label') || '')); }"""
+ACTIVE = "document.activeElement"
+STATUS = "document.querySelector('#status').textContent"
+PIXELS = ("(() => { const c = document.querySelector('#heatmap canvas.heatmap-grid');"
+          " return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)"
+          ".join(); })()")
+
+
+def api(base: str, path: str) -> Any:
+    r = httpx.get(f"{base}/api{path}", timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (injected from the vendored file)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())  # the DevTools protocol evaluates it: the CSP allows it
+    return list(page.evaluate(RUN_AXE))
+
+
+def assert_no_serious(page: Any, where: str) -> None:
+    bad = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{where}: " + "; ".join(
+        f"{v['impact']} {v['id']} ({v['help']}) at {v['nodes']}" for v in bad)
+
+
+def ready(page: Any, base: str, hash_: str = "#preset=xnor") -> str:
+    sid = open_playground(page, base, hash_)
+    until(page, NAMED)  # the diagram's items carry their values
+    return sid
+
+
+def tab_to(page: Any, predicate: str, limit: int = 150, key: str = "Tab") -> None:
+    """Press Tab until ``predicate`` (JS over ``el``, the focused element) holds."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate(f"() => {{ const el = {ACTIVE}; return Boolean({predicate}); }}"):
+            return
+    raise AssertionError(f"{limit} presses of {key} never reached {predicate}")
+
+
+def test_the_vendored_axe_is_the_pinned_version() -> None:
+    head = AXE.read_text()[:200]
+    assert f"axe v{AXE_VERSION}" in head
+    assert f"**{AXE_VERSION}**" in (AXE.parent / "README.md").read_text()
+
+
+def test_axe_finds_no_serious_violation_with_each_panel_open(nnp_server: str, page: Any,
+                                                              context: Any) -> None:
+    sid = ready(page, nnp_server)
+    assert_no_serious(page, "the main page")
+    page.click(".bp-compute")
+    until(page, "document.querySelectorAll('.bp-matrix').length > 10")
+    assert_no_serious(page, "the backward pass")
+    page.focus("#network [data-item='W:1:0:1']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".param-editor:not([hidden])")
+    assert_no_serious(page, "the weight editor")
+    page.keyboard.press("Escape")
+    page.click(".tables-toggle >> nth=0")
+    page.wait_for_selector("#boundaryTable table")
+    page.wait_for_selector("#matrixTables table")
+    assert_no_serious(page, "the value tables")
+    page.click("#share")
+    page.wait_for_selector("#shareDialog[open]")
+    assert_no_serious(page, "the share dialog")
+    page.click("#closeShare")
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    watch.goto(f"{nnp_server}/watch.html#id={sid}")
+    until(watch, NAMED)
+    assert_no_serious(watch, "the watch page")
+    watch.click(".tables-toggle >> nth=0")
+    watch.wait_for_selector("#boundaryTable table")
+    assert_no_serious(watch, "the watch page's value tables")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_server: str,
+                                                                           page: Any) -> None:
+    sid = ready(page, nnp_server)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    tab_to(page, "el.id === 'play'")
+    page.keyboard.press("Enter")
+    until(page, f"{STATUS} === 'running'")
+    page.keyboard.press("Enter")
+    until(page, f"{STATUS} === 'paused'")
+    # the pause is announced at once, with the epoch and the loss
+    until(page, "/^Paused, epoch [\\d,]+, train loss/.test("
+                "document.querySelector('#progressLive').textContent)")
+    # into the network diagram (one Tab stop), then by the arrow keys to W¹[1,2]
+    tab_to(page, "el.dataset && el.dataset.item")
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "b:1:0"
+    page.keyboard.press("ArrowLeft")  # the first link into the neuron
+    page.keyboard.press("ArrowDown")  # the next one: from x2
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "W:1:0:1"
+    w = api(nnp_server, f"/sessions/{sid}/model")["weights"][0][0][1]
+    label = page.evaluate(f"{ACTIVE}.getAttribute('aria-label')")
+    m = re.fullmatch(r"Weight from x₂ to layer 1 neuron 1: (\S+)", label)
+    assert m, label
+    assert float(m.group(1)) == pytest.approx(w, rel=5e-3, abs=1e-3)
+    # Escape closes the editor and gives the focus back
+    page.keyboard.press("Enter")
+    until(page, "document.activeElement.matches('.param-editor input')")
+    page.keyboard.press("Escape")
+    until(page, "document.querySelector('.param-editor').hidden")
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "W:1:0:1"
+    # Enter, type, Enter: the server has the new weight, the focus is back on the link
+    page.keyboard.press("Enter")
+    until(page, "document.activeElement.matches('.param-editor input')")
+    page.keyboard.type("2.5")  # the old value is selected: typing replaces it
+    page.keyboard.press("Enter")
+    until(page, "document.querySelector('.param-editor').hidden")
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "W:1:0:1"
+    until(page, f"{ACTIVE}.getAttribute('aria-label').endsWith(': 2.5')")
+    assert api(nnp_server, f"/sessions/{sid}/model")["weights"][0][0][1] == 2.5
+    # the backward pass: close and open its panel, then compute
+    tab_to(page, "el.matches('#backpropPanel > summary')")
+    page.keyboard.press("Enter")
+    assert not page.evaluate("document.querySelector('#backpropPanel').open")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('#backpropPanel').open")
+    tab_to(page, "el.matches('.bp-compute')")
+    page.keyboard.press("Enter")
+    # the backward pass runs on the edited weight: W¹[1,2] = 2.5
+    until(page, "(() => { const f = document.querySelector('.bp-matrix[data-matrix=\"W1\"]');"
+                " return f && f.querySelector('tr').querySelectorAll('td[data-v]')[1].dataset.v"
+                " === '2.5'; })()")
+    page.problems.assert_clean()
+
+
+def test_the_value_tables_hold_the_models_numbers(nnp_server: str, page: Any) -> None:
+    sid = ready(page, nnp_server)
+    page.click(".tables-toggle >> nth=0")
+    until(page, "document.querySelectorAll('#matrixTables table').length === 2")
+    assert page.is_checked(".tables-toggle >> nth=1")  # the matrices panel's box too
+    model = api(nnp_server, f"/sessions/{sid}/model")
+    cells = page.evaluate("""() => [...document.querySelectorAll('#matrixTables table')].map((t) =>
+      [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')]
+        .map((td) => Number(td.textContent))))""")
+    for k, table in enumerate(cells):
+        assert len(table) == len(model["weights"][k])
+        for i, row in enumerate(table):
+            expected = [*model["weights"][k][i], model["biases"][k][i][0]]
+            assert row == pytest.approx(expected, rel=1e-3, abs=1e-4), (k, i)
+    grid = page.evaluate("""() => [...document.querySelectorAll('#boundaryTable tbody tr')]
+      .map((tr) => [...tr.querySelectorAll('td')].map((td) => Number(td.textContent)))""")
+    assert len(grid) == 8 and all(len(r) == 8 for r in grid)
+    assert all(0 <= v <= 1 for r in grid for v in r)  # a sigmoid output
+    page.click(".tables-toggle >> nth=0")
+    until(page, "document.querySelector('#boundaryTable').hidden")
+
+
+def focus_ring(page: Any) -> dict[str, Any]:
+    """The focused element's outline (colour, width, style) and the colour behind it."""
+    return dict(page.evaluate("""() => {
+      const el = document.activeElement;
+      const s = getComputedStyle(el);
+      let bg = null;
+      for (let p = el.parentElement; p && !bg; p = p.parentElement) {
+        const c = getComputedStyle(p).backgroundColor;
+        if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') bg = c;
+      }
+      return {outline: s.outlineColor, width: parseFloat(s.outlineWidth), style: s.outlineStyle,
+              stroke: s.stroke, bg: bg || 'rgb(255, 255, 255)', what: el.id || el.className};
+    }"""))
+
+
+def luminance(css: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_focus_ring_has_3_to_1_contrast_on_the_bar_and_the_panels(nnp_server: str,
+                                                                       page: Any) -> None:
+    ready(page, nnp_server)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    tab_to(page, "el.id === 'play'")
+    ring = focus_ring(page)
+    assert ring["style"] == "solid" and ring["width"] >= 2, ring
+    assert contrast(ring["outline"], ring["bg"]) >= 3, ring  # the dark bar
+    page.locator(".topbar").screenshot(path=str(ARTIFACTS / "focus-header.png"))
+    for where, predicate in (("a panel", "el.matches('#backpropPanel > summary')"),
+                             ("the network diagram", "el.dataset && el.dataset.item")):
+        page.evaluate("() => document.activeElement.blur()")
+        tab_to(page, predicate)
+        ring = focus_ring(page)
+        assert ring["style"] == "solid" and ring["width"] >= 2, (where, ring)
+        assert contrast(ring["outline"], ring["bg"]) >= 3, (where, ring)
+    page.locator("#network").screenshot(path=str(ARTIFACTS / "focus-network.png"))
+    page.keyboard.press("ArrowLeft")  # a link: its focus shows as a stroke
+    ring = focus_ring(page)
+    assert contrast(ring["stroke"], ring["bg"]) >= 3, ring
+    page.evaluate("() => document.activeElement.blur()")
+    tab_to(page, "el.matches('#backpropPanel > summary')")
+    page.locator("#backpropPanel > summary").screenshot(path=str(ARTIFACTS / "focus-panel.png"))
+
+
+# Every element a finger might press; SVG links count with their hit stroke's width.
+SMALL_TARGETS = """() => {
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
+    + ' [role=button], .network .bias, .network .hit';
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    if (!r.width && !r.height && !(el instanceof SVGElement)) return false;
+    for (let p = el; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.display === 'none' || s.visibility === 'hidden') return false;
+    }
+    return !el.closest('[hidden], [inert]') && el.getClientRects().length > 0;
+  };
+  const name = (el) => (el.id ? `#${el.id}` : el.tagName.toLowerCase())
+    + (el.getAttribute('aria-label') ? ` "${el.getAttribute('aria-label')}"`
+       : el.textContent.trim() ? ` "${el.textContent.trim().slice(0, 30)}"` : '')
+    + (el.dataset.item ? ` [${el.dataset.item}]` : '') + ` .${el.getAttribute('class') || ''}`;
+  const boxes = [...document.querySelectorAll(sel)].filter(shown).map((el) => {
+    const r = el.getBoundingClientRect();
+    const pad = el instanceof SVGGeometryElement
+      ? parseFloat(getComputedStyle(el).strokeWidth) / 2 : 0;
+    return { el, name: name(el), x: r.left - pad, y: r.top - pad,
+             w: r.width + 2 * pad, h: r.height + 2 * pad };
+  });
+  const small = (b) => b.w < 24 - 0.01 || b.h < 24 - 0.01;
+  const centre = (b) => [b.x + b.w / 2, b.y + b.h / 2];
+  // the spacing exception: a 24 px circle on an undersized target meets no other target's
+  // box nor another undersized target's circle
+  const clear = (a) => boxes.every((b) => {
+    if (b === a || b.el.contains(a.el) || a.el.contains(b.el)) return true;
+    const [cx, cy] = centre(a);
+    if (small(b)) { const [bx, by] = centre(b); return Math.hypot(cx - bx, cy - by) >= 24; }
+    const dx = Math.max(b.x - cx, 0, cx - (b.x + b.w));
+    const dy = Math.max(b.y - cy, 0, cy - (b.y + b.h));
+    return Math.hypot(dx, dy) >= 12;
+  });
+  return { checked: boxes.length,
+           failing: boxes.filter((b) => small(b) && !clear(b))
+             .map((b) => `${b.name}: ${b.w.toFixed(1)} x ${b.h.toFixed(1)}`) };
+}"""
+
+
+def test_phone_tap_targets_are_at_least_24_px(nnp_server: str, browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                              has_touch=True, device_scale_factor=2)
+    try:
+        p = ctx.new_page()
+        ready(p, nnp_server, "")
+        until(p, "document.querySelectorAll('#datasets button.dataset').length >= 8")
+        for state in ("as loaded", "with More options open", "with the share dialog open"):
+            if state == "with More options open":
+                p.click("details.more-options > summary")
+            if state == "with the share dialog open":
+                p.click("#share")
+                p.wait_for_selector("#shareDialog[open]")
+            found = p.evaluate(SMALL_TARGETS)
+            assert found["checked"] > 40, found
+            assert not found["failing"], f"{state}: targets under 24 x 24 px: {found['failing']}"
+        p.click("#closeShare")
+        save_screenshot(p, "phone-targets.png")
+    finally:
+        ctx.close()
+
+
+def test_reduced_motion_has_no_transitions_and_the_boundary_still_updates(nnp_server: str,
+                                                                        browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, reduced_motion="reduce")
+    try:
+        p = ctx.new_page()
+        open_playground(p, nnp_server)
+        assert p.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
+        moving = p.evaluate("""() => [...document.querySelectorAll('*')].filter((el) => {
+          const s = getComputedStyle(el);
+          return s.transitionDuration.split(',').some((d) => parseFloat(d) > 0)
+            || s.animationName !== 'none';
+        }).map((el) => el.id || el.className)""")
+        assert moving == []
+        until(p, "document.querySelector('#heatmap canvas.heatmap-grid').width > 1")
+        before = p.evaluate(f"() => {PIXELS}")
+        p.click("#play")
+        until(p, f"(before) => {PIXELS} !== before", arg=before)
+        p.click("#play")
+    finally:
+        ctx.close()
