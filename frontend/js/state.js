@@ -29,6 +29,7 @@ export class Store extends EventTarget {
       connection: 'closed', // 'connecting' | 'open' | 'reconnecting' | 'closed'
       watchers: 0,
       snapshot: null,
+      fit: null, // a regression's R² and RMSE from the last live epochs message
       dataset: null,
       datasets: [],
       presets: [],

@@ -150,6 +150,9 @@ class PointIn(Strict):
 class DatasetPut(Strict):
     train: list[PointIn] = Field(..., min_length=1)
     test: list[PointIn] = Field(default_factory=list)
+    dataset: str | None = Field(
+        None, description="a built-in dataset whose problem, classes and drawing area the "
+        "points take (switched to in the same step); default: the session's")
 
 
 class BackpropIn(Strict):
