@@ -52,7 +52,8 @@ export function activationDomain(activation, min = -1, max = 1) {
 
 /**
  * The colour domain of the output for a problem: classification outputs by their activation,
- * regression by the labels' range ([0, 1] when they all lie in it, else symmetric).
+ * regression by the labels' range ([0, 1] when they all lie in it, symmetric around 0 when they
+ * take both signs, else their own range: imported targets of 14..35 are not all one colour).
  */
 export function outputDomain(problem, outputActivation, labels = []) {
   if (problem !== 'regression') return activationDomain(outputActivation);
@@ -63,6 +64,7 @@ export function outputDomain(problem, outputActivation, labels = []) {
   }
   if (!Number.isFinite(lo)) return outputActivation === 'sigmoid' ? [0, 1] : [-1, 1];
   if (lo >= 0 && hi <= 1) return [0, 1];
+  if ((lo > 0 || hi < 0) && hi > lo) return [lo, hi];
   const m = Math.max(Math.abs(lo), Math.abs(hi), 1e-9);
   return [-m, m];
 }

@@ -3,7 +3,8 @@
 // toggles (projector mode, `present`, among them) and the controls hidden for a class.
 // Pure: parseHash(string) and serializeHash(object) do no I/O and touch no DOM; the features
 // and activations they accept are the server's (meta.js).
-// Leaves out: custom (clicked) data points, which live on the server with the session.
+// Leaves out: custom (clicked or imported) data points, which live on the server with the
+// session: a link with the id brings them (the watch page shows them, the playground forks them).
 
 import {
   DEFAULT_CONFIG, INITS, LOSSES, OPTIMIZERS, REGULARIZATIONS, STOP_KINDS, cloneConfig,

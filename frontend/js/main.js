@@ -1,6 +1,7 @@
 // main.js — boots the playground page: reads the URL hash, opens the session, creates the
 // renderers (the speed control, the suggested-setup line, the stop condition, the timeline
-// scrubber and the diagnostics' advice and divergence toast among them)
+// scrubber, the diagnostics' advice and divergence toast, the point tools, your own data's
+// import and export and the regression figures among them)
 // and binds them to the one store, keeps the hash in step with the configuration,
 // turns clicks on the output into point edits, and handles the keyboard (space = play/pause,
 // s = step, unless the focused control uses that key itself). Leaves out: everything it
@@ -31,6 +32,9 @@ import { OutputNote } from './views/outputnote.js';
 import { PresentMode } from './present.js';
 import { ProgressAnnouncer } from './views/announce.js';
 import { TablesView } from './views/tables.js';
+import { PointTools } from './views/pointtools.js';
+import { DataImport } from './views/dataimport.js';
+import { FitReadout } from './views/fitreadout.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,6 +58,10 @@ async function boot() {
   new PresentMode({ button: $('present') }, store);
 
   const controls = new ControlsView(document, store, loop, session);
+  const pointTools = new PointTools({
+    options: $('toolOptions'), draw: $('drawSwitch'), drawToggle: $('touchDraw'), residuals: $('residualsOption'),
+    residualsToggle: $('residuals'), hint: $('toolHint'),
+  }, store, loop);
   const views = {
     controls,
     datasets: new DatasetPicker($('datasets'), store, loop, { onPick: (name) => session.setDataset({ name }) }),
@@ -70,7 +78,7 @@ async function boot() {
         const s = store.state;
         if (!s.dataset) return;
         const points = editPoints(s.dataset, edit, {
-          tool: s.ui.tool, problem: s.dataset.problem, nClasses: s.dataset.n_classes, showTest: s.ui.showTest,
+          tool: pointTools.tool(), problem: s.dataset.problem, nClasses: s.dataset.n_classes, showTest: s.ui.showTest,
         });
         if (!points) {
           store.notify('A dataset needs at least one training point.', 'info');
@@ -101,6 +109,11 @@ async function boot() {
     tables: new TablesView({ boundary: $('boundaryTable'), loss: $('lossTable'), matrices: $('matrixTables') }, store, loop, {
       toggles: [...document.querySelectorAll('.tables-toggle')],
     }),
+    pointTools,
+    dataImport: new DataImport({
+      input: $('importPoints'), exportButton: $('exportPoints'), status: $('importStatus'), dropZone: $('outputPanel'),
+    }, store, loop, session),
+    fit: new FitReadout($('fitReadout'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {

@@ -6,8 +6,8 @@
 // shown), and carries out what the person asks: play, pause, step,
 // reset, option changes (live ones, the speed and the stop condition among them, over the
 // stream, the rest by PATCH), a dataset with its suggested setup (and the undo of that),
-// presets, point editing, parameter editing, model import/export, fork, backprop, the action
-// of a diagnostics finding.
+// presets, point editing and imported points, parameter editing, model import/export, fork,
+// backprop, the action of a diagnostics finding.
 // Leaves out: drawing (views/) and the DOM; errors become store notices in words.
 
 import { Api, describeError } from './api.js';
@@ -166,6 +166,7 @@ export class Session {
         store.update({ watchers: msg.watchers, role: store.get('role') === 'owner' && store.get('token') ? 'owner' : msg.role });
         break;
       case 'epochs':
+        if (msg.fit) store.update({ fit: { ...msg.fit, epoch: msg.ends[msg.ends.length - 1] } }); // a regression's R², RMSE
         this.queue = this.queue.then(() => this._epochs(msg)).catch((err) => store.notify(describeError(err.body) || err.message));
         break;
       case 'status': {
@@ -379,15 +380,26 @@ export class Session {
     }
   }
 
-  /** Replace the points (train and test); the session resets. */
-  async putPoints(points) {
+  /**
+   * Replace the points (train and test); the session resets. `dataset`: the built-in dataset
+   * whose problem and classes the points take, switched to in the same request (imported
+   * points). Returns null when taken, else the refusal in words (also a notice); a refused
+   * request leaves the session as it was.
+   */
+  async putPoints(points, { dataset = null } = {}) {
+    const { store, api } = this;
+    const switching = Boolean(dataset) && dataset !== store.get('config').dataset.name;
     try {
-      const ds = await this.api.putDataset(this.store.get('id'), points);
-      this.store.update({ dataset: ds });
-      return true;
+      const ds = await api.putDataset(store.get('id'), switching ? { ...points, dataset } : points);
+      store.update({ dataset: ds });
+      if (switching) {
+        store.update({ preset: null, setupUndo: null });
+        store.applySummary(await api.summary(store.get('id')));
+      }
+      return null;
     } catch (err) {
-      this.store.notify(err.message);
-      return false;
+      store.notify(err.message);
+      return err.message;
     }
   }
 

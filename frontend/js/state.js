@@ -33,6 +33,7 @@ export class Store extends EventTarget {
       liveSnapshot: null, // the latest live snapshot
       scrub: null, // a past epoch shown instead of the live run (timeline.js), else null
       diagnostics: null, // why the network is stuck (docs/protocol.md, Diagnostics), with its version
+      fit: null, // a regression's R² and RMSE from the last live epochs message
       dataset: null,
       datasets: [],
       presets: [],

@@ -80,6 +80,45 @@ def test_live_display_epochs_follow_the_full_stream(client: TestClient,
         assert frames and all(m.get("binary") for m in frames)
 
 
+def test_regression_epochs_carry_r2_and_rmse_of_their_last_epoch(
+        client: TestClient, new_session: NewSession) -> None:
+    sid, token, _ = new_session(config={"dataset": {"name": "plane", "n_points": 40},
+                                        "learning_rate": 0.03})
+    data = client.get(f"/api/sessions/{sid}/dataset").json()
+    variance = {k: float(np.var([p["label"] for p in data[k]])) for k in ("train", "test")}
+    with connect(client, sid, token) as owner, \
+            client.websocket_connect(f"/api/sessions/{sid}/stream?detail=display") as raw:
+        display = Conn(raw)
+        owner.hello()
+        display.hello()
+        assert owner.command({"type": "step", "epochs": 200})["type"] == "ack"
+        display.until(is_type("status", status="paused", epoch=200))
+    epochs = [m for m in display.log if m["type"] == "epochs"]
+    assert epochs and all("fit" in m for m in epochs)
+    for m in epochs:
+        for prefix, split in (("", "train"), ("test_", "test")):
+            loss = m[f"{prefix or 'train_'}loss"]["last"][-1]
+            # to 6 significant digits (the page shows 4)
+            assert m["fit"][f"{prefix}rmse"] == pytest.approx(np.sqrt(loss), rel=5e-6, abs=0)
+            assert m["fit"][f"{prefix}r2"] == pytest.approx(1 - loss / variance[split], rel=5e-6,
+                                                            abs=0)
+    summary = client.get(f"/api/sessions/{sid}").json()["last"]
+    assert summary["r2"] == pytest.approx(epochs[-1]["fit"]["r2"], rel=5e-6, abs=0)
+
+
+def test_classification_epochs_carry_no_fit(client: TestClient, new_session: NewSession) -> None:
+    sid, token, _ = new_session()
+    with connect(client, sid, token) as owner, \
+            client.websocket_connect(f"/api/sessions/{sid}/stream?detail=display") as raw:
+        display = Conn(raw)
+        owner.hello()
+        display.hello()
+        assert owner.command({"type": "step", "epochs": 20})["type"] == "ack"
+        display.until(is_type("status", status="paused", epoch=20))
+    epochs = [m for m in display.log if m["type"] == "epochs"]
+    assert epochs and not any("fit" in m for m in epochs)
+
+
 def test_a_display_client_that_joins_late_gets_the_history_in_buckets(
         client: TestClient, new_session: NewSession) -> None:
     sid, _, headers = new_session()

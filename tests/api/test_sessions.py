@@ -489,6 +489,24 @@ def test_replace_the_dataset_refuses_bad_points(client: TestClient, new_session:
     assert client.get(f"/api/sessions/{sid}/dataset").json() == before
 
 
+def test_replace_the_dataset_with_another_datasets_classes(client: TestClient,
+                                                         new_session: NewSession):
+    sid, _, headers = new_session()
+    points = {"train": [{"x1": 0, "x2": 0, "label": 0}, {"x1": 1, "x2": 0, "label": 1},
+                        {"x1": 0, "x2": 1, "label": 2}], "dataset": "blobs3"}
+    r = client.put(f"/api/sessions/{sid}/dataset", json=points, headers=headers)
+    assert r.status_code == 200, r.text
+    assert (r.json()["n_classes"], r.json()["custom"]) == (3, True)
+    s = client.get(f"/api/sessions/{sid}").json()
+    assert (s["spec"]["dataset"]["name"], s["layers"][-1]) == ("blobs3", 3)
+    before = client.get(f"/api/sessions/{sid}/dataset").json()
+    error(client.put(f"/api/sessions/{sid}/dataset", json={**points, "dataset": "nope"},
+                     headers=headers), 422, "invalid_dataset", "dataset.name")
+    error(client.put(f"/api/sessions/{sid}/dataset", json={**points, "dataset": "circle"},
+                     headers=headers), 422, "invalid_dataset", "train[2].label")
+    assert client.get(f"/api/sessions/{sid}/dataset").json() == before
+
+
 # ----- predict, boundary, backprop, history ------------------------------------------------
 def test_predict_gives_classes_for_classification(client: TestClient, new_session: NewSession):
     sid, _, headers = new_session()

@@ -538,6 +538,7 @@ def test_phone_viewport_has_no_overflow_and_touch_works(nnp_server: str, browser
         assert p.evaluate("document.documentElement.scrollWidth") <= 390
         p.click("#closeShare")
         n0 = train_count(nnp_server, sid)
+        p.check("#touchDraw")  # a tap adds a point only while Draw is on (test_data_page.py)
         p.locator("#heatmap").scroll_into_view_if_needed()
         box = p.locator("#heatmap").bounding_box()
         p.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

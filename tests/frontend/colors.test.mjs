@@ -41,6 +41,7 @@ test('domains: sigmoid [0,1], tanh [-1,1], relu symmetric by range', () => {
   assert.deepEqual(outputDomain('classification', 'sigmoid'), [0, 1]);
   assert.deepEqual(outputDomain('regression', 'linear', [0.1, 0.9]), [0, 1]);
   assert.deepEqual(outputDomain('regression', 'linear', [-0.5, 2]), [-2, 2]);
+  assert.deepEqual(outputDomain('regression', 'linear', [14, 35, 20]), [14, 35]); // all one sign
 });
 
 test('classMix: most likely class, paler when unsure, full when discrete', () => {

@@ -265,6 +265,33 @@ def test_set_points_error_keeps_the_old_data_and_weights() -> None:
     assert all(np.array_equal(a, b) for a, b in zip(params, s.net.W + s.net.b, strict=True))
 
 
+def test_set_points_with_a_dataset_takes_its_problem_and_classes_in_one_step() -> None:
+    s = small("xnor")
+    three = {"train": [{"x1": 0.0, "x2": 0.0, "label": 0}, {"x1": 1.0, "x2": 0.0, "label": 1},
+                       {"x1": 0.0, "x2": 1.0, "label": 2}], "test": []}
+    s.set_points(three, "blobs3")
+    assert (s.spec.dataset.name, s.data.n_classes, s.net.layers[-1]) == ("blobs3", 3, 3)
+    assert s.Y_train.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    spec, points = s.spec, s.points
+    regression = {"train": [{"x1": 0.0, "x2": 0.0, "label": 0.5}], "test": []}
+    with pytest.raises(DatasetError) as info:
+        s.set_points(regression, "and")  # 0.5 is no class of AND: nothing changes
+    assert info.value.field == "train[0].label"
+    assert (s.spec, s.points, s.data.n_classes) == (spec, points, 3)
+    s.set_points(regression, "plane")
+    assert (s.data.problem, s.net.layers[-1]) == ("regression", 1)
+
+
+def test_points_outside_the_datasets_area_are_drawn_over_their_own() -> None:
+    s = small("xnor")
+    far = {"train": [{"x1": 10.0, "x2": 20.0, "label": 0}, {"x1": 30.0, "x2": 40.0, "label": 1}],
+           "test": []}
+    s.set_points(far)
+    x1min, x1max, x2min, x2max = s.data.domain
+    assert x1min < 10 < 30 < x1max and x2min < 20 < 40 < x2max
+    assert (x1max - x1min) < 40  # the points' box with a margin, not the dataset's unit square
+
+
 def test_feature_change_keeps_points_and_dataset_change_drops_them() -> None:
     s = small("xnor")
     s.set_points(POINTS)

@@ -7,8 +7,10 @@ a ``detail=display`` client gets instead:
 * ``epochs`` messages: the epochs ``first..ends[-1]`` cut into buckets ending at ``ends``; per
   bucket and series the ``min``, ``max`` and ``last`` value, so spikes stay visible. ``min`` is
   rounded down and ``max`` up to 5 significant digits (they bound the full values); ``last``
-  and the epoch counter are exact. A live message is one bucket; a replay of the history is at
-  most ``MAX_BUCKETS`` buckets, spaced both linearly and logarithmically so the curve reads on
+  and the epoch counter are exact. A regression's live message also has ``fit``: R² and RMSE
+  (train and test) at its last epoch, to 6 significant digits. A live message is one bucket;
+  a replay of the history is at most ``MAX_BUCKETS`` buckets, spaced both linearly and
+  logarithmically so the curve reads on
   either axis.
 * snapshots as one binary frame: ``uint32`` little-endian header length, the JSON header
   (epoch, version, domain, layers, grid shapes), then float32 little-endian: the weights
@@ -41,6 +43,7 @@ from ..sessions.pool import Event
 SERIES = ("train_loss", "test_loss", "accuracy", "test_accuracy")
 MAX_BUCKETS = 1000
 DIGITS = 5
+FIT_DIGITS = 6  # R² and RMSE: a page shows 4 significant digits
 
 
 def _rounded(x: float, up: bool) -> float:
@@ -103,6 +106,9 @@ def live_epochs(event: Event) -> str:
         msg = summarise(full["first"], full, [event.last])
         if "t" in full:
             msg["t"] = full["t"]
+        if "fit" in full:  # a regression's R² and RMSE at the last epoch, for a readout
+            msg["fit"] = {k: None if v is None else float(f"{v:.{FIT_DIGITS}g}")
+                          for k, v in full["fit"].items()}
         return dumps(msg)
     return _cached(event, "epochs", make)
 

@@ -189,6 +189,9 @@ class DatasetPut(Strict):
         maxItems="max_points"), description="train and test together: at most max_points")
     test: list[PointIn] = Field(default_factory=list,
                                 json_schema_extra=limit(maxItems="max_points"))
+    dataset: str | None = Field(
+        None, description="a built-in dataset whose problem, classes and drawing area the "
+        "points take (switched to in the same step); default: the session's")
 
 
 class BackpropIn(Strict):

@@ -192,8 +192,9 @@ async def replace_dataset(sid: Owner, body: DatasetPut, state: State) -> dict[st
     """Train on these points instead of the generated ones (the session resets)."""
     n = len(body.train) + len(body.test)
     check_points(state.settings, n, "train")
-    points = body.model_dump()
-    result: dict[str, Any] = await state.pool.call(sid, "set_points", {"points": points})
+    points = body.model_dump(exclude={"dataset"})
+    result: dict[str, Any] = await state.pool.call(
+        sid, "set_points", {"points": points, "dataset": body.dataset})
     return result
 
 

@@ -72,6 +72,13 @@ def grid_points(domain: tuple[float, float, float, float], resolution: int) -> n
     return np.vstack([gx.ravel(), gy.ravel()])
 
 
+def _inside(data: Dataset, domain: tuple[float, float, float, float]) -> bool:
+    """Whether every point (train and test) lies in ``domain``."""
+    X = np.concatenate([data.X_train, data.X_test], axis=1)
+    x1min, x1max, x2min, x2max = domain
+    return bool(np.all((X[0] >= x1min) & (X[0] <= x1max) & (X[1] >= x2min) & (X[1] <= x2max)))
+
+
 def _load_network(model: dict[str, Any], diverged: bool) -> Network:
     """``Network.from_dict``, except that a diverged run's NaN or infinite weights (which
     ``from_dict`` refuses) are restored as they were saved."""
@@ -132,6 +139,8 @@ class Session:
         data = from_points(self.points.get("train", []), self.points.get("test", []),
                            info.problem, info.n_classes, max_points=10**9, name=info.name,
                            n_outputs=info.n_outputs)
+        if not _inside(data, info.domain):  # imported points elsewhere: drawn where they are
+            return data
         return dataclasses.replace(data, domain=info.domain)
 
     def _touch(self) -> None:
@@ -287,14 +296,19 @@ class Session:
         self.reset()
         return True
 
-    def set_points(self, points: dict[str, list[dict[str, Any]]]) -> None:
-        """Replace the data by user-supplied points (validated) and reset."""
-        old = self.points
+    def set_points(self, points: dict[str, list[dict[str, Any]]],
+                   dataset: str | None = None) -> None:
+        """Replace the data by user-supplied points (validated) and reset. ``dataset`` (a
+        built-in dataset's name) first takes that dataset's problem, classes and drawing area,
+        in the same step: if the points do not fit it, nothing changes."""
+        old = self.points, self.spec
+        if dataset is not None and dataset != self.spec.dataset.name:
+            self.spec = self.spec.with_changes({"dataset": {"name": dataset}})
         self.points = points
         try:
             self._build()
         except Exception:
-            self.points = old
+            self.points, self.spec = old
             raise
         self.reset()
 

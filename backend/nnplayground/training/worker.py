@@ -142,8 +142,10 @@ class Worker:
         sent = s.epoch if o.sent is None else min(o.sent, s.epoch)  # (min: after a reset)
         if s.epoch > sent and o.watchers:
             batch = s.history_since(sent)
-            self.publish(o, "epoch", {**batch.to_event(), "t": time.time()}, batch.first,
-                         s.epoch)
+            last = s.last()
+            fit = s.fit(last["train_loss"], last["test_loss"])  # regression: R², RMSE
+            self.publish(o, "epoch", {**batch.to_event(), "t": time.time(),
+                                      **({"fit": fit} if fit else {})}, batch.first, s.epoch)
             o.sent_at = self.clock()
         o.sent = s.epoch
 
@@ -429,7 +431,8 @@ class Worker:
         return payloads.dataset(self.get(sid).session)
 
     def op_set_points(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        return payloads.dataset(self.restart(sid, lambda s: s.set_points(p["points"])))
+        return payloads.dataset(self.restart(
+            sid, lambda s: s.set_points(p["points"], p.get("dataset"))))
 
     def op_model(self, sid: str, p: dict[str, Any], req: int) -> Any:
         return self.get(sid).session.model()

@@ -1,7 +1,7 @@
 // views/controls.js — the page's form controls bound to the store and the session: run buttons
 // and epoch counter, learning rate, activation, regularisation, batch size, the data options
 // (ratio, noise, regenerate, size, seeds), the extra options, hidden-layer count, view toggles,
-// the presets menu and the edit tool; controls named in the hash's hide= are hidden.
+// and the presets menu; controls named in the hash's hide= are hidden.
 // update() re-reads every control from the store (so a refused change snaps back).
 // Leaves out: the network diagram's own buttons (network.js) and what the actions do.
 
@@ -9,7 +9,6 @@ import {
   INITS, LEARNING_RATES, LOSSES, OPTIMIZERS, REGULARIZATIONS, REG_RATES,
 } from '../config.js';
 import { hiddenActivations, limits, outputChoices } from '../meta.js';
-import { CLASS_COLORS, css } from '../colors.js';
 import { count, optionName, rate } from '../format.js';
 
 const BATCHES = [null, 1, 2, 4, 8, 10, 16, 32, 64, 128];
@@ -117,9 +116,6 @@ export class ControlsView {
       if (e.target.value) session.loadPreset(e.target.value);
       e.target.value = '';
     });
-    $('tools').addEventListener('change', (e) => {
-      if (e.target.name === 'tool') store.setUi({ tool: e.target.value === 'remove' ? 'remove' : Number(e.target.value) });
-    });
     store.on(['config', 'status', 'problem', 'nClasses', 'presets', 'ui', 'connection', 'busy', 'hide', 'layers', 'role'], () => loop.invalidate(this));
     this.run = new RunView(doc, store, loop);
   }
@@ -205,7 +201,6 @@ export class ControlsView {
     setText(conn, { open: '', connecting: 'connecting…', reconnecting: 'reconnecting…', closed: 'offline' }[s.connection] || '');
     if (conn.className !== `connection ${s.connection}`) conn.className = `connection ${s.connection}`;
     this._presets();
-    this._tools();
     this._outputs();
     for (const el of this.doc.querySelectorAll('[data-hide]')) {
       const hide = s.hide.includes(el.dataset.hide);
@@ -242,38 +237,5 @@ export class ControlsView {
       return o;
     }));
     select.replaceChildren(new Option('Load a preset…', ''), group);
-  }
-
-  _tools() {
-    const s = this.store.state;
-    const key = `${s.problem}:${s.nClasses}`;
-    const box = this.$('toolOptions');
-    if (this.toolsKey !== key) {
-      this.toolsKey = key;
-      box.replaceChildren();
-      const option = (value, text, color) => {
-        const label = document.createElement('label');
-        const input = document.createElement('input');
-        input.type = 'radio';
-        input.name = 'tool';
-        input.value = String(value);
-        const dot = document.createElement('i');
-        dot.className = 'dot';
-        if (color) dot.style.backgroundColor = color;
-        label.append(input, dot, document.createTextNode(text));
-        box.append(label);
-      };
-      if (s.problem === 'regression') {
-        option(1, 'value +1', css([8, 119, 189]));
-        option(-1, 'value −1', css([245, 147, 34]));
-      } else {
-        for (let k = 0; k < Math.max(2, s.nClasses); k++) option(k, `class ${k}`, css(CLASS_COLORS[k % CLASS_COLORS.length]));
-      }
-      option('remove', 'remove nearest', null);
-    }
-    let tool = s.ui.tool;
-    if (s.problem === 'regression' && tool !== 'remove' && tool !== 1 && tool !== -1) tool = 1;
-    if (s.problem !== 'regression' && tool !== 'remove' && !(tool >= 0 && tool < Math.max(2, s.nClasses))) tool = 0;
-    for (const input of box.querySelectorAll('input')) input.checked = input.value === String(tool);
   }
 }

@@ -1,12 +1,17 @@
 // views/heatmap.js — the output view: the network's output over the input space as a
 // low-resolution canvas (the snapshot's boundary grid, one pixel per cell, scaled up by CSS),
 // with the training points (and optionally the test points) drawn on an overlay canvas, axis
-// ticks, a readout of the output under the pointer, and clicks turned into point edits.
+// ticks, a readout of the output under the pointer, and clicks turned into point edits (a
+// touch tap only while ui.touchDraw is on: an accidental tap must not wipe the run). Points are
+// markers (markers.js: shape by class, dark outline), regression ones optionally coloured by
+// their residual (residuals.js).
 // Leaves out: sending edits (the caller's onEdit) and the colour legend (legend.js).
 
 import { classColor, css, makeScale, outputDomain } from '../colors.js';
 import { sig } from '../format.js';
 import { fitCanvas, niceTicks, paintChannel, paintClasses, tickFont } from './paint.js';
+import { drawMarker, markerOf } from './markers.js';
+import { residualColor, sampleGrid } from '../residuals.js';
 
 export class HeatmapView {
   /**
@@ -33,6 +38,8 @@ export class HeatmapView {
     new ResizeObserver(() => loop.invalidate(this)).observe(root);
     if (onEdit) {
       root.classList.add('editable');
+      this.pointerType = 'mouse';
+      this.overlay.addEventListener('pointerdown', (e) => { this.pointerType = e.pointerType; });
       this.overlay.addEventListener('click', (e) => this._click(e));
     }
     this.overlay.addEventListener('pointermove', (e) => this._hover(e));
@@ -70,6 +77,10 @@ export class HeatmapView {
   _click(e) {
     const p = this.toData(e);
     if (p.fx < 0 || p.fx > 1 || p.fy < 0 || p.fy > 1) return;
+    if (this.pointerType === 'touch' && !this.store.state.ui.touchDraw) {
+      this.store.notify('Switch on “Draw” under the output to add points by touch.', 'info');
+      return;
+    }
     let action = 'add';
     if (e.ctrlKey || e.metaKey) action = 'remove';
     this.onEdit({ x1: p.x1, x2: p.x2, action, shift: e.shiftKey });
@@ -121,21 +132,20 @@ export class HeatmapView {
     // Points are coloured by their own dataset's problem: after a switch, the session's summary
     // (s.problem) arrives before the new points do.
     const regression = ds.problem === 'regression';
-    const { scale } = this.outputScale();
+    const { lo, hi, scale } = this.outputScale();
+    const out = s.ui.output || 0;
+    const grid = s.snapshot && s.snapshot.boundary;
+    const byResidual = regression && s.ui.residuals && grid && out < grid.shape[0];
     const color = (p) => {
-      const label = Array.isArray(p.label) ? p.label[s.ui.output || 0] : p.label;
+      const label = Array.isArray(p.label) ? p.label[out] : p.label;
+      if (byResidual) return residualColor(sampleGrid(grid, out, this.domain(), p.x1, p.x2) - label, (hi - lo) / 2);
       return regression ? scale(label) : classColor(label);
     };
-    const r = ds.train.length + ds.test.length > 400 ? 2.5 : ds.train.length < 20 ? 6 : 3.5;
+    const r = ds.train.length + ds.test.length > 400 ? 3 : ds.train.length < 20 ? 6.5 : 4;
     const draw = (points, test) => {
       for (const p of points) {
-        ctx.beginPath();
-        ctx.arc(px(p.x1), py(p.x2), r, 0, 2 * Math.PI);
-        ctx.fillStyle = css(color(p));
-        ctx.fill();
-        ctx.lineWidth = test ? 1.5 : 1;
-        ctx.strokeStyle = test ? 'rgb(20, 20, 20)' : 'rgb(255, 255, 255)';
-        ctx.stroke();
+        const shape = regression ? 'circle' : markerOf(p.label);
+        drawMarker(ctx, { shape, x: px(p.x1), y: py(p.x2), r, fill: css(color(p)), test });
       }
     };
     draw(ds.train, false);

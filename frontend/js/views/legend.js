@@ -1,10 +1,11 @@
 // views/legend.js — the colour legend under the output: the orange-to-blue bar with the values
 // at its ends and middle for a binary or regression output, or one swatch per class for a
-// softmax output, plus what point outlines mean.
+// softmax output (with each class's marker shape, markers.js), plus what point outlines mean.
 // Leaves out: the weight colours (matrices and diagram label their own range).
 
 import { CLASS_COLORS, css, makeScale, outputDomain } from '../colors.js';
 import { sig } from '../format.js';
+import { markerIcon, markerOf } from './markers.js';
 
 export class LegendView {
   constructor(root, store, loop) {
@@ -27,9 +28,7 @@ export class LegendView {
       for (let k = 0; k < s.nClasses; k++) {
         const item = document.createElement('span');
         item.className = 'swatch';
-        const dot = document.createElement('i');
-        dot.style.backgroundColor = css(CLASS_COLORS[k % CLASS_COLORS.length]);
-        item.append(dot, document.createTextNode(`class ${k}`));
+        item.append(markerIcon(markerOf(k), css(CLASS_COLORS[k % CLASS_COLORS.length])), document.createTextNode(`class ${k}`));
         this.root.append(item);
       }
       const note = document.createElement('span');
@@ -61,7 +60,16 @@ export class LegendView {
     this.root.append(canvas, ends);
     const note = document.createElement('div');
     note.className = 'legend-note';
-    note.textContent = s.ui.showTest ? 'white outline: training point · dark outline: test point' : 'points: training data';
+    if (s.problem !== 'regression') {
+      for (let k = 0; k < 2; k++) {
+        const item = document.createElement('span');
+        item.className = 'swatch';
+        item.append(markerIcon(markerOf(k), css(CLASS_COLORS[k])), document.createTextNode(`class ${k} `));
+        note.append(item);
+      }
+    }
+    note.append(s.ui.showTest ? 'thin outline: training point · white ring: test point' : 'points: training data');
+    if (s.problem === 'regression' && s.ui.residuals) note.append(' · coloured by residual: purple = predicted below the target, green = above');
     this.root.append(note);
   }
 }

@@ -8,6 +8,7 @@
 
 import { WATCHING_TITLE, watching } from '../format.js';
 import { curlSnippet, pythonSnippet } from '../snippets.js';
+import { download } from '../download.js';
 
 const LOOPBACK_ONLY = 'This server only listens on this computer; start it with ';
 const IN_CONTAINER = 'This server runs in a container: this may be the container\'s own address. If students cannot open it, set ';
@@ -122,14 +123,7 @@ export class ShareView {
   async exportModel() {
     try {
       const text = await this.session.exportModel();
-      const blob = new Blob([text], { type: 'application/json' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `nnplayground-${this.store.get('id')}-epoch${this.store.get('epoch')}.json`;
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+      download(text, `nnplayground-${this.store.get('id')}-epoch${this.store.get('epoch')}.json`, 'application/json');
     } catch (err) {
       this.store.notify(err.message);
     }
