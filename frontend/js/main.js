@@ -22,6 +22,7 @@ import { SpeedControl } from './views/speed.js';
 import { SetupLine } from './views/setupline.js';
 import { StopAtControl } from './views/stopat.js';
 import { RunNote } from './views/runnote.js';
+import { ChallengeView } from './views/challenge.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -83,6 +84,7 @@ async function boot() {
       onStop: (stopAt) => session.setConfig({ stop_at: stopAt }),
     }),
     runNote: new RunNote($('runNote'), store, loop),
+    challenge: new ChallengeView($('challenge'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {
@@ -92,7 +94,7 @@ async function boot() {
     }),
     share: new ShareView({
       dialog: $('shareDialog'), openButton: $('share'), close: $('closeShare'), link: $('watchLink'),
-      watchLink: $('watchAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
+      watchLink: $('watchAnchor'), dashboardLink: $('dashboardAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
       badge: $('watchers'), exportButton: $('exportModel'), importInput: $('importModel'),
       curlButton: $('curl'), pythonButton: $('python'), snippet: $('snippet'), copySnippet: $('copySnippet'),
     }, store, loop, session),

@@ -15,6 +15,7 @@ export function setMeta(limits) {
       maxLayers: limits.max_layers,
       maxNeurons: limits.max_neurons,
       maxEpochsPerCall: limits.max_epochs_per_call,
+      maxNicknameChars: limits.max_nickname_chars,
     }),
     features: Object.freeze(limits.features.map((f) => f.name)),
     labels: Object.freeze(Object.fromEntries(limits.features.map((f) => [f.name, f.label]))),
@@ -33,7 +34,7 @@ function meta() {
   return held;
 }
 
-/** {maxLayers, maxNeurons, maxEpochsPerCall}. */
+/** {maxLayers, maxNeurons, maxEpochsPerCall, maxNicknameChars}. */
 export const limits = () => meta().limits;
 /** The engine's input feature names, in its order. */
 export const features = () => meta().features;

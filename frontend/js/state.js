@@ -1,5 +1,5 @@
 // state.js — the page's one state store: session identity and role, configuration, run status
-// and its message (why a run stopped), the latest snapshot (decoded grids), the dataset, the
+// and its message (why a run stopped), its challenge, the latest snapshot (decoded grids), the dataset, the
 // loss history (buckets), view options, the undo of a switch to a suggested setup, notices.
 // Every change goes through update() and is announced as a 'change' event whose detail.keys
 // lists what changed; history appends announce 'history'; messages for the person 'notice'.
@@ -38,6 +38,7 @@ export class Store extends EventTarget {
       busy: false,
       preset: null, // {name, title} of the preset this page loaded, until a setting changes
       setupUndo: null, // {dataset, options}: what a switch to a suggested setup replaced
+      challenge: null, // the session's challenge status (GET /challenge's answer), if it has one
       ...initial,
     };
   }
@@ -78,6 +79,7 @@ export class Store extends EventTarget {
       layers: summary.layers,
       network: summary.network,
       ...(summary.watchers != null ? { watchers: summary.watchers } : {}),
+      ...(summary.challenge !== undefined ? { challenge: summary.challenge } : {}),
     });
   }
 

@@ -6,8 +6,8 @@ training workers and an expiry task, and on shutdown (SIGTERM/SIGINT) asks every
 checkpoint before exiting. Behind a proxy listed in ``trusted_proxies`` (only then)
 uvicorn's ``ProxyHeadersMiddleware`` makes the forwarded address the client's (``quotas.py``).
 ``serve(settings)`` runs it with uvicorn. The page in ``frontend/`` is served at ``/`` (from
-the wheel's copy when installed). What it leaves out:
-the routes (``sessions.py``, ``stream.py``, ``meta.py``) and training (``training/``).
+the wheel's copy when installed). What it leaves out: the routes (``sessions.py``,
+``classroom.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
-from . import errors, meta, sessions, share, stream
+from . import classroom, errors, meta, sessions, share, stream
 from .backends import open_backend, rate_storage
 from .deps import AppState
 from .middleware import BodyLimit, security_headers
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(meta.router)
     app.include_router(sessions.router)
+    app.include_router(classroom.router)
     app.include_router(stream.router)
     app.include_router(share.router)
 
