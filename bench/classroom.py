@@ -2,17 +2,22 @@
 
 The same load, in one run, on each set-up (loopback, two training processes in total):
 
-* one teacher session training the default network, its owner's WebSocket on the first process;
+* one teacher session training the default network at the page's default pace (``--pace``,
+  50 epochs a second; ``--pace 0``: full speed), its owner's WebSocket on the first process;
+* the teacher's class dashboard: the owner's stream with ``forks=true`` on the last process,
+  whose ``forks`` messages carry one row per fork;
 * ``--watchers`` (200) watcher WebSockets on the teacher's session, spread over the processes;
-* ``--students`` (50) student sessions (forks of the teacher's) training at once, each with its
-  owner's WebSocket, spread over the processes.
+* ``--students`` (200) student sessions (forks of the teacher's, each with a nickname, at the
+  teacher's pace) training at once, each with its owner's WebSocket, spread over the processes.
 
-Figures, side by side: snapshot frames per second each teacher watcher receives (median and
-worst), the p99 latency from an epoch's computation (its ``t``) to its arrival at a watcher,
-the p99 of ``GET /api/health``, the time a ``pause`` sent through the last process takes to
-be acknowledged, and epochs lost or repeated over all watchers (target 0).
+Figures, side by side: the dashboard's refresh interval (median and worst gap between two
+``forks`` messages; target 1 s) and how old a running fork's row is when it arrives, snapshot
+frames per second each teacher watcher receives (median and worst), the p99 latency from an
+epoch's computation (its ``t``) to its arrival at a watcher, the p99 of ``GET /api/health``,
+the time a ``pause`` sent through the last process takes to be acknowledged, and epochs lost
+or repeated over all watchers (target 0).
 
-    python bench/classroom.py [--seconds 10] [--watchers 200] [--students 50]
+    python bench/classroom.py [--seconds 10] [--watchers 200] [--students 200] [--pace 50]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import math
 import multiprocessing as mp
 import statistics
@@ -32,6 +38,7 @@ from typing import Any
 
 import httpx
 
+from nnplayground.setups import PAGE_PACE
 from server import Watcher, p99
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/: the harness
@@ -77,6 +84,33 @@ class ClassWatcher(Watcher):
                 self.latency.append(time.time() - msg["t"])
         elif msg["type"] == "status" and msg.get("reset"):
             self.last = 0
+
+
+class DashboardClient(ClassWatcher):
+    """The teacher's dashboard: the owner's stream with ``forks=true``; when each ``forks``
+    message arrived, how many rows it held, and how old its running forks' rows were."""
+
+    def __init__(self, ws_url: str, sid: str, token: str) -> None:
+        super().__init__(ws_url, sid, token, since=10**12)
+        self.url += "&forks=true"
+        self.arrivals: list[float] = []
+        self.ages: list[float] = []  # seconds from a running fork's last row to its arrival
+        self.rows = 0
+
+    def handle(self, raw: str | bytes, msg: dict[str, Any]) -> None:
+        if msg["type"] != "forks":
+            super().handle(raw, msg)
+            return
+        now = time.time()
+        self.arrivals.append(time.perf_counter())
+        self.rows = len(msg["rows"])
+        if self.measuring:
+            self.ages += [now - r["updated"] for r in msg["rows"] if r["status"] == "running"]
+
+    def gaps(self, t0: float, t1: float) -> list[float]:
+        """Seconds between consecutive ``forks`` messages that arrived in ``t0..t1``."""
+        times = [t for t in self.arrivals if t0 <= t <= t1]
+        return [b - a for a, b in itertools.pairwise(times)]
 
 
 async def until(condition: Any, timeout: float = 60.0) -> None:
@@ -183,12 +217,14 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
     """Run the classroom on ``servers``; the figures."""
     clients = [httpx.AsyncClient(base_url=s.url, timeout=120) for s in servers]
     n = len(servers)
-    r = await clients[0].post("/api/sessions", json={})  # the default network
+    pace = {"config": {"pace": args.pace}} if args.pace else {}
+    r = await clients[0].post("/api/sessions", json=pace)  # the default network
     r.raise_for_status()
     teacher, token = r.json()["id"], r.json()["token"]
     students: list[tuple[str, str, int]] = []
     for i in range(args.students):
-        f = await clients[i % n].post(f"/api/sessions/{teacher}/fork")
+        f = await clients[i % n].post(f"/api/sessions/{teacher}/fork",
+                                      json={"nickname": f"student {i + 1}"})
         f.raise_for_status()
         students.append((f.json()["id"], f.json()["token"], i % n))
     specs: list[Spec] = [(servers[i % n].ws_url, teacher, None) for i in range(args.watchers)]
@@ -208,6 +244,9 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
     owner = ClassWatcher(servers[0].ws_url, teacher, token)
     owner_task = asyncio.create_task(owner.run())
     await asyncio.wait_for(owner.ready.wait(), WAIT)
+    dashboard = DashboardClient(servers[-1].ws_url, teacher, token)
+    dashboard_task = asyncio.create_task(dashboard.run())
+    await asyncio.wait_for(dashboard.ready.wait(), WAIT)
     await order(conns, "settle")
     await owner.command("start", WAIT)
     await order(conns, "start")
@@ -216,6 +255,7 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
     await order(conns, "measure")
     teacher0 = owner.epochs
     health: list[float] = []
+    dashboard.measuring = True
     t0 = time.perf_counter()
     i = 0
     while time.perf_counter() - t0 < args.seconds:
@@ -224,7 +264,10 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
         health.append(time.perf_counter() - h0)
         i += 1
         await asyncio.sleep(0.02)  # pacing of the probe
-    teacher_rate = (owner.epochs - teacher0) / (time.perf_counter() - t0)
+    t1 = time.perf_counter()
+    teacher_rate = (owner.epochs - teacher0) / (t1 - t0)
+    dashboard.measuring = False
+    gaps, rows = dashboard.gaps(t0, t1), dashboard.rows
     stats = await order(conns, "stop")
 
     # Pause the teacher through the last process (another one than its owner's page).
@@ -238,9 +281,9 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
     await order(conns, "exit")
     for proc in procs:
         proc.join(30)
-    for t in (owner_task, remote_task):
+    for t in (owner_task, remote_task, dashboard_task):
         t.cancel()
-    await asyncio.gather(owner_task, remote_task, return_exceptions=True)
+    await asyncio.gather(owner_task, remote_task, dashboard_task, return_exceptions=True)
     for sid, tok, k in [(teacher, token, 0), *students]:
         await clients[k].delete(f"/api/sessions/{sid}", headers={"Authorization":
                                                                  f"Bearer {tok}"})
@@ -257,7 +300,8 @@ async def classroom(servers: list[Server], args: argparse.Namespace) -> dict[str
             "students": sum(st["students"] for st in stats),
             "lost": sum(c["lost"] for c in checks),
             "repeated": sum(c["repeated"] for c in checks),
-            "behind": sum(c["behind"] for c in checks), "epochs": final}
+            "behind": sum(c["behind"] for c in checks), "epochs": final,
+            "gaps": gaps or [math.nan], "rows": rows, "ages": dashboard.ages or [math.nan]}
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -303,6 +347,12 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
         return p99(r["by_process"][-1]) if len(r["by_process"]) > 1 else math.nan
 
     rows: list[tuple[str, Any, str, str]] = [
+        ("dashboard refresh interval, median (s)", lambda r: statistics.median(r["gaps"]),
+         ".2f", "<= 1 (`NNP_FORKS_SECONDS`)"),
+        ("dashboard refresh interval, worst (s)", lambda r: max(r["gaps"]), ".2f", ""),
+        ("dashboard rows (one per student)", lambda r: r["rows"], "d", str(args.students)),
+        ("age of a running fork's row on arrival, median (ms)",
+         lambda r: statistics.median(r["ages"]) * 1000, ".0f", ""),
         ("frames/s per watcher, median", lambda r: statistics.median(r["fps"]), ".1f",
          "10 (`NNP_SNAPSHOT_FPS`)"),
         ("frames/s per watcher, worst", lambda r: min(r["fps"]), ".1f", ""),
@@ -323,8 +373,9 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
         (f"{args.students} students, aggregate epochs/s", lambda r: r["students"], ",.0f", ""),
     ]
     c, s = results.get("cluster"), results.get("single")
-    print(f"classroom: 1 teacher, {args.watchers} watchers, {args.students} students, "
-          f"{args.seconds:g} s, two training processes in total\n")
+    pace = f"{args.pace:g} epochs/s" if args.pace else "full speed"
+    print(f"classroom: 1 teacher and its dashboard, {args.watchers} watchers, {args.students} "
+          f"students, all at {pace}, {args.seconds:g} s, two training processes in total\n")
     print("| figure | redis, 2 processes | sqlite, 1 process | redis / sqlite | target |")
     print("|---|--:|--:|--:|---|")
     for name, fn, fmt, target in rows:
@@ -338,7 +389,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--watchers", type=int, default=200)
-    parser.add_argument("--students", type=int, default=50)
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--pace", type=float, default=PAGE_PACE,
+                        help="epochs a second of the teacher and every fork (0: full speed)")
     parser.add_argument("--setups", nargs="+", choices=("cluster", "single"),
                         default=["cluster", "single"])
     parser.add_argument("--clients", type=int, default=4,

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from nnplayground.datasets import dataset_info
 from nnplayground.engine import feature_matrix, train
 from nnplayground.presets import (
+    LESSONS,
     PRESETS,
     Preset,
     build_network,
@@ -37,7 +38,8 @@ W2_AFTER = [[0.35891648, 0.40866619], [0.51130127, 0.56137012]]
 
 
 def test_the_preset_catalogue() -> None:
-    assert set(PRESETS) == {*TUTORIAL, "worked_example", "playground"}
+    lessons = {p.name for p in LESSONS}
+    assert set(PRESETS) == {*TUTORIAL, "worked_example", "playground", *lessons}
     for name, preset in PRESETS.items():
         assert isinstance(preset, Preset) and preset.name == name
         assert preset.title and preset.description and preset.outcome

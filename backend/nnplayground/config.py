@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     public_url: str | None = Field(None, description="the base URL students open (behind a "
                                    "proxy or a domain), e.g. https://nn.school.example; "
                                    "unset: the host the teacher's browser used")
+    max_nickname_chars: int = Field(40, ge=1, le=200, description="longest nickname a "
+                                    "student gives a fork")
+    forks_seconds: float = Field(1.0, gt=0, le=60, description="the teacher's dashboard: "
+                                 "a forks message this often (when something changed); each "
+                                 "fork's row is refreshed twice as often")
+    thumbnail_resolution: int = Field(16, ge=4, le=64, description="side of a fork's "
+                                      "boundary thumbnail on the dashboard")
     qr_max_url_chars: int = Field(512, ge=64, le=2000, description="longest URL /api/qr.svg "
                                   "encodes")
 

@@ -4,14 +4,16 @@ Each :class:`Preset` pins a :class:`SessionSpec` (network seed and data seed inc
 number of epochs and the print interval the tutorial uses, optionally fixed initial weights,
 and the outcome it reaches (the seeds were chosen so that the tutorial's outcome is met; the
 tests hold them to it). :func:`network_for` builds the engine network and the training matrices
-of a preset. What it leaves out: running the training (the CLI and sessions do that) and
+of a preset. The lessons (``LESSONS``) carry a challenge (``sessions/challenge.py``) that the
+server checks on every student's fork: TensorFlow Playground's classic exercises and the
+tutorial's. What it leaves out: running the training (the CLI and sessions do that) and
 anything about the web.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ from numpy.typing import NDArray
 
 from .datasets import Dataset, FloatArray, default_spec, generate
 from .engine import Network, feature_matrix
+from .sessions.challenge import Challenge
 from .sessions.spec import SessionSpec, StopAt
 
 Matrix = tuple[tuple[float, ...], ...]
@@ -41,6 +44,8 @@ class Preset:
     weights: tuple[Matrix, ...] | None = None
     biases: tuple[tuple[float, ...], ...] | None = None
     outcome: str
+    #: a lesson's goal, set on the preset's dataset (``None``: not a lesson)
+    challenge: Challenge | None = None
 
 
 def _tutorial(hidden: tuple[int, ...], lr: float, dataset: str, seed: int,
@@ -128,9 +133,62 @@ _ALL = [
     ),
 ]  # fmt: skip
 
+
+
+def _lesson(name: str, title: str, description: str, spec: SessionSpec, challenge: Challenge,
+            outcome: str) -> Preset:
+    return Preset(name=name, title=title, description=description, spec=spec, epochs=20000,
+                  print_every=2000, outcome=outcome,
+                  challenge=challenge.on(asdict(spec.dataset)))
+
+
+def _tanh(dataset: str, hidden: tuple[int, ...], lr: float = 0.3) -> SessionSpec:
+    return SessionSpec(hidden_layers=hidden, hidden_activation="tanh", learning_rate=lr,
+                       features=("x1", "x2"), dataset=default_spec(dataset))
+
+
+LESSONS = [
+    _lesson("lesson_xor", "Lesson: XOR with one feature and no hidden layer",
+            "TensorFlow Playground's exercise: a network without hidden layers cannot "
+            "separate XOR from x1 and x2. Which single input feature makes it easy?",
+            _tanh("xor", ()),
+            Challenge(test_accuracy=0.95, max_hidden_neurons=0, max_features=1,
+                      text="Solve XOR with one input feature and no hidden layer"),
+            "the feature x1*x2 alone: 100% test accuracy within a few epochs"),
+    _lesson("lesson_circle", "Lesson: the circle with the fewest neurons",
+            "How few hidden neurons separate the circle from the ring, with x1 and x2 only? "
+            "Start from eight and take them away.",
+            _tanh("circle", (8,)),
+            Challenge(test_accuracy=0.95, max_hidden_neurons=3, features=("x1", "x2"),
+                      text="Separate the circle with at most 3 hidden neurons, x1 and x2 only"),
+            "one hidden layer of 3 tanh neurons: 100% test accuracy after about 700 epochs"),
+    _lesson("lesson_spiral", "Lesson: untangle the spiral",
+            "The spiral is the hardest of Playground's datasets. Reach 90% test accuracy with "
+            "at most 16 hidden neurons: more features may help.",
+            _tanh("spiral", (8, 8)),
+            Challenge(test_accuracy=0.9, max_hidden_neurons=16,
+                      text="The spiral at 90% test accuracy, 16 hidden neurons at most"),
+            "[8, 8] tanh with every feature: 90% test accuracy after about 1,000 epochs"),
+    _lesson("lesson_xnor", "Lesson: the tutorial's XNOR with two hidden neurons",
+            "The tutorial's first network [2, 2, 1]: train it until every point is right and "
+            "the loss is below 0.01. Can a higher learning rate get there sooner?",
+            _tutorial((2,), 1.0, "xnor", seed=0),
+            Challenge(accuracy=1.0, train_loss=0.01, max_hidden_neurons=2,
+                      text="XNOR with 2 hidden neurons: every point right, loss below 0.01"),
+            "the tutorial's run: loss below 0.01 at epoch 2,862"),
+    _lesson("lesson_or", "Lesson: OR with a single neuron",
+            "The tutorial's fourth example: OR needs no hidden layer at all. Remove it and "
+            "train the single output neuron.",
+            _tutorial((2,), 0.3, "or", seed=0),
+            Challenge(accuracy=1.0, max_hidden_neurons=0,
+                      text="OR with one neuron: no hidden layer, every point right"),
+            "no hidden layer: every point right after about 200 epochs"),
+]
+
 #: Each preset's Play stops where the tutorial's run ends (its ``epochs``), with its outcome.
 PRESETS: dict[str, Preset] = {
-    p.name: replace(p, spec=replace(p.spec, stop_at=StopAt(epoch=p.epochs))) for p in _ALL}
+    p.name: replace(p, spec=replace(p.spec, stop_at=StopAt(epoch=p.epochs)))
+    for p in [*_ALL, *LESSONS]}
 
 
 def dataset_for(preset: Preset) -> Dataset:
@@ -173,4 +231,6 @@ def preset_summary(preset: Preset) -> dict[str, Any]:
         "print_every": preset.print_every,
         "outcome": preset.outcome,
         "fixed_weights": preset.weights is not None,
+        "challenge": None if preset.challenge is None else {
+            **preset.challenge.to_dict(), "goal": preset.challenge.goal()},
     }

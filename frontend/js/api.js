@@ -79,7 +79,10 @@ export class Api {
   create(body) { return this.request('POST', '/sessions', { body }); }
   summary(id) { return this.request('GET', `/sessions/${id}`); }
   patch(id, changes) { return this.request('PATCH', `/sessions/${id}`, { body: changes, auth: true }); }
-  fork(id) { return this.request('POST', `/sessions/${id}/fork`); }
+  fork(id, nickname = null) {
+    return this.request('POST', `/sessions/${id}/fork`, nickname ? { body: { nickname } } : {});
+  }
+  forks(id) { return this.request('GET', `/sessions/${id}/forks`, { auth: true }); }
   reset(id) { return this.request('POST', `/sessions/${id}/reset`, { auth: true }); }
   train(id, epochs) { return this.request('POST', `/sessions/${id}/train`, { body: { epochs }, auth: true }); }
   dataset(id) { return this.request('GET', `/sessions/${id}/dataset`); }

@@ -35,6 +35,7 @@ import { TablesView } from './views/tables.js';
 import { PointTools } from './views/pointtools.js';
 import { DataImport } from './views/dataimport.js';
 import { FitReadout } from './views/fitreadout.js';
+import { ChallengeView } from './views/challenge.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -114,6 +115,7 @@ async function boot() {
       input: $('importPoints'), exportButton: $('exportPoints'), status: $('importStatus'), dropZone: $('outputPanel'),
     }, store, loop, session),
     fit: new FitReadout($('fitReadout'), store, loop),
+    challenge: new ChallengeView($('challenge'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
     backprop: new BackpropView($('backprop'), store, loop, {
@@ -123,7 +125,7 @@ async function boot() {
     }),
     share: new ShareView({
       dialog: $('shareDialog'), openButton: $('share'), close: $('closeShare'), link: $('watchLink'),
-      watchLink: $('watchAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
+      watchLink: $('watchAnchor'), dashboardLink: $('dashboardAnchor'), copyLink: $('copyLink'), qr: $('qr'), viewers: $('viewers'),
       badge: $('watchers'), exportButton: $('exportModel'), importInput: $('importModel'),
       curlButton: $('curl'), pythonButton: $('python'), snippet: $('snippet'), copySnippet: $('copySnippet'),
     }, store, loop, session),

@@ -16,6 +16,7 @@ export function setMeta(limits) {
       maxNeurons: limits.max_neurons,
       maxEpochsPerCall: limits.max_epochs_per_call,
       maxPoints: limits.max_points,
+      maxNicknameChars: limits.max_nickname_chars,
     }),
     features: Object.freeze(limits.features.map((f) => f.name)),
     labels: Object.freeze(Object.fromEntries(limits.features.map((f) => [f.name, f.label]))),
@@ -34,7 +35,7 @@ function meta() {
   return held;
 }
 
-/** {maxLayers, maxNeurons, maxEpochsPerCall, maxPoints}. */
+/** {maxLayers, maxNeurons, maxEpochsPerCall, maxPoints, maxNicknameChars}. */
 export const limits = () => meta().limits;
 /** The engine's input feature names, in its order. */
 export const features = () => meta().features;

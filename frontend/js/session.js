@@ -2,8 +2,8 @@
 // forks) a session, a new one with the suggested setup of its dataset (GET /api/datasets)
 // under the link's options; follows its display stream (epoch buckets into the history,
 // refilling any gap from /history; binary snapshot frames decoded in order; status and its
-// message, resets, viewer counts, diagnostics; live frames kept aside while a past epoch is
-// shown), and carries out what the person asks: play, pause, step,
+// message, resets, viewer counts, diagnostics, the challenge met; live frames kept aside
+// while a past epoch is shown), and carries out what the person asks: play, pause, step,
 // reset, option changes (live ones, the speed and the stop condition among them, over the
 // stream, the rest by PATCH), a dataset with its suggested setup (and the undo of that),
 // presets, point editing and imported points, parameter editing, model import/export, fork,
@@ -189,6 +189,9 @@ export class Session {
         break;
       case 'diagnostics':
         store.applyDiagnostics(msg, msg.version);
+        break;
+      case 'challenge':
+        store.update({ challenge: msg });
         break;
       case 'ack':
         if (msg.command === 'auth') store.update({ role: 'owner' });
@@ -438,9 +441,12 @@ export class Session {
     }
   }
 
-  /** Fork the current session; returns {id, token} (the token is saved for this browser). */
-  async fork() {
-    const created = await this.api.fork(this.store.get('id'));
+  /**
+   * Fork the current session (under `nickname`, shown on the teacher's dashboard); returns
+   * {id, token} (the token is saved for this browser).
+   */
+  async fork(nickname = '') {
+    const created = await this.api.fork(this.store.get('id'), nickname.trim() || null);
     saveToken(created.id, created.token);
     return created;
   }

@@ -1,7 +1,7 @@
 // state.js — the page's one state store: session identity and role, configuration, run status
-// and its message (why a run stopped), the snapshot shown (decoded grids; the live one or a
-// rewound epoch's), the diagnostics, the dataset, the loss history (buckets), view options,
-// the undo of a switch to a suggested setup, notices.
+// and its message (why a run stopped), its challenge, the snapshot shown (decoded grids; the
+// live one or a rewound epoch's), the diagnostics, the dataset, the loss history (buckets),
+// view options, the undo of a switch to a suggested setup, notices.
 // Every change goes through update() and is announced as a 'change' event whose detail.keys
 // lists what changed; history appends announce 'history'; messages for the person 'notice'.
 // Leaves out: talking to the server (api.js, stream.js) and drawing (views/).
@@ -44,6 +44,7 @@ export class Store extends EventTarget {
       busy: false,
       preset: null, // {name, title} of the preset this page loaded, until a setting changes
       setupUndo: null, // {dataset, options}: what a switch to a suggested setup replaced
+      challenge: null, // the session's challenge status (GET /challenge's answer), if it has one
       ...initial,
     };
   }
@@ -84,6 +85,7 @@ export class Store extends EventTarget {
       layers: summary.layers,
       network: summary.network,
       ...(summary.watchers != null ? { watchers: summary.watchers } : {}),
+      ...(summary.challenge !== undefined ? { challenge: summary.challenge } : {}),
     });
     if (summary.diagnostics) this.applyDiagnostics(summary.diagnostics, summary.version);
   }

@@ -12,13 +12,15 @@ const RETRY_MS = [200, 500, 1000, 2000, 4000];
 export class Stream extends EventTarget {
   /**
    * @param {string} id session id
-   * @param {{token?: string, since: () => number, detail?: string, url?: (path) => string}} options
+   * @param {{token?: string, since: () => number, detail?: string, url?: (path) => string,
+   *          query?: string}} options
    */
-  constructor(id, { token = null, since = () => 0, detail = 'display', url = null } = {}) {
+  constructor(id, { token = null, since = () => 0, detail = 'display', url = null, query = '' } = {}) {
     super();
     this.id = id;
     this.token = token;
     this.detail = detail;
+    this.query = query; // more of the URL's query, e.g. 'forks=true' (the dashboard's rows)
     this.since = since;
     this.url = url || ((path) => {
       const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -48,7 +50,7 @@ export class Stream extends EventTarget {
   _connect({ quiet = false } = {}) {
     clearTimeout(this.timer);
     const since = Math.max(0, this.since() | 0);
-    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}&detail=${this.detail}`));
+    const ws = new WebSocket(this.url(`/api/sessions/${encodeURIComponent(this.id)}/stream?since=${since}&detail=${this.detail}${this.query ? `&${this.query}` : ''}`));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     if (!quiet) this._setState(this.retries ? 'reconnecting' : 'connecting');

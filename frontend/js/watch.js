@@ -1,14 +1,16 @@
 // watch.js — boots the read-only watch page (watch.html#id=<id>): follows a session live over
 // the stream (output, network, loss chart, weight matrices), shows the epoch, status and
-// settings (the speed too), why a run stopped and the diagnostics' advice, lets the student
-// rewind and replay the run (reading past epochs only), and offers Fork (a copy owned by this
-// browser, opened in the playground). It has no control that changes the watched session:
+// settings (the speed too), why a run stopped, its challenge and the diagnostics' advice, lets
+// the student rewind and replay the run (reading past epochs only), and offers Fork (a copy
+// owned by this browser under an optional nickname, opened in the playground). It has no
+// control that changes the watched session:
 // only view toggles (test points, discretize, the loss chart's axes).
 // Leaves out: everything shared with the main page (start.js, session.js, views/).
 
 import { serializeHash } from './hash.js';
 import { Session } from './session.js';
 import { startPage } from './start.js';
+import { limits } from './meta.js';
 import { WATCHING_TITLE, count, paceText, rate, watching } from './format.js';
 import { HeatmapView } from './views/heatmap.js';
 import { NetworkView } from './views/network.js';
@@ -24,6 +26,7 @@ import { OutputNote } from './views/outputnote.js';
 import { PresentMode } from './present.js';
 import { ProgressAnnouncer } from './views/announce.js';
 import { TablesView } from './views/tables.js';
+import { ChallengeView } from './views/challenge.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -81,18 +84,25 @@ async function boot() {
     tables: new TablesView({ boundary: $('boundaryTable'), loss: $('lossTable'), matrices: $('matrixTables') }, store, loop, {
       toggles: [...document.querySelectorAll('.tables-toggle')],
     }),
+    challenge: new ChallengeView($('challenge'), store, loop),
     legend: new LegendView($('legend'), store, loop),
     matrices: new MatricesView($('matrices'), store, loop),
   };
   views.outputNote = new OutputNote($('heatmap'), store, loop); // over the output's canvases
   $('showTest').addEventListener('change', (e) => store.setUi({ showTest: e.target.checked }));
   $('discretize').addEventListener('change', (e) => store.setUi({ discretize: e.target.checked }));
-  $('fork').addEventListener('click', async () => {
+  $('nickname').maxLength = limits().maxNicknameChars;
+  $('fork').addEventListener('click', () => $('forkDialog').showModal());
+  $('forkCancel').addEventListener('click', () => $('forkDialog').close());
+  $('forkForm').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('forkConfirm').disabled = true;
     try {
-      const created = await session.fork();
+      const created = await session.fork($('nickname').value);
       location.href = `/${serializeHash({ id: created.id, config: created.session.spec })}`;
     } catch (err) {
       store.notify(err.message);
+      $('forkConfirm').disabled = false;
     }
   });
   if (!parsed.id) {

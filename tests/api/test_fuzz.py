@@ -50,7 +50,8 @@ class Target:
         self.statuses: dict[str, list[int]] = defaultdict(list)
 
     def create(self) -> tuple[str, str]:
-        r = self.client.post("/api/sessions", json={"preset": "xnor"})
+        """The tutorial's XNOR, as the lesson with a challenge (so that GET /challenge has one)."""
+        r = self.client.post("/api/sessions", json={"preset": "lesson_xnor"})
         assert r.status_code == 201, r.text
         return r.json()["id"], r.json()["token"]
 

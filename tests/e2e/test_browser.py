@@ -513,6 +513,7 @@ def test_fork_from_the_watch_page_opens_an_own_session(nnp_server: str, page: An
         watch.goto(f"{nnp_server}/watch.html#id={sid}")
         until(watch, "document.querySelector('#epoch').textContent === '1'")
         watch.click("#fork")
+        watch.click("#forkConfirm")  # (no nickname: it is optional)
         watch.wait_for_url(re.compile(r"/#id="))
         until(watch, READY)
         new = session_id(watch)

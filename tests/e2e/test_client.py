@@ -268,3 +268,37 @@ def test_the_readme_s_notebook_example_runs(server: str) -> None:
     assert run.returncode == 0, run.stderr
     last, classes, error = run.stdout.splitlines()
     assert "'accuracy': 1.0" in last and classes == "[0, 1, 1, 0]" and float(error) < 1e-6
+
+
+def test_an_autograder_checks_a_students_challenge(nnp: Client) -> None:
+    teacher = nnp.create(preset="lesson_or")
+    student = nnp.session(teacher.id).fork(nickname="Ada")  # what the watch page's Fork does
+    assert student.challenge()["met"] is False
+    student.update(hidden_layers=[])
+    student.train(400)
+    report = student.challenge()
+    assert report["met"] and report["classroom"] == teacher.id and report["nickname"] == "Ada"
+    assert {c["name"]: c["ok"] for c in report["conditions"]} == {
+        "accuracy": True, "max_hidden_neurons": True, "dataset": True}
+    (row,) = teacher.forks()["rows"]
+    assert (row["id"], row["nickname"], row["challenge"]["met"]) == (student.id, "Ada", True)
+    assert student.forks()["rows"] == []  # a student's own class: nobody forked it
+    with pytest.raises(ApiError) as refused:  # the teacher's, with the student's token
+        nnp.session(teacher.id, student.token).forks()
+    assert refused.value.status == 403 and refused.value.code == "wrong_token"
+
+
+def test_the_async_client_checks_challenges_too(server: str) -> None:
+    async def run() -> tuple[bool, bool, list[str]]:
+        async with AsyncClient(server) as nnp:
+            teacher = await nnp.create(config={"hidden_layers": [], "features": ["x1*x2"],
+                                               "dataset": {"name": "xor"}},
+                                       challenge={"test_accuracy": 0.9})
+            student = await nnp.session(teacher.id).fork("Bo")
+            before = (await student.challenge())["met"]
+            await student.train(50)
+            after = (await student.challenge())["met"]
+            rows = (await teacher.forks())["rows"]
+            return before, after, [r["nickname"] for r in rows]
+
+    assert asyncio.run(run()) == (False, True, ["Bo"])

@@ -219,9 +219,10 @@ DROP = """([name, text]) => {
   const dt = new DataTransfer();
   dt.items.add(new File([text], name, { type: 'text/csv' }));
   const panel = document.querySelector('#outputPanel');
-  panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  const event = (type) => new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true });
+  panel.dispatchEvent(event('dragover'));
   const marked = panel.classList.contains('drop-target');
-  panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  panel.dispatchEvent(event('drop'));
   return marked;
 }"""
 
@@ -232,8 +233,10 @@ def test_a_file_dropped_on_the_output_is_imported(page: Any, nnp_server: str) ->
     assert page.evaluate(DROP, ["dropped.csv", text]) is True  # marked as a drop target
     until(page, "document.querySelector('#importStatus').textContent.startsWith('Imported')")
     data = rest(nnp_server, "GET", f"/sessions/{sid}/dataset")
-    assert [(p["x1"], p["x2"], p["label"]) for p in data["train"]] == [(0, 0, 0), (1, 1, 1), (2, 0, 2)]
-    assert not page.evaluate("document.querySelector('#outputPanel').classList.contains('drop-target')")
+    points = [(p["x1"], p["x2"], p["label"]) for p in data["train"]]
+    assert points == [(0, 0, 0), (1, 1, 1), (2, 0, 2)]
+    assert not page.evaluate(
+        "document.querySelector('#outputPanel').classList.contains('drop-target')")
     page.problems.assert_clean()
 
 

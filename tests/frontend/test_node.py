@@ -79,6 +79,24 @@ def display_fixture(client: TestClient) -> dict[str, Any]:
     }
 
 
+def class_fixture(client: TestClient) -> dict[str, Any]:
+    """A lesson's class as the dashboard gets it: GET /forks of three forks, one of which met
+    the challenge, and each fork's GET /challenge."""
+    created = client.post("/api/sessions", json={"preset": "lesson_or"}).json()
+    sid, owner = created["id"], {"Authorization": f"Bearer {created['token']}"}
+    for name, hidden, epochs in (("Ada", [], 300), ("Bo", [2], 300), (None, [2], 5)):
+        body = {"nickname": name} if name else None
+        fork = client.post(f"/api/sessions/{sid}/fork", json=body).json()
+        headers = {"Authorization": f"Bearer {fork['token']}"}
+        client.patch(f"/api/sessions/{fork['id']}", json={"hidden_layers": hidden},
+                     headers=headers)
+        client.post(f"/api/sessions/{fork['id']}/train", json={"epochs": epochs},
+                    headers=headers)
+    rows = client.get(f"/api/sessions/{sid}/forks", headers=owner).json()["rows"]
+    return {"rows": rows, "challenges": {r["id"]: client.get(
+        f"/api/sessions/{r['id']}/challenge").json() for r in rows}}
+
+
 def test_frontend_unit_tests_pass_under_node(client: TestClient, tmp_path: Path):
     node = require("node")
     files = sorted(str(p) for p in HERE.glob("*.test.mjs"))
@@ -91,6 +109,7 @@ def test_frontend_unit_tests_pass_under_node(client: TestClient, tmp_path: Path)
         "datasets": client.get("/api/datasets").json(),
         "presets": client.get("/api/presets").json(),
         "display": display_fixture(client),
+        "class": class_fixture(client),
     }
     path = tmp_path / "server.json"
     path.write_text(json.dumps(fixture))

@@ -175,3 +175,15 @@ def test_two_stores_share_states(request: pytest.FixtureRequest, tmp_path: Path)
         finally:
             one.close()
             two.close()
+
+
+def test_the_local_stores_say_which_class_a_fork_is_in(store: Store) -> None:
+    """What a registry rebuilt at start-up needs to put forks back in their classes (the
+    Redis registry keeps its classes itself)."""
+    teacher = session("teacher")
+    fork = teacher.fork("f1", "hash", classroom="teacher", nickname="Ada")
+    store.save(teacher.to_state())
+    store.save(fork.to_state())
+    expected = {} if type(store).__name__ == "RedisStore" else {"f1": "teacher"}
+    assert store.classrooms() == expected
+    assert Session.from_state(store.load("f1") or {}).nickname == "Ada"

@@ -8,8 +8,8 @@ uvicorn's ``ProxyHeadersMiddleware`` makes the forwarded address the client's (`
 ``serve(settings)`` runs it with uvicorn. The page in ``frontend/`` is served at ``/`` (from
 the wheel's copy when installed). Its OpenAPI document lists every error status and the
 settings' limits (``openapi.py``); ``OPTIONS`` and wrong methods on API paths are answered with
-the right ``Allow`` (``methods.py``). What it leaves out:
-the routes (``sessions.py``, ``stream.py``, ``meta.py``) and training (``training/``).
+the right ``Allow`` (``methods.py``). What it leaves out: the routes (``sessions.py``,
+``classroom.py``, ``stream.py``, ``meta.py``) and training (``training/``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .. import __version__
 from ..config import Settings
 from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
-from . import errors, meta, openapi, sessions, share, stream
+from . import classroom, errors, meta, openapi, sessions, share, stream
 from .backends import open_backend, rate_storage
 from .deps import AppState
 from .methods import ApiMethods
@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "perceptrons with NumPy, over REST and a WebSocket stream.",
     )
     errors.install(app)
-    for router in (meta.router, sessions.router, stream.router, share.router):
+    for router in (meta.router, sessions.router, classroom.router, stream.router,
+                   share.router):
         app.include_router(openapi.document_errors(router))
 
     import swagger_ui_bundle

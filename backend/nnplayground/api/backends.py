@@ -30,6 +30,7 @@ from ..sessions.registry import SessionRegistry
 from ..sessions.store import MemoryStore, SqliteStore, Store
 from ..training.pool import WorkerPool
 from ..training.registry import LocalRegistry
+from .quotas import CLASS
 
 log = logging.getLogger("nnplayground.backends")
 REDIS_SCHEMES = ("redis://", "rediss://")
@@ -71,8 +72,10 @@ async def open_backend(settings: Settings) -> tuple[Pool, SessionRegistry]:
     stored session."""
     opener = store_opener(settings)
     store = opener()
+    classes: dict[str, str] = {}
     try:
         index = store.index()
+        classes = {sid: CLASS + teacher for sid, teacher in store.classrooms().items()}
     except UnavailableError as exc:  # Redis down at start-up: answer 503s until it is back
         log.warning("could not read the session index: %s", exc)
         index = []
@@ -86,7 +89,9 @@ async def open_backend(settings: Settings) -> tuple[Pool, SessionRegistry]:
 
         pool, registry = ClusterPool(settings), RedisRegistry(settings.store)
     else:
-        pool, registry = WorkerPool(settings, opener), LocalRegistry()
+        pool = WorkerPool(settings, opener)
+        registry = local = LocalRegistry()
+        await local.load(index, classes)  # forks are in their classes again
     try:
         await registry.load(index)
     except UnavailableError as exc:

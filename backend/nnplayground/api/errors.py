@@ -102,6 +102,11 @@ def not_found() -> ApiError:
     return ApiError(404, "not_found", "no session with this id")
 
 
+def no_challenge() -> ApiError:
+    return ApiError(404, "no_challenge", "this session has no challenge (create it from a "
+                    "lesson preset, or with \"challenge\" in POST /api/sessions)")
+
+
 def over_limit(field: str, limit: str, value: object, maximum: object) -> ApiError:
     return ApiError(422, "over_limit",
                     f"{field} is {value}, over the limit {limit}={maximum}", field)

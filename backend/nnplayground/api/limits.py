@@ -1,4 +1,4 @@
-"""The server's limits on what a request asks for: layers, neurons, points, epochs.
+"""The server's limits on what a request asks for: layers, neurons, points, epochs, nicknames.
 
 Each check raises a 422 ``over_limit`` naming the field and the limit (``errors.over_limit``);
 the limits themselves are settings (``config.Settings``). Used by the REST routes and by the
@@ -7,10 +7,11 @@ stream's commands alike. What it leaves out: the engine's own validation of a co
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from ..config import Settings
-from .errors import over_limit
+from .errors import invalid_field, over_limit
 
 
 def check_config_limits(settings: Settings, config: dict[str, Any]) -> None:
@@ -58,3 +59,18 @@ def check_model_limits(settings: Settings, model: dict[str, Any]) -> None:
     points = dataset.get("n_points") if isinstance(dataset, dict) else None
     if isinstance(points, int):
         check_points(settings, points, "spec.dataset.n_points")
+
+
+def nickname(settings: Settings, value: str | None) -> str | None:
+    """A fork's nickname trimmed (``None`` if blank), within ``max_nickname_chars`` and free of
+    control characters, or a 422 naming ``nickname``."""
+    if value is None or not value.strip():
+        return None
+    name = " ".join(value.split())  # trimmed, inner runs of spaces and tabs as one space
+    if len(name) > settings.max_nickname_chars:
+        raise over_limit("nickname", "max_nickname_chars", f"{len(name)} characters long",
+                         settings.max_nickname_chars)
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in name):
+        raise invalid_field("nickname", "nickname must be printable text (no control or "
+                            "formatting characters)")
+    return name

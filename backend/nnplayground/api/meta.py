@@ -72,7 +72,8 @@ async def limits(state: State) -> dict[str, Any]:
              "max_resolution", "max_sessions", "max_body_bytes", "ws_max_message_bytes",
              "ws_max_commands_per_second", "max_gradcheck_parameters", "sessions_per_minute",
              "max_sessions_per_client", "max_running_per_client", "max_trains_per_client",
-             "max_streams_per_client", "max_class_sessions", "max_kept_sessions")
+             "max_streams_per_client", "max_class_sessions", "max_kept_sessions",
+             "max_nickname_chars", "forks_seconds")
     return {
         **{name: getattr(s, name) for name in names},
         "features": [{"name": f, "label": feature_label(f)} for f in FEATURES],

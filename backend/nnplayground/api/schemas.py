@@ -115,6 +115,31 @@ class ConfigIn(Strict):
         return out
 
 
+class ChallengeIn(Strict):
+    """A goal the server checks on the session's own numbers (and every fork's): each figure
+    and limit set must hold at one epoch. It is set on the session's dataset."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"test_accuracy": 0.95, "max_hidden_neurons": 3, "features": ["x1", "x2"]}]})
+
+    test_accuracy: Finite | None = Field(None, ge=0, le=1, description="at or above")
+    accuracy: Finite | None = Field(None, ge=0, le=1, description="training, at or above")
+    test_loss: Finite | None = Field(None, ge=0, description="at or below")
+    train_loss: Finite | None = Field(None, ge=0, description="at or below")
+    max_hidden_neurons: int | None = Field(None, ge=0, description="all hidden layers together")
+    max_hidden_layers: int | None = Field(None, ge=0)
+    max_features: int | None = Field(None, ge=1)
+    features: list[Feature] | None = Field(None, min_length=1, description="allowed features")
+    text: str | None = Field(None, max_length=200, description="the goal in the teacher's words")
+
+
+class ForkIn(Strict):
+    """An optional nickname for the fork (shown on the teacher's dashboard; no accounts)."""
+
+    nickname: str | None = Field(None, examples=["Ada"], description=(
+        "trimmed; at most max_nickname_chars characters (GET /api/limits)"))
+
+
 class SessionCreate(Strict):
     """Create from a preset, a configuration, or a preset with some options changed."""
 
@@ -127,6 +152,7 @@ class SessionCreate(Strict):
     preset: str | None = Field(None, max_length=64,
                                json_schema_extra={"enum": [*PRESETS, None]})
     config: ConfigIn | None = None
+    challenge: ChallengeIn | None = Field(None, description="default: the preset's, if any")
 
 
 class Summary(BaseModel):
@@ -151,6 +177,9 @@ class Summary(BaseModel):
         "per layer figures, the plateau, a divergence and advice (docs/protocol.md)"))
     watchers: int = 0
     reset: bool | None = None
+    nickname: str | None = None
+    challenge: dict[str, Any] | None = Field(None, description=(
+        "the challenge and whether it is met (as GET /challenge), null without one"))
 
 
 class Created(BaseModel):

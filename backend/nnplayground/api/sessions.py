@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request, Response
 from ..datasets import DatasetError
 from ..engine import EngineError, Network
 from ..presets import PRESETS
+from ..sessions.challenge import Challenge
 from ..sessions.spec import SessionSpec
 from ..sessions.tokens import hash_token, new_id, new_token
 from .deps import Client, Owner, SessionId, State
@@ -25,14 +26,16 @@ from .limits import (
     check_model_limits,
     check_points,
     check_resolution,
+    nickname,
 )
-from .quotas import billed, class_of
+from .quotas import CLASS, billed, class_of
 from .room import make_room
 from .schemas import (
     BackpropIn,
     ConfigIn,
     Created,
     DatasetPut,
+    ForkIn,
     ModelIn,
     PredictIn,
     Predictions,
@@ -77,6 +80,11 @@ async def create_session(body: SessionCreate, state: State, request: Request,
                                "client": client}
     if preset is not None and preset.weights is not None and "hidden_layers" not in changes:
         payload["weights"], payload["biases"] = preset.weights, preset.biases
+    if body.challenge is not None:  # checked here: a challenge without a figure is a 422
+        payload["challenge"] = Challenge.from_dict(
+            body.challenge.model_dump(exclude_none=True)).to_dict()
+    elif preset is not None and preset.challenge is not None:
+        payload["challenge"] = preset.challenge.to_dict()
     state.pool.assign(sid)
     result = await state.pool.call(sid, "create", payload)
     return await _register(state, request, sid, token, client, result)
@@ -106,16 +114,19 @@ async def delete_session(sid: Owner, state: State) -> Response:
 
 @router.post("/{id}/fork", status_code=201, response_model=Created,
              responses=responses(*CREATES))
-async def fork_session(sid: SessionId, state: State, request: Request,
-                       client: Client) -> Created:
-    """A copy of the session (weights, data, history) owned by the caller; it counts toward
-    the class of the session it was forked from, not the caller's address."""
+async def fork_session(sid: SessionId, state: State, request: Request, client: Client,
+                       body: ForkIn | None = None) -> Created:
+    """A copy of the session (weights, data, history, challenge) owned by the caller, with an
+    optional ``nickname``; it joins the class of the session it was forked from (the
+    teacher's dashboard, ``GET /forks``) and counts toward it, not the caller's address."""
+    name = nickname(state.settings, body.nickname if body else None)
     key = class_of(sid, await state.registry.client_of(sid))
     await state.quotas.create(key, client)
     await make_room(state)
     new, token = new_id(), new_token()
-    snapshot = await state.pool.call(sid, "fork_state",
-                                     {"id": new, "token_hash": hash_token(token)})
+    snapshot = await state.pool.call(sid, "fork_state", {
+        "id": new, "token_hash": hash_token(token), "classroom": key.removeprefix(CLASS),
+        "nickname": name})
     state.pool.assign(new)
     result = await state.pool.call(new, "create_from_state", {"state": snapshot,
                                                                   "client": key})

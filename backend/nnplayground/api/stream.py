@@ -8,6 +8,7 @@ message did not come) is refilled from the history, and epochs a new
 owner replays after a failover are cut from the messages: no gaps, no duplicates. Commands
 (``start``, ``pause``, ``step``, ``reset``, ``set``) need the token,
 given as ``?token=`` or in an ``auth`` message; each is answered by ``ack`` or ``error``.
+With ``?forks=true`` an owner also gets the class's dashboard rows (``forks`` messages).
 Messages are size- and rate-limited. The protocol is documented in ``docs/protocol.md``.
 """
 
@@ -22,9 +23,11 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
 
+from ..sessions import jsonsafe
 from ..sessions.errors import SessionError
 from ..sessions.pool import Event
 from . import display
+from .classroom import fork_rows
 from .deps import AppState
 from .errors import ApiError, expired, from_session_error, not_found, validation_error
 from .limits import check_config_limits, check_epochs
@@ -58,9 +61,11 @@ class RateLimit:
 class Connection:
     """One client: its role, its place in the epoch sequence, and its two loops."""
 
-    def __init__(self, ws: WebSocket, state: AppState, sid: str, detail: str = "full") -> None:
+    def __init__(self, ws: WebSocket, state: AppState, sid: str, detail: str = "full",
+                 forks: bool = False) -> None:
         self.ws, self.state, self.sid = ws, state, sid
         self.display = detail == "display"  # summarised epochs, binary snapshots
+        self.forks = forks  # the dashboard's rows too (``forks`` messages, owner only)
         self.owner = False  # set from the token by ``stream`` or an ``auth`` message
         self.last = 0  # the last epoch this client has received
         self.limit = RateLimit(state.settings.ws_max_commands_per_second)
@@ -133,6 +138,29 @@ class Connection:
                 if event.kind == "status":
                     await self.catch_up(json.loads(event.text))
                 await self.send(event.text)
+
+    async def send_forks(self) -> None:
+        """Every ``forks_seconds``, the class's rows (``classroom.fork_rows``) if they changed
+        since the last ``forks`` message, to an owner only (a watcher never gets one)."""
+        loop = asyncio.get_running_loop()
+        interval = self.state.settings.forks_seconds
+        shown: list[tuple[str, int]] | None = None
+        due = loop.time()
+        while True:
+            if self.owner:
+                try:
+                    rows = await fork_rows(self.state, self.sid)
+                except SessionError:  # the shared store is unreachable: next time
+                    rows = None
+                seen = None if rows is None else [(r["id"], r["version"]) for r in rows]
+                if rows is not None and seen != shown:
+                    await self.send(jsonsafe.dumps({"type": "forks", "t": time.time(),
+                                                    "rows": rows}))
+                    shown = seen
+            else:
+                shown = None  # an owner again later gets the rows at once
+            due = max(due + interval, loop.time())  # on a fixed beat; never to catch up
+            await asyncio.sleep(due - loop.time())
 
     async def catch_up(self, status: dict[str, Any]) -> None:
         """Before a status: every epoch it names (an epoch event may have been dropped on the
@@ -250,7 +278,7 @@ def broadcast_watchers(state: AppState, sid: str) -> None:
 
 @router.websocket("/api/sessions/{id}/stream")
 async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = None,
-                 detail: str = "full") -> None:
+                 detail: str = "full", forks: bool = False) -> None:
     state: AppState = ws.app.state.nnp
     await ws.accept()
     if detail not in DETAILS:
@@ -259,7 +287,7 @@ async def stream(ws: WebSocket, id: str, since: int = 0, token: str | None = Non
             "message": f"detail must be one of {', '.join(DETAILS)}; got {detail[:40]!r}"}))
         await ws.close(code=4422)
         return
-    conn = Connection(ws, state, id, detail)
+    conn = Connection(ws, state, id, detail, forks)
     try:
         known = await state.registry.exists(id)
         conn.owner = bool(token) and known and await state.registry.allows(id, token or "")
@@ -304,6 +332,8 @@ async def watch(conn: Connection, since: int, token: str | None) -> None:
         broadcast_watchers(state, id)
         state.pool.tell(id, "snapshot")
         tasks = [asyncio.create_task(conn.pump(queue)), asyncio.create_task(conn.listen())]
+        if conn.forks:
+            tasks.append(asyncio.create_task(conn.send_forks()))
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for t in tasks:
             if t.done() and t.exception() and not isinstance(

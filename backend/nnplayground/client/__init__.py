@@ -19,8 +19,10 @@ snapshot's quantised grid into a NumPy array. Every refusal raises :class:`ApiEr
 API's ``code``, ``status``, ``message`` and ``field``; connection failures stay httpx's and
 websockets' own exceptions.
 
-What it leaves out: the challenge check (``GET /api/sessions/{id}/challenge``), the timeline
-and the forks dashboard, which the server does not have yet; retrying (a 503 carries
+A classroom: ``teacher.forks()`` (the dashboard's rows), ``student = nnp.session(id).fork(
+nickname="Ada")``, and ``session.challenge()`` (met or not, and why: what an autograder asks).
+
+What it leaves out: the timeline; retrying (a 503 carries
 ``retry_after``); and any state beyond a session's id and token.
 
 The package: ``errors`` (ApiError), ``wire`` (requests, stream messages, grids), ``calls``

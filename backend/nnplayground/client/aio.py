@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection as AsyncConnection
 from websockets.asyncio.client import connect as async_connect
 from websockets.exceptions import ConnectionClosed
 
-from .calls import Commands, ServerCalls, SessionCalls, create_call
+from .calls import Commands, ServerCalls, SessionCalls, create_call, fork_call
 from .errors import StreamClosedError
 from .wire import (
     DEFAULT_URL,
@@ -48,9 +48,9 @@ class AsyncClient(ServerCalls[Awaitable[JSON], Awaitable[list[JSON]]]):
                                            params=call.params, headers=auth_headers(call, token))
         return answer(response)
 
-    async def create(self, preset: str | None = None,
-                     config: JSON | None = None) -> AsyncSession:
-        return self._session(await self._send(create_call(preset, config)))
+    async def create(self, preset: str | None = None, config: JSON | None = None,
+                     challenge: JSON | None = None) -> AsyncSession:
+        return self._session(await self._send(create_call(preset, config, challenge)))
 
     def session(self, id: str, token: str | None = None) -> AsyncSession:
         return AsyncSession(self, id, token)
@@ -79,8 +79,8 @@ class AsyncSession(SessionCalls[Awaitable[JSON]]):
     def _send(self, call: Call) -> Awaitable[Any]:
         return self.client._send(call, self.token)
 
-    async def fork(self) -> AsyncSession:
-        return self.client._session(await self._send(Call("POST", self._path("/fork"))))
+    async def fork(self, nickname: str | None = None) -> AsyncSession:
+        return self.client._session(await self._send(fork_call(self._path("/fork"), nickname)))
 
     async def delete(self) -> None:
         await self._send(Call("DELETE", self._path(), owner=True))

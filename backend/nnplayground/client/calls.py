@@ -45,8 +45,13 @@ class ServerCalls(Generic[D, L]):
         return self._send(Call("GET", "/api/share"))
 
 
-def create_call(preset: str | None, config: JSON | None) -> Call:
-    return Call("POST", "/api/sessions", without_none(preset=preset, config=config))
+def create_call(preset: str | None, config: JSON | None, challenge: JSON | None = None) -> Call:
+    return Call("POST", "/api/sessions", without_none(preset=preset, config=config,
+                                                      challenge=challenge))
+
+
+def fork_call(path: str, nickname: str | None) -> Call:
+    return Call("POST", path, without_none(nickname=nickname) or None)
 
 
 class SessionCalls(Generic[D]):
@@ -115,6 +120,16 @@ class SessionCalls(Generic[D]):
     def dataset(self) -> D:
         """The points ``{train: [{x1, x2, label}], test: [...]}``, problem and domain."""
         return self._send(Call("GET", self._path("/dataset")))
+
+    def challenge(self) -> D:
+        """Whether the session's challenge is met (``met``, first at ``met_at``) and why: each
+        condition with its current value; ``classroom``: the teacher's session of a fork."""
+        return self._send(Call("GET", self._path("/challenge")))
+
+    def forks(self) -> D:
+        """The teacher's dashboard (the token of this session): ``{rows: [...]}``, one row per
+        fork in its class (nickname, epoch, status, figures, network, challenge met)."""
+        return self._send(Call("GET", self._path("/forks"), owner=True))
 
     def set_dataset(self, train: Iterable[JSON], test: Iterable[JSON] = ()) -> D:
         """Train on these points instead (the session resets)."""

@@ -12,7 +12,7 @@ import httpx
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from .calls import Commands, ServerCalls, SessionCalls, create_call
+from .calls import Commands, ServerCalls, SessionCalls, create_call, fork_call
 from .errors import StreamClosedError
 from .wire import (
     DEFAULT_URL,
@@ -48,9 +48,11 @@ class Client(ServerCalls[JSON, list[JSON]]):
                                      params=call.params, headers=auth_headers(call, token))
         return answer(response)
 
-    def create(self, preset: str | None = None, config: JSON | None = None) -> Session:
-        """A new session from a preset and/or a configuration (``docs/protocol.md``)."""
-        return self._session(self._send(create_call(preset, config)))
+    def create(self, preset: str | None = None, config: JSON | None = None,
+               challenge: JSON | None = None) -> Session:
+        """A new session from a preset and/or a configuration (``docs/protocol.md``), with a
+        ``challenge`` (default: the preset's)."""
+        return self._session(self._send(create_call(preset, config, challenge)))
 
     def session(self, id: str, token: str | None = None) -> Session:
         """An existing session: watch it, fork it, or change it with its token."""
@@ -80,9 +82,10 @@ class Session(SessionCalls[JSON]):
     def _send(self, call: Call) -> Any:
         return self.client._send(call, self.token)
 
-    def fork(self) -> Session:
-        """A copy (weights, data, history) owned by this client."""
-        return self.client._session(self._send(Call("POST", self._path("/fork"))))
+    def fork(self, nickname: str | None = None) -> Session:
+        """A copy (weights, data, history, challenge) owned by this client, in the class of
+        the session it comes from, shown on its teacher's dashboard as ``nickname``."""
+        return self.client._session(self._send(fork_call(self._path("/fork"), nickname)))
 
     def delete(self) -> None:
         self._send(Call("DELETE", self._path(), owner=True))

@@ -16,7 +16,9 @@ registry: id -> token hash, last activity, running flag, id -> the client holdin
 sessions held, ids used after creation, ids kept, ids evicted or expired -> when),
 ``owned`` (sorted set id -> lease expiry in ms, to find leases that ran out), ``run`` (hash id ->
 step target, 0 for none: sessions whose owner reported them running), ``replicas`` (sorted set
-replica -> last heartbeat in ms), ``viewers:{replica}`` (hash id -> watchers on that replica);
+replica -> last heartbeat in ms), ``rows`` (hash id -> a fork's dashboard row, JSON),
+``members:{client}`` (set: the ids a client holds, e.g. a class), ``viewers:{replica}``
+(hash id -> watchers on that replica);
 channels ``r:{replica}`` (commands and replies for one replica) and ``viewers`` (watcher count
 changes). What it leaves out: the redis client (this module imports nothing).
 """
@@ -95,6 +97,13 @@ class Keys:
     @property
     def run(self) -> str:
         return f"{self.prefix}run"
+
+    @property
+    def rows(self) -> str:
+        return f"{self.prefix}rows"
+
+    def members(self, client: str) -> str:
+        return f"{self.prefix}members:{client}"
 
     @property
     def replicas(self) -> str:

@@ -20,6 +20,8 @@ third of ``lease_seconds`` for as long as it keeps the session.
   subscription, so a watcher sees the epochs before the ``ack`` of the ``pause`` that ended
   them, as on one machine. A replica that falls behind drops relayed events older than a couple
   of seconds; its watchers refill the epochs from the history, as when their queue overflows.
+* Dashboard rows: what a worker sends of a fork it owns (``payloads.row``) goes to the hash
+  ``rows``, which every replica reads (one ``HMGET`` for a class).
 * Watchers: each replica keeps its watcher count per session in ``viewers:{id}`` and announces
   changes on channel ``viewers``; every replica sums them (``watcher_count``) and the owner
   passes the total to its worker, which computes snapshots only for watched sessions.
@@ -261,6 +263,14 @@ class ClusterPool:
     def publish_local(self, sid: str, event: Event) -> None:
         self.local.publish_local(sid, event)
 
+    async def rows(self, sids: list[str]) -> dict[str, dict[str, Any]]:
+        """The rows the owners of these forks (any replica) last wrote to Redis."""
+        if not sids:
+            return {}
+        with unavailable():
+            values = await self._redis.hmget(self.keys.rows, sids)
+        return {sid: json.loads(v) for sid, v in zip(sids, values, strict=True) if v is not None}
+
     def _local_count_changed(self, sid: str) -> None:
         n = self.local.watcher_count(sid)
         key, channel = self.keys.viewers(self.id), self.keys.viewers_channel
@@ -316,10 +326,15 @@ class ClusterPool:
         self.bus.send(lambda p: p.publish(channel, data))
         if event.kind == "status" and json.loads(event.text).get("status") == "deleted":
             self._forget(sid, release=True)
+            rows = self.keys.rows
+            self.bus.send(lambda p: p.hdel(rows, sid))
 
     def on_worker_notice(self, sid: str, kind: str, info: dict[str, Any]) -> None:
         if kind == "lost":
             self._forget(sid)
+        elif kind == "row" and sid in self.owned:
+            key, text = self.keys.rows, json.dumps(info["row"])
+            self.bus.send(lambda p: p.hset(key, sid, text))
         elif kind == "run" and sid in self.owned:
             key = self.keys.run
             if info["running"]:

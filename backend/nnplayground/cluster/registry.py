@@ -1,7 +1,8 @@
 """The session registry shared by every replica, in Redis: ids, token hashes, activity.
 
 A session created through one replica is known to all the others at once: ``reg`` maps id ->
-token hash, ``clients`` id -> the client holding it (``held``: its count), ``active`` holds
+token hash, ``clients`` id -> the client holding it (``held``: its count, ``members:{client}``
+its ids), ``active`` holds
 each id's last activity (unix seconds) for expiry, ``running`` the ids a command last left
 running (expiry spares them), ``opened``, ``kept`` and ``expired`` what eviction
 needs. Activity is written at most once a second per session (touches are gathered and
@@ -53,7 +54,12 @@ class RedisRegistry:
             pipe.zadd(self.keys.active, {sid: time.time()})
             pipe.hset(self.keys.clients, sid, client)
             pipe.hincrby(self.keys.held, client, 1)
+            pipe.sadd(self.keys.members(client), sid)
             await pipe.execute()
+
+    async def members(self, client: str) -> list[str]:
+        with unavailable():
+            return sorted(text(s) for s in await self._r.smembers(self.keys.members(client)))
 
     async def client_of(self, sid: str) -> str:
         with unavailable():
@@ -72,6 +78,7 @@ class RedisRegistry:
             if client is not None:
                 pipe.hincrby(self.keys.held, text(client), -1)
                 pipe.hdel(self.keys.clients, sid)
+                pipe.srem(self.keys.members(text(client)), sid)
             pipe.hdel(self.keys.registry, sid)
             pipe.zrem(self.keys.active, sid)
             pipe.srem(self.keys.running, sid)

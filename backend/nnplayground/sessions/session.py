@@ -34,6 +34,7 @@ from ..engine import (
 )
 from ..engine.diagnostics import Plateau, first_non_finite, layer_diagnostics
 from . import advice
+from .challenge import Challenge
 from .errors import RefusedError
 from .spec import LIVE, SessionSpec
 from .timeline import Timeline, pack
@@ -61,6 +62,11 @@ class EpochBatch:
 def _clean(values: Any) -> list[float | None]:
     """Floats for JSON: NaN (not tracked) becomes ``None``."""
     return [None if math.isnan(v) else v for v in values]
+
+
+def asdict_dataset(spec: SessionSpec) -> dict[str, Any]:
+    """The spec's dataset fields (what a challenge is set on)."""
+    return dataclasses.asdict(spec.dataset)
 
 
 def grid_points(domain: tuple[float, float, float, float], resolution: int) -> np.ndarray:
@@ -101,12 +107,21 @@ class Session:
 
     def __init__(self, id: str, token_hash: str, spec: SessionSpec,
                  points: dict[str, list[dict[str, Any]]] | None = None,
-                 parent: str | None = None) -> None:
+                 parent: str | None = None, challenge: Challenge | None = None) -> None:
         self.id = id
         self.token_hash = token_hash
         self.spec = spec
         self.points = points  # user-supplied points replace the generated dataset
         self.parent = parent
+        #: a fork's: the teacher's session whose class it is in, and the name its student gave
+        self.classroom: str | None = None
+        self.nickname: str | None = None
+        #: the goal (``challenge.py``) and when it was first met: ``{epoch, time, config,
+        #: figures}`` (kept once met, whatever the run does next)
+        self.challenge = challenge
+        self.challenge_met: dict[str, Any] | None = None
+        #: whether the network's rules hold: (for this spec, with own points?, they hold)
+        self._rules: tuple[SessionSpec, bool, bool] | None = None
         self.status: Status = "idle"
         self.message: str | None = None
         self.version = 1
@@ -168,10 +183,51 @@ class Session:
             left -= k
             self.keep_frame(finite=True)  # (training raises before a parameter is not)
         self._touch()
-        if len(batches) == 1:
-            return batches[0]
-        return EpochBatch(first, *([v for b in batches for v in getattr(b, name)]
-                                   for name in SERIES))
+        batch = batches[0] if len(batches) == 1 else EpochBatch(
+            first, *([v for b in batches for v in getattr(b, name)] for name in SERIES))
+        self._check_challenge(batch)
+        return batch
+
+    # ----- the challenge -------------------------------------------------------------------
+    def _network_conditions(self) -> list[dict[str, Any]]:
+        assert self.challenge is not None
+        return self.challenge.network_conditions(
+            self.spec.hidden_layers, self.spec.features, asdict_dataset(self.spec),
+            self.points is not None)
+
+    def _check_challenge(self, batch: EpochBatch) -> None:
+        """Record the first epoch of ``batch`` at which the challenge is met, if it is."""
+        c = self.challenge
+        if c is None or self.challenge_met is not None or not batch.train_loss:
+            return
+        own = self.points is not None
+        if self._rules is None or self._rules[0] is not self.spec or self._rules[1] != own:
+            self._rules = (self.spec, own, all(x["ok"] for x in self._network_conditions()))
+        if not self._rules[2]:  # (a change of the network or the data replaces the spec)
+            return
+        at = c.first_met(batch.first, vars(batch))
+        if at is None:
+            return
+        i = at - batch.first
+        figures = {k: getattr(batch, k)[i] for k in SERIES}
+        spec = self.spec.to_dict()
+        config = {k: spec[k] for k in ("hidden_layers", "features", "hidden_activation",
+                                       "learning_rate", "optimizer", "batch_size",
+                                       "regularization", "reg_rate", "seed")}
+        self.challenge_met = {"epoch": at, "time": time.time(), "config": config,
+                              "figures": figures}
+
+    def challenge_status(self) -> dict[str, Any] | None:
+        """Met or not, and why: each condition with the current value (``None``: none)."""
+        c = self.challenge
+        if c is None:
+            return None
+        conditions = c.figure_conditions(self.last()) + self._network_conditions()
+        return {"classroom": self.classroom, "nickname": self.nickname,
+                "goal": c.goal(), "text": c.text, "challenge": c.to_dict(),
+                "met": self.challenge_met is not None, "met_at": self.challenge_met,
+                "epoch": self.epoch, "holds_now": all(x["ok"] for x in conditions),
+                "conditions": conditions}
 
     def _train(self, epochs: int) -> EpochBatch:
         first = self.net.epoch + 1
@@ -356,7 +412,8 @@ class Session:
             "n_classes": self.data.n_classes, "custom_data": self.points is not None,
             "parent": self.parent, "created": self.created, "updated": self.updated,
             "last": {**last, **self.fit(last["train_loss"], last["test_loss"])},
-            "diagnostics": advice.report(self),
+            "diagnostics": advice.report(self), "nickname": self.nickname,
+            "challenge": self.challenge_status(),
         }
 
     def fit(self, train_loss: float | None, test_loss: float | None) -> dict[str, float | None]:
@@ -406,13 +463,20 @@ class Session:
             "updated": self.updated, "model": self.net.to_dict(),
             "history": {k: base64.b64encode(v.tobytes()).decode() for k, v in self.history.items()},
             "history_start": self.history_start, "divergence": self.divergence,
-            "timeline": self.timeline.to_state(),
+            "timeline": self.timeline.to_state(), "classroom": self.classroom,
+            "nickname": self.nickname,
+            "challenge": None if self.challenge is None else self.challenge.to_dict(),
+            "challenge_met": self.challenge_met,
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Session:
         s = cls(state["id"], state["token_hash"], SessionSpec.from_dict(state["spec"]),
-                points=state.get("points"), parent=state.get("parent"))
+                points=state.get("points"), parent=state.get("parent"),
+                challenge=Challenge.from_dict(state["challenge"])
+                if state.get("challenge") else None)
+        s.classroom, s.nickname = state.get("classroom"), state.get("nickname")
+        s.challenge_met = state.get("challenge_met")
         s.net = _load_network(state["model"], state["status"] == "diverged")
         for k, v in state["history"].items():
             s.history[k] = array("d", base64.b64decode(v))
@@ -427,12 +491,15 @@ class Session:
         s.created, s.updated = state["created"], state["updated"]
         return s
 
-    def fork(self, id: str, token_hash: str) -> Session:
-        """A copy owned by someone else: same spec, data, weights and history."""
+    def fork(self, id: str, token_hash: str, classroom: str | None = None,
+             nickname: str | None = None) -> Session:
+        """A copy owned by someone else: same spec, data, weights, history and challenge (not
+        met yet: the fork's own numbers must meet it), in ``classroom`` under ``nickname``."""
         state = self.to_state()
         status = self.status
         if status == "running":
             status = "paused" if self.epoch else "idle"
         state.update(id=id, token_hash=token_hash, parent=self.id, status=status, version=1,
-                     created=time.time())
+                     created=time.time(), classroom=classroom, nickname=nickname,
+                     challenge_met=None)
         return Session.from_state(state)

@@ -32,6 +32,10 @@ class Store(Protocol):
     def index(self) -> list[tuple[str, str, float]]:
         """``(id, token_hash, updated)`` of every stored session."""
         ...
+    def classrooms(self) -> dict[str, str]:
+        """Fork id -> the teacher's session whose class it is in (``Session.classroom``), for
+        a registry rebuilt at start-up (the Redis registry keeps its own: ``{}`` there)."""
+        ...
     def close(self) -> None: ...
 
 
@@ -58,6 +62,10 @@ class MemoryStore:
             out.append((s["id"], s["token_hash"], s["updated"]))
         return out
 
+    def classrooms(self) -> dict[str, str]:
+        states = (json.loads(raw) for raw in self._data.values())
+        return {s["id"]: s["classroom"] for s in states if s.get("classroom")}
+
     def close(self) -> None:
         self._data.clear()
 
@@ -74,8 +82,11 @@ class SqliteStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, token_hash TEXT "
-                "NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL)"
+                "NOT NULL, updated REAL NOT NULL, state TEXT NOT NULL, classroom TEXT)"
             )
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(sessions)")}
+            if "classroom" not in columns:  # a file from before classes
+                self._db.execute("ALTER TABLE sessions ADD COLUMN classroom TEXT")
 
     def load(self, id: str) -> dict[str, Any] | None:
         with self._lock:
@@ -86,9 +97,10 @@ class SqliteStore:
         text = json.dumps(state)
         with self._lock, self._db:
             self._db.execute(
-                "INSERT OR REPLACE INTO sessions (id, token_hash, updated, state) "
-                "VALUES (?, ?, ?, ?)",
-                (state["id"], state["token_hash"], state["updated"], text),
+                "INSERT OR REPLACE INTO sessions (id, token_hash, updated, state, classroom) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (state["id"], state["token_hash"], state["updated"], text,
+                 state.get("classroom")),
             )
 
     def delete(self, id: str) -> None:
@@ -99,6 +111,12 @@ class SqliteStore:
         with self._lock:
             rows = self._db.execute("SELECT id, token_hash, updated FROM sessions").fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
+
+    def classrooms(self) -> dict[str, str]:
+        with self._lock:
+            rows = self._db.execute("SELECT id, classroom FROM sessions "
+                                    "WHERE classroom IS NOT NULL").fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def close(self) -> None:
         with self._lock:

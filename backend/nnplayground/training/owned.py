@@ -35,6 +35,9 @@ class Owned:
     sent: int | None = None
     sent_at: float = -math.inf
     last_snapshot: float = -math.inf
+    #: when its dashboard row (a fork's, ``payloads.row``) was last sent, and its version
+    row_at: float = -math.inf
+    row_version: int = -1
     #: what the last diagnostics news said (findings and divergence), and when it was sent
     news_key: str = ""
     news_at: float = -math.inf

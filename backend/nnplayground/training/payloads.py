@@ -61,6 +61,28 @@ def snapshot(s: Session, settings: Settings) -> dict[str, Any]:
             "neurons": [quantize(n) for n in neurons]}
 
 
+def row(s: Session, resolution: int) -> dict[str, Any]:
+    """A fork's row on its class's dashboard: who, how far, its figures, its network, a small
+    boundary (``resolution`` squared, quantised) and its challenge (met or not, when)."""
+    out = s.grids(resolution)["output"] if s.net.is_finite() else None
+    met = s.challenge_met
+    return {"id": s.id, "nickname": s.nickname, "parent": s.parent, "epoch": s.epoch,
+            "status": s.status, "version": s.version, "updated": s.updated, "last": s.last(),
+            "layers": list(s.net.layers), "hidden_layers": list(s.spec.hidden_layers),
+            "activation": s.spec.hidden_activation, "features": list(s.spec.features),
+            "learning_rate": s.spec.learning_rate,
+            "output_activation": s.net.config.output_activation,
+            "thumbnail": None if out is None else quantize(out),
+            "challenge": None if s.challenge is None else {
+                "met": met is not None, "epoch": met and met["epoch"],
+                "time": met and met["time"]}}
+
+
+def challenge(s: Session) -> dict[str, Any]:
+    """The stream's ``challenge`` message: the session's challenge status."""
+    return {"type": "challenge", "version": s.version, **(s.challenge_status() or {})}
+
+
 def timeline(s: Session) -> dict[str, Any]:
     """The run's kept frames: their epochs, kinds and training losses (no parameters)."""
     frames = s.timeline.to_state()["frames"]

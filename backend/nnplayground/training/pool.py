@@ -66,6 +66,7 @@ class WorkerPool:
         self._calls = Calls()
         self._subs: dict[str, set[asyncio.Queue[Event]]] = defaultdict(set)
         self._owner: dict[str, int] = {}
+        self._rows: dict[str, dict[str, Any]] = {}  # forks' dashboard rows (workers' notices)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._readers: list[threading.Thread] = []
         self._monitor: asyncio.Task[None] | None = None
@@ -153,6 +154,7 @@ class WorkerPool:
 
     def release(self, sid: str) -> None:
         self._owner.pop(sid, None)
+        self._rows.pop(sid, None)
 
     def assigned(self, sid: str) -> bool:
         """Whether ``sid`` was given to a worker (rather than going by its id's hash)."""
@@ -220,9 +222,15 @@ class WorkerPool:
             self.publish_local(sid, event)
             if self.listener is not None:
                 self.listener.on_worker_event(sid, event)
-        elif tag == "notice" and self.listener is not None:
+        elif tag == "notice":
             _, sid, kind, data = msg
-            self.listener.on_worker_notice(sid, kind, data)
+            if self.listener is not None:
+                self.listener.on_worker_notice(sid, kind, data)
+            elif kind == "row":
+                self._rows[sid] = data["row"]
+
+    async def rows(self, sids: list[str]) -> dict[str, dict[str, Any]]:
+        return {sid: row for sid in sids if (row := self._rows.get(sid)) is not None}
 
     def publish_local(self, sid: str, event: Event) -> None:
         """Hand ``event`` to every watcher of ``sid``; a full queue becomes one ``overflow``."""

@@ -37,11 +37,15 @@ class LocalRegistry:
         self._held: Counter[str] = Counter()  # sessions per client
         self._expired: OrderedDict[str, None] = OrderedDict()  # the last MAX_EXPIRED ids
 
-    async def load(self, index: list[tuple[str, str, float]]) -> None:
+    async def load(self, index: list[tuple[str, str, float]],
+                   clients: dict[str, str] | None = None) -> None:
+        """Register stored sessions; ``clients`` names the quota key holding some of them
+        (a fork's class: ``class:<teacher's id>``, from ``Store.classrooms``)."""
         for sid, token_hash, updated in index:
             if sid not in self._entries:
-                self._entries[sid] = Entry(token_hash, updated)
-                self._held[""] += 1
+                client = (clients or {}).get(sid, "")
+                self._entries[sid] = Entry(token_hash, updated, client=client)
+                self._held[client] += 1
 
     async def count(self) -> int:
         return len(self._entries)
@@ -66,6 +70,9 @@ class LocalRegistry:
 
     async def held(self, client: str) -> int:
         return self._held[client]
+
+    async def members(self, client: str) -> list[str]:
+        return sorted(s for s, e in self._entries.items() if e.client == client)
 
     async def remove(self, sid: str) -> None:
         entry = self._entries.pop(sid, None)

@@ -30,6 +30,7 @@ API checks them before sending).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -41,6 +42,7 @@ from ..config import Settings
 from ..datasets import DatasetError
 from ..engine import EngineError
 from ..sessions import jsonsafe
+from ..sessions.challenge import Challenge
 from ..sessions.errors import (
     InternalError,
     LimitedError,
@@ -153,6 +155,21 @@ class Worker:
         self.publish(o, "status", payloads.status(o.session, **extra))
         if o.watchers:
             self.publish_snapshot(o, news=True)
+        self.post_row(o, force=True)
+
+    def post_row(self, o: Owned, force: bool = False) -> None:
+        """A fork's dashboard row to the pool (``payloads.row``), when it changed: at once if
+        ``force``, else at most twice per ``forks_seconds``."""
+        s = o.session
+        if s.classroom is None or s.version == o.row_version:
+            return
+        now = self.clock()
+        if not force and now - o.row_at < self.settings.forks_seconds / 2:
+            return
+        o.row_at, o.row_version = now, s.version
+        self.notify(s.id, "row", {"classroom": s.classroom,
+                                  "row": jsonsafe.clean(payloads.row(
+                                      s, self.settings.thumbnail_resolution))})
 
     def publish_snapshot(self, o: Owned, news: bool = False) -> None:
         """A snapshot (not of a diverged network: it has nothing to draw) and the
@@ -293,6 +310,7 @@ class Worker:
         if o.sent is None:
             o.sent = s.epoch
         t0 = time.perf_counter()
+        unmet = s.challenge is not None and s.challenge_met is None
         batch = s.train(k)
         self.scheduler.trained(o, k, time.perf_counter() - t0)
         now = self.clock()
@@ -300,6 +318,11 @@ class Worker:
             play.pacer.spend(k, now)
         if now - o.sent_at >= 1 / st.epoch_messages_per_second:
             self.publish_epochs(o)
+        if unmet and s.challenge_met is not None:  # met in this chunk: say so at once
+            self.publish(o, "challenge", payloads.challenge(s))
+            self.post_row(o, force=True)
+        else:
+            self.post_row(o)
         stopped = None if play is None or play.stop is None else play.stop.first_reached(
             batch.first, vars(batch))
         if s.status == "diverged":
@@ -325,7 +348,10 @@ class Worker:
 
     # ----- operations (op_<name>(sid, payload, req)) ---------------------------------------
     def op_create(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        s = Session(sid, p["token_hash"], SessionSpec.from_dict(p["spec"]), points=p.get("points"))
+        spec = SessionSpec.from_dict(p["spec"])
+        challenge = None if p.get("challenge") is None else \
+            Challenge.from_dict(p["challenge"]).on(dataclasses.asdict(spec.dataset))
+        s = Session(sid, p["token_hash"], spec, points=p.get("points"), challenge=challenge)
         if p.get("weights") is not None:
             s.set_parameters(p["weights"], p["biases"])
         self.checkpoint(self.own(s, p.get("client")))
@@ -333,11 +359,14 @@ class Worker:
 
     def op_create_from_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
         s = Session.from_state(p["state"])
-        self.checkpoint(self.own(s, p.get("client")))
+        o = self.own(s, p.get("client"))
+        self.checkpoint(o)
+        self.post_row(o, force=True)
         return s.summary()
 
     def op_fork_state(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        return self.get(sid).session.fork(p["id"], p["token_hash"]).to_state()
+        return self.get(sid).session.fork(p["id"], p["token_hash"], p.get("classroom"),
+                                          p.get("nickname")).to_state()
 
     def op_summary(self, sid: str, p: dict[str, Any], req: int) -> Any:
         return self.get(sid).session.summary()
@@ -468,6 +497,16 @@ class Worker:
         if p.get("epoch") is not None:
             s = s.at(int(p["epoch"]))
         return payloads.backprop(s, p, self.settings)
+
+    def op_row(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        """The session's dashboard row (also sent to the pool, for the next reads)."""
+        o = self.get(sid)
+        o.row_version = -1
+        self.post_row(o, force=True)
+        return jsonsafe.clean(payloads.row(o.session, self.settings.thumbnail_resolution))
+
+    def op_challenge(self, sid: str, p: dict[str, Any], req: int) -> Any:
+        return self.get(sid).session.challenge_status()
 
     def op_timeline(self, sid: str, p: dict[str, Any], req: int) -> Any:
         return payloads.timeline(self.get(sid).session)

@@ -4,6 +4,7 @@
 // NNP_PUBLIC_URL, else the host this page was opened with unless it is loopback, else the LAN
 // address); when students cannot reach it the dialog says why and how, and shows no QR code.
 // The QR code is the server's (GET /api/qr.svg, drawn by segno).
+// The dialog links to the class dashboard of this session's forks (dashboard.html).
 // Leaves out: the watch page itself (watch.js) and fork (the watch page's button).
 
 import { WATCHING_TITLE, watching } from '../format.js';
@@ -50,7 +51,7 @@ async function copy(text, store) {
 
 export class ShareView {
   /**
-   * @param {{dialog, openButton, link, copyLink, qr (an <img>), viewers, exportButton, importInput,
+   * @param {{dialog, openButton, link, watchLink, dashboardLink, copyLink, qr (an <img>), viewers, exportButton, importInput,
    *          curlButton, pythonButton, snippet}} els
    */
   constructor(els, store, loop, session) {
@@ -112,6 +113,7 @@ export class ShareView {
     this.shown = { reach, url };
     els.link.value = url;
     els.watchLink.href = url;
+    els.dashboardLink.href = `dashboard.html#id=${this.store.get('id')}`;
     const warning = reachWarning(reach);
     this.warning.hidden = !warning;
     this.warning.replaceChildren(...(warning || []));
