@@ -219,7 +219,8 @@ DROP = """([name, text]) => {
   const dt = new DataTransfer();
   dt.items.add(new File([text], name, { type: 'text/csv' }));
   const panel = document.querySelector('#outputPanel');
-  const event = (type) => new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true });
+  const event = (type) => new DragEvent(type, { dataTransfer: dt, bubbles: true,
+                                                cancelable: true });
   panel.dispatchEvent(event('dragover'));
   const marked = panel.classList.contains('drop-target');
   panel.dispatchEvent(event('drop'));

@@ -38,7 +38,8 @@ MEASURE = """() => {
     overflowX: root.scrollWidth > innerWidth, overflowY: root.scrollHeight > innerHeight,
     scroll: [root.scrollWidth, root.scrollHeight, innerWidth, innerHeight],
     wide: [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).slice(0, 5).map((e) => `${e.tagName}#${e.id}.${e.className}`),
+      .filter((e) => e.getBoundingClientRect().right > innerWidth + 0.5).slice(0, 5)
+      .map((e) => `${e.tagName}#${e.id}.${e.className}`),
     present: document.body.classList.contains('present'),
   };
 }"""
