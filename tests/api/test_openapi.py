@@ -134,7 +134,7 @@ def test_schemathesis_with_all_checks_finds_no_mismatch(tmp_path: Path) -> None:
                                             for k, v in LOW.items()}).start()
     outputs = {}
     try:
-        created = httpx.post(f"{server.url}/api/sessions", json={"preset": "xnor"}).json()
+        created = httpx.post(f"{server.url}/api/sessions", json={"preset": "lesson_xnor"}).json()
         config = tmp_path / "schemathesis.toml"
         config.write_text(f'[parameters]\n"path.id" = "{created["id"]}"\n')
         env = {**os.environ, "NNP_ST_BASE": server.url, "NNP_ST_TOKEN": created["token"],
@@ -154,6 +154,7 @@ def test_schemathesis_with_all_checks_finds_no_mismatch(tmp_path: Path) -> None:
     assert tested["DELETE"] and int(tested["DELETE"].group(1)) == 1
     for name, (code, out) in outputs.items():
         summary = out.strip().splitlines()[-1]  # "== 1 warning in 24.25s ==": no failure
+        print(out)  # shown with a failure: pytest shortens the message below
         assert code == 0 and "failure" not in summary and "error" not in summary, (
             name, out[-6000:])
 

@@ -7,7 +7,7 @@ stream's commands alike. What it leaves out: the engine's own validation of a co
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any
 
 from ..config import Settings
@@ -61,16 +61,28 @@ def check_model_limits(settings: Settings, model: dict[str, Any]) -> None:
         check_points(settings, points, "spec.dataset.n_points")
 
 
+#: What a nickname may not hold: control characters (tabs and line breaks become spaces) and
+#: invisible formatting (zero widths, bidi overrides, the BOM). The same pattern is ForkIn's
+#: schema (schemas.py); lone surrogates (which JSON's \\u escapes can carry but no text
+#: holds) are refused too.
+NICKNAME_PATTERN = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e"
+                    r"\u2060-\u206f\ufeff\ufff9-\ufffb]*$")
+_NICKNAME = re.compile(NICKNAME_PATTERN)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def nickname(settings: Settings, value: str | None) -> str | None:
-    """A fork's nickname trimmed (``None`` if blank), within ``max_nickname_chars`` and free of
-    control characters, or a 422 naming ``nickname``."""
-    if value is None or not value.strip():
+    """A fork's nickname free of control characters (NICKNAME_PATTERN), trimmed (``None`` if
+    blank) and within ``max_nickname_chars``, or a 422 naming ``nickname``."""
+    if value is None:
         return None
-    name = " ".join(value.split())  # trimmed, inner runs of spaces and tabs as one space
+    if not _NICKNAME.match(value) or _SURROGATE.search(value):
+        raise invalid_field("nickname", "nickname must be printable text (no control or "
+                            "formatting characters)")
+    name = " ".join(value.split())  # trimmed, inner runs of spaces as one space
+    if not name:
+        return None
     if len(name) > settings.max_nickname_chars:
         raise over_limit("nickname", "max_nickname_chars", f"{len(name)} characters long",
                          settings.max_nickname_chars)
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in name):
-        raise invalid_field("nickname", "nickname must be printable text (no control or "
-                            "formatting characters)")
     return name

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..datasets import DATASETS
 from ..presets import PRESETS
+from .limits import NICKNAME_PATTERN
 
 LIMITS_KEY = "x-nnp-limits"
 
@@ -126,9 +127,9 @@ class ChallengeIn(Strict):
     accuracy: Finite | None = Field(None, ge=0, le=1, description="training, at or above")
     test_loss: Finite | None = Field(None, ge=0, description="at or below")
     train_loss: Finite | None = Field(None, ge=0, description="at or below")
-    max_hidden_neurons: int | None = Field(None, ge=0, description="all hidden layers together")
-    max_hidden_layers: int | None = Field(None, ge=0)
-    max_features: int | None = Field(None, ge=1)
+    max_hidden_neurons: OptInt = Field(None, ge=0, description="all hidden layers together")
+    max_hidden_layers: OptInt = Field(None, ge=0)
+    max_features: OptInt = Field(None, ge=1)
     features: list[Feature] | None = Field(None, min_length=1, description="allowed features")
     text: str | None = Field(None, max_length=200, description="the goal in the teacher's words")
 
@@ -137,7 +138,8 @@ class ForkIn(Strict):
     """An optional nickname for the fork (shown on the teacher's dashboard; no accounts)."""
 
     nickname: str | None = Field(None, examples=["Ada"], description=(
-        "trimmed; at most max_nickname_chars characters (GET /api/limits)"))
+        "trimmed; at most max_nickname_chars characters (GET /api/limits); no control or "
+        "invisible formatting characters"), json_schema_extra={"pattern": NICKNAME_PATTERN})
 
 
 class SessionCreate(Strict):
