@@ -727,8 +727,8 @@ def test_backprop_of_one_point_or_given_points(h: Harness) -> None:
     one = h.call("backprop", "s1", {"index": 2})
     assert one["m"] == 1 and np.asarray(one["layers"][0]["z"]).shape == (2, 1)
     assert "gradient_check" not in one
-    info = h.fail("backprop", "s1", {"index": 4})
-    assert info["kind"] == "invalid" and info["field"] == "index"
+    info = h.fail("backprop", "s1", {"index": 4})  # past the points: a conflict (409)
+    assert info["kind"] == "refused" and info["field"] == "index"
     pts = h.call("backprop", "s1", {"points": [{"x1": 0.5, "x2": 0.5, "label": 1},
                                                {"x1": 0.1, "x2": 0.9, "label": 0}]})
     assert pts["m"] == 2 and pts["x"] == [[0.5, 0.1], [0.5, 0.9]] and pts["y"] == [[1.0, 0.0]]
