@@ -177,11 +177,13 @@ def test_replay_plays_the_run_from_its_first_epoch(nnp_server: str, page: Any) -
     page.select_option(".scrub-speed", "4 s")
     page.click(".scrub-replay")
     until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
+    # the text says "Live" until the first past epoch arrives: wait for the replay's end
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Replay'")
     until(page, f"{SCRUB_TEXT} === 'Live'")  # a replay ends back at live
     seen = page.evaluate("window.scrubSeen")
     epochs = [int(m.group(1).replace(",", "")) for t in seen
               if (m := re.fullmatch(r"Viewing epoch ([\d,]+) · replaying", t))]
-    assert epochs[0] == 0, seen
+    assert epochs and epochs[0] == 0, seen
     assert epochs == sorted(epochs), f"a replay never goes backwards: {epochs}"
     assert len(set(epochs)) >= 5, f"it passes through epochs: {epochs}"
     assert epochs[-1] == last
