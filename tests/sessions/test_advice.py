@@ -3,6 +3,7 @@ held to a NumPy computation written here (the tutorial's formulas, not the engin
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from nnplayground.datasets import DatasetSpec
 from nnplayground.engine import Network
 from nnplayground.engine.diagnostics import Plateau
+from nnplayground.presets import PRESETS
 from nnplayground.sessions import advice
 from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
@@ -112,6 +114,23 @@ def test_large_updates_suggest_a_learning_rate_that_aims_at_one_percent() -> Non
     assert f["layer"] == big["l"]
     new = f["action"]["commands"][0]["changes"]["learning_rate"]
     assert new == float(f"{500 * 0.01 / big['update_ratio']:.1g}")
+
+
+def test_large_updates_that_still_lower_the_loss_are_not_reported() -> None:
+    """A small network's first updates are large next to its weights, yet each lowers the loss:
+    no advice then; the same size of update with the loss going up and down is overshooting."""
+    spec = PRESETS["lesson_xor"].spec  # no hidden layer, learning rate 0.3
+    s = Session("s1", hash_token("token"), spec)
+    (x,) = s.summary()["diagnostics"]["layers"]
+    assert advice.LARGE_UPDATE < x["update_ratio"] < advice.OVERSHOOT
+    assert findings(s, "large_updates") == []
+    s = Session("s1", hash_token("token"), dataclasses.replace(spec, learning_rate=3))
+    s.train(200)
+    (x,) = s.summary()["diagnostics"]["layers"]
+    losses = list(s.history["train_loss"])[-advice.RECENT_EPOCHS:]
+    assert advice.LARGE_UPDATE < x["update_ratio"] < advice.OVERSHOOT
+    assert losses[-1] > min(losses)  # it went up again
+    assert len(findings(s, "large_updates")) == 1
 
 
 def test_exploding_linear_run_names_the_epoch_and_layer_numpy_finds() -> None:

@@ -43,7 +43,9 @@ class Session(Protocol):
     def classification(self) -> bool: ...
 
 PLATEAU_EPOCHS = 2000  # epochs without improvement that count as a plateau
-LARGE_UPDATE = 0.1  # learning_rate * |dW| / |W| above this overshoots
+LARGE_UPDATE = 0.1  # learning_rate * |dW| / |W| above this overshoots, once the loss rises
+OVERSHOOT = 1.0  # ... above this it overshoots from the first epoch on
+RECENT_EPOCHS = 50  # the epochs over which a rising loss is looked for
 SMALL_UPDATE = 1e-5  # ... below this (on a plateau) crawls
 TARGET_UPDATE = 0.01  # what a suggested learning rate aims at
 SEEDS_TRIED = 20  # seeds after the current one searched for one without dead layers
@@ -129,7 +131,8 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
                              "they barely learn. Reset with a smaller learning rate.",
                 _reset_lower(lr, 0.1), x.l, x.saturated))
     biggest = max(layers, key=lambda x: x.update_ratio)
-    if biggest.update_ratio > LARGE_UPDATE:
+    if biggest.update_ratio > OVERSHOOT or (biggest.update_ratio > LARGE_UPDATE
+                                            and _loss_rose(s.history["train_loss"])):
         new = _rate(lr * TARGET_UPDATE / biggest.update_ratio)
         out.append(_finding(
             "large_updates", f"Updates are {biggest.update_ratio:.0%} of the weights (layer "
@@ -154,6 +157,13 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
         out.append(_finding("plateau", f"The loss has not improved for {stalled:,} epochs.",
                             None))
     return out
+
+
+def _loss_rose(losses: array[float]) -> bool:
+    """Whether the training loss is above its minimum of the recent epochs: large updates that
+    still lower the loss every epoch (a small network's first epochs) are not overshooting."""
+    recent = losses[-RECENT_EPOCHS:]
+    return len(recent) >= 2 and recent[-1] > min(recent)
 
 
 def report(s: Session) -> dict[str, Any]:
