@@ -81,7 +81,7 @@ export class LossChart {
       if (e.detail.reset) this.hover = null;
       loop.invalidate(this);
     });
-    store.on(['ui', 'problem', 'scrub'], () => loop.invalidate(this));
+    store.on(['ui', 'problem', 'scrub', 'role'], () => loop.invalidate(this));
     new ResizeObserver(() => loop.invalidate(this)).observe(root);
     this._pointer();
     if (logLoss) logLoss.addEventListener('change', () => store.setUi({ logScale: logLoss.checked }));
@@ -134,7 +134,8 @@ export class LossChart {
     ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, pw, ph);
     if (!h.last || !ext) {
       ctx.textAlign = 'center';
-      ctx.fillText('press play to train', pad.l + pw / 2, pad.t + ph / 2);
+      const idle = this.store.get('role') === 'watcher' ? 'not trained yet' : 'press play to train';
+      ctx.fillText(idle, pad.l + pw / 2, pad.t + ph / 2);
       this._readout(null);
       return;
     }
