@@ -192,8 +192,8 @@ def test_display_clients_get_diagnostics_as_json_with_the_snapshot_of_a_status(
         display.hello()
         assert owner.command({"type": "step", "epochs": 10})["type"] == "ack"
         told = display.until(is_type("diagnostics", epoch=10))
-        kinds = [m["type"] for m in display.log]
-        assert kinds[kinds.index("diagnostics") - 1] == "snapshot"  # the frame it goes with
+        at = next(i for i, m in enumerate(display.log) if m is told)
+        assert display.log[at - 1]["type"] == "snapshot"  # the frame it goes with
     summary = client.get(f"/api/sessions/{sid}").json()
     assert told["findings"] == summary["diagnostics"]["findings"]
     assert told["findings"][0]["kind"] == "dead" and told["findings"][0]["layer"] == 2
