@@ -124,6 +124,34 @@ def test_axe_finds_no_serious_violation_with_each_panel_open(nnp_server: str, pa
     page.problems.assert_clean()
 
 
+# The largest network the server allows in depth (8 hidden layers, config.py's max_layers),
+# 12 neurons each, every feature: 7*12 + 7*12*12 + 12 = 1,104 links, too many for hit paths
+# (network.js draws those up to 600), so the drawn curves are the keyboard's items.
+BIG = "#features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&layers=" + ",".join(["12"] * 8)
+BIG_LINKS = 7 * 12 + 7 * 12 * 12 + 12
+
+
+def test_axe_finds_no_serious_violation_on_a_network_too_big_for_hit_paths(nnp_server: str,
+                                                                          page: Any) -> None:
+    ready(page, nnp_server, BIG)
+    links = page.locator("#network [data-item^='W:']")
+    assert links.count() == BIG_LINKS
+    assert page.locator("#network .hit").count() == 0  # the curves themselves are the items
+    hidden = page.evaluate("""() => [...document.querySelectorAll('#network [tabindex]')]
+      .filter((el) => el.closest('[aria-hidden="true"]')).map((el) => el.dataset.item)""")
+    assert hidden == [], f"focusable inside aria-hidden: {hidden[:5]}"
+    assert_no_serious(page, "a network of 1,104 links")
+    # in the accessibility tree (get_by_role leaves out what aria-hidden hides), by name
+    first = page.get_by_role("button", name=re.compile(r"^Weight from x₁ to layer 1 neuron 1: "))
+    assert first.count() == 1
+    # the keyboard reaches a link, focused and named with the server's weight
+    page.focus("#network [data-item='b:1:0']")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "W:1:0:0"
+    assert page.evaluate(f"{ACTIVE}.matches('path.link')")
+    page.problems.assert_clean()
+
+
 def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_server: str,
                                                                            page: Any) -> None:
     sid = ready(page, nnp_server)
