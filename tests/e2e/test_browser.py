@@ -665,11 +665,17 @@ def test_learning_rate_changes_live_while_training(nnp_server: str, page: Any) -
     before = epoch_of(page)
     page.select_option("#lr", "0.03")
     page.select_option("#regRate", "0.001")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.03,
-               what="the new learning rate")
+
+    def rates() -> tuple[Any, Any]:
+        spec = api(nnp_server, "GET", f"/sessions/{sid}")["spec"]
+        return spec["learning_rate"], spec["reg_rate"]
+
+    eventually(lambda: rates() == (0.03, 0.001), what="the new rates on the server")
+    # the hash follows the page's configuration once the server has taken each change
+    until(page, "() => { const h = new URLSearchParams(location.hash.slice(1));"
+                " return h.get('lr') === '0.03' && h.get('regRate') === '0.001'; }")
     wait_epoch_at_least(page, before + 200)  # no reset: the count goes on
     assert page.text_content("#status") == "running"
-    assert "lr=0.03" in page.url and "regRate=0.001" in page.url
     page.click("#play")
     wait_status(page, "paused")
 
