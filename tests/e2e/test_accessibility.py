@@ -152,6 +152,117 @@ def test_axe_finds_no_serious_violation_on_a_network_too_big_for_hit_paths(nnp_s
     page.problems.assert_clean()
 
 
+EPOCH = "Number(document.querySelector('#epoch').textContent.replace(/,/g, ''))"
+SCRUB_TEXT = "document.querySelector('.scrub-text').textContent"
+SHOWN = "(s) => { const e = document.querySelector(s); return !!e && !e.closest('[hidden]')"\
+        " && e.getClientRects().length > 0; }"
+
+
+def shown(page: Any, selector: str) -> None:
+    until(page, SHOWN, arg=selector)
+
+
+def trained(page: Any, base: str, hash_: str, epochs: int = 100) -> str:
+    """A session of ``hash_`` trained at least ``epochs`` epochs, then paused."""
+    sid = ready(page, base, hash_)
+    page.click("#play")
+    until(page, f"{EPOCH} >= {epochs}")
+    page.click("#play")
+    until(page, f"{STATUS} === 'paused'")
+    return sid
+
+
+def test_axe_on_a_lesson_its_timeline_rewound_and_the_watch_pages_fork_dialog(
+        nnp_server: str, page: Any, context: Any) -> None:
+    sid = trained(page, nnp_server, "#preset=lesson_xor")
+    shown(page, "#challenge .challenge-goal")
+    until(page, "!document.querySelector('.scrub-range').disabled")
+    assert_no_serious(page, "a lesson's challenge line and the scrubber, live")
+    page.focus(".scrub-range")
+    page.keyboard.press("Home")
+    until(page, f"{SCRUB_TEXT} === 'Viewing epoch 0'")
+    shown(page, ".scrub-live")
+    assert_no_serious(page, "the scrubber rewound (Back to live)")
+    page.select_option(".scrub-speed", "20 s")
+    page.click(".scrub-replay")
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
+    assert_no_serious(page, "the scrubber replaying")
+    page.click(".scrub-replay")
+    page.click(".scrub-live")
+    until(page, f"{SCRUB_TEXT} === 'Live'")
+
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    watch.goto(f"{nnp_server}/watch.html#id={sid}")
+    until(watch, NAMED)
+    shown(watch, "#challenge .challenge-badge")
+    assert_no_serious(watch, "the watch page of a lesson")
+    watch.click("#fork")
+    watch.wait_for_selector("#forkDialog[open]")
+    assert watch.evaluate(f"{ACTIVE}.closest('#forkDialog') !== null")  # the focus is in it
+    assert_no_serious(watch, "the fork dialog")
+    watch.keyboard.press("Escape")
+    until(watch, "!document.querySelector('#forkDialog').open")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_on_the_advice_box_and_the_divergence_toast(nnp_server: str, page: Any,
+                                                       context: Any) -> None:
+    # the issue's dead-ReLU network: layer 2 dead from the start, its advice with a button
+    ready(page, nnp_server, "#dataset=circle&act=relu&layers=4,2&seed=0")
+    shown(page, "#advice .advice-action")
+    assert_no_serious(page, "the advice box")
+    # learning rate 10, linear: the run diverges; the toast and the output's note
+    diverging = context.new_page()
+    problems = watch_problems(diverging)
+    ready(diverging, nnp_server, "#dataset=circle&act=linear&out=linear&lr=10&pace=20")
+    diverging.click("#play")
+    shown(diverging, "#divergence .toast-action")
+    shown(diverging, "#heatmap .output-note")
+    assert_no_serious(diverging, "the divergence toast")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_in_projector_mode_on_both_pages(nnp_server: str, page: Any, context: Any) -> None:
+    sid = trained(page, nnp_server, "#preset=lesson_xor")
+    page.evaluate("() => { location.hash += '&present'; }")
+    until(page, "document.body.classList.contains('present')")
+    shown(page, "#challenge .challenge-goal")
+    assert_no_serious(page, "projector mode")
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    watch.goto(f"{nnp_server}/watch.html#id={sid}&present")
+    until(watch, "document.body.classList.contains('present')")
+    until(watch, NAMED)
+    assert_no_serious(watch, "the watch page in projector mode")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_on_the_class_dashboard_empty_and_with_a_fork(nnp_server: str, page: Any,
+                                                          context: Any) -> None:
+    sid = ready(page, nnp_server, "#preset=lesson_xor")
+    board = context.new_page()  # the same browser: it holds the teacher's token
+    problems = watch_problems(board)
+    board.goto(f"{nnp_server}/dashboard.html#id={sid}")
+    shown(board, "#challenge .challenge-goal")
+    shown(board, "#empty")
+    assert_no_serious(board, "the empty dashboard")
+    r = httpx.post(f"{nnp_server}/api/sessions/{sid}/fork", json={"nickname": "Ada"}, timeout=30)
+    r.raise_for_status()
+    fork = r.json()["id"]
+    until(board, "(id) => { const row = document.querySelector('#leaderboard tbody tr');"
+                 " return row && row.dataset.id === id; }", arg=fork)
+    assert board.text_content("#leaderboard tbody .col-nickname") == "Ada"
+    assert_no_serious(board, "the dashboard with a fork")
+    board.focus("#leaderboard tbody tr")
+    assert_no_serious(board, "the dashboard, a row focused")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
 def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_server: str,
                                                                            page: Any) -> None:
     sid = ready(page, nnp_server)
