@@ -2,14 +2,20 @@
 
 * axe-core (vendored for the tests only, tests/e2e/vendor/) finds no serious or critical
   violation on the main page, the watch page, and with each panel open: the backward pass,
-  the share dialog, the weight editor, the value tables;
+  the share dialog, the weight editor, the value tables; on a lesson's challenge line, the
+  timeline scrubber (live, rewound, replaying), the watch page's fork dialog, the advice box,
+  the divergence toast, projector mode on both pages and the class dashboard (empty, with a
+  fork); and on a network too big for hit paths (1,104 links), whose links stay out of any
+  aria-hidden group;
 * keyboard only: Tab reaches Play, Enter starts and pauses, the arrow keys reach a link of the
   network diagram, Enter + typing + Enter changes its weight on the server, Escape closes the
   editor and gives the focus back, and the backward pass opens and computes;
 * the progress is announced in the live region; the value tables hold the model's numbers;
 * the focus ring has >= 3:1 contrast on the dark bar and on the light panels;
 * on a phone (390 x 844, touch) every visible interactive element is at least 24 x 24 CSS px
-  or has the spacing exception (WCAG 2.5.8);
+  or has the spacing exception (WCAG 2.5.8), the new controls among them: the scrubber's
+  Replay and Back to live, import/export of your own data, the draw toggle, a lesson's watch
+  page and its fork dialog;
 * with prefers-reduced-motion nothing transitions and the boundary still updates.
 Screenshots of the focus ring and of the phone layout go to artifacts/ (git-ignored).
 """
@@ -391,10 +397,12 @@ def test_the_focus_ring_has_3_to_1_contrast_on_the_bar_and_the_panels(nnp_server
     page.locator("#backpropPanel > summary").screenshot(path=str(ARTIFACTS / "focus-panel.png"))
 
 
-# Every element a finger might press; SVG links count with their hit stroke's width.
-SMALL_TARGETS = """() => {
+# Every element a finger might press; SVG links count with their hit stroke's width, a file
+# input with its label (the input itself is invisible). ``required``: selectors that must be
+# among those measured (else they are listed as missing: a control the state should show).
+SMALL_TARGETS = """(required) => {
   const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
-    + ' [role=button], .network .bias, .network .hit';
+    + ' [role=button], .network .bias, .network .hit, label.file-button';
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     if (!r.width && !r.height && !(el instanceof SVGElement)) return false;
@@ -429,8 +437,28 @@ SMALL_TARGETS = """() => {
   });
   return { checked: boxes.length,
            failing: boxes.filter((b) => small(b) && !clear(b))
-             .map((b) => `${b.name}: ${b.w.toFixed(1)} x ${b.h.toFixed(1)}`) };
+             .map((b) => `${b.name}: ${b.w.toFixed(1)} x ${b.h.toFixed(1)}`),
+           missing: (required || []).filter((s) => !boxes.some((b) => b.el.matches(s))) };
 }"""
+
+
+# What each phone state must have measured, besides everything else it shows.
+PHONE_CONTROLS = {
+    "as loaded": ["#play", "#present", "#share", "label.file-button", "#exportPoints",
+                  "#touchDraw", ".scrub-range", ".scrub-replay", ".scrub-speed"],
+    "with More options open": ["#newSeed"],
+    "with the share dialog open": ["#copyLink", "#closeShare"],
+    "rewound by the scrubber": [".scrub-live", ".scrub-replay"],
+    "the watch page of a lesson": ["#fork", "#present", ".scrub-replay"],
+    "with the fork dialog open": ["#nickname", "#forkConfirm", "#forkCancel"],
+}
+
+
+def assert_targets(p: Any, state: str, least: int = 40) -> None:
+    found = p.evaluate(SMALL_TARGETS, PHONE_CONTROLS[state])
+    assert found["checked"] > least, found
+    assert not found["missing"], f"{state}: not shown or not measured: {found['missing']}"
+    assert not found["failing"], f"{state}: targets under 24 x 24 px: {found['failing']}"
 
 
 def test_phone_tap_targets_are_at_least_24_px(nnp_server: str, browser: Any) -> None:
@@ -446,11 +474,31 @@ def test_phone_tap_targets_are_at_least_24_px(nnp_server: str, browser: Any) -> 
             if state == "with the share dialog open":
                 p.click("#share")
                 p.wait_for_selector("#shareDialog[open]")
-            found = p.evaluate(SMALL_TARGETS)
-            assert found["checked"] > 40, found
-            assert not found["failing"], f"{state}: targets under 24 x 24 px: {found['failing']}"
+            assert_targets(p, state)
         p.click("#closeShare")
         save_screenshot(p, "phone-targets.png")
+        p.tap("#play")
+        until(p, f"{EPOCH} >= 50")
+        p.tap("#play")
+        until(p, f"{STATUS} === 'paused'")
+        p.focus(".scrub-range")
+        p.keyboard.press("Home")
+        until(p, SHOWN, arg=".scrub-live")
+        assert_targets(p, "rewound by the scrubber")
+
+        # a lesson (its challenge line) on the watch page, and the fork dialog there
+        lesson = httpx.post(f"{nnp_server}/api/sessions", json={"preset": "lesson_xor"},
+                            timeout=30)
+        lesson.raise_for_status()
+        watch = ctx.new_page()
+        watch.goto(f"{nnp_server}/watch.html#id={lesson.json()['id']}")
+        until(watch, NAMED)
+        until(watch, SHOWN, arg="#challenge .challenge-goal")
+        assert_targets(watch, "the watch page of a lesson", least=12)
+        watch.tap("#fork")
+        watch.wait_for_selector("#forkDialog[open]")
+        assert_targets(watch, "with the fork dialog open", least=12)
+        save_screenshot(watch, "phone-fork-dialog.png")
     finally:
         ctx.close()
 
