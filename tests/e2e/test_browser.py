@@ -481,10 +481,11 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
         until(watch, "document.querySelector('#status').textContent === 'paused'")
         final = api(nnp_server, "GET", f"/sessions/{sid}")["epoch"]
         wait_epoch(watch, final)
-        # nothing on the page can change the session: the only buttons are Fork and the
-        # timeline's Replay, which only reads past epochs (tests/e2e/test_timeline_page.py)
+        # nothing on the page can change the session: the only buttons are Fork, projector
+        # mode (this page's view only, tests/e2e/test_present.py) and the timeline's Replay,
+        # which only reads past epochs (tests/e2e/test_timeline_page.py)
         buttons = watch.evaluate(VISIBLE_BUTTONS)
-        assert buttons == ["fork", "Replay"]
+        assert buttons == ["fork", "present", "Replay"]
         for sel in ("#play", "#step", "#reset", "#lr", "#addLayer", ".bp-compute"):
             assert watch.query_selector(sel) is None
         assert watch.query_selector(".network .hit[data-kind='W']") is not None
