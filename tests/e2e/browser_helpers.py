@@ -112,8 +112,8 @@ def save_screenshot(page: Any, name: str) -> None:
 def until(page: Any, expr: str, arg: Any = None) -> Any:
     """Wait until a JS expression (or arrow function) is truthy in the page. Expressions are
     wrapped in a function: the page's CSP forbids eval, which string predicates would need."""
-    head = expr.lstrip()[:60]
-    fn = expr if "=>" in head and head.startswith("(") else f"() => ({expr})"
+    head, called = expr.lstrip()[:60], expr.rstrip().endswith(")()")  # an IIFE is a value
+    fn = expr if "=>" in head and head.startswith("(") and not called else f"() => ({expr})"
     return page.wait_for_function(fn, arg=arg)
 
 

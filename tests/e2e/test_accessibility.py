@@ -2,14 +2,20 @@
 
 * axe-core (vendored for the tests only, tests/e2e/vendor/) finds no serious or critical
   violation on the main page, the watch page, and with each panel open: the backward pass,
-  the share dialog, the weight editor, the value tables;
+  the share dialog, the weight editor, the value tables; on a lesson's challenge line, the
+  timeline scrubber (live, rewound, replaying), the watch page's fork dialog, the advice box,
+  the divergence toast, projector mode on both pages and the class dashboard (empty, with a
+  fork); and on a network too big for hit paths (1,104 links), whose links stay out of any
+  aria-hidden group;
 * keyboard only: Tab reaches Play, Enter starts and pauses, the arrow keys reach a link of the
   network diagram, Enter + typing + Enter changes its weight on the server, Escape closes the
   editor and gives the focus back, and the backward pass opens and computes;
 * the progress is announced in the live region; the value tables hold the model's numbers;
 * the focus ring has >= 3:1 contrast on the dark bar and on the light panels;
 * on a phone (390 x 844, touch) every visible interactive element is at least 24 x 24 CSS px
-  or has the spacing exception (WCAG 2.5.8);
+  or has the spacing exception (WCAG 2.5.8), the new controls among them: the scrubber's
+  Replay and Back to live, import/export of your own data, the draw toggle, a lesson's watch
+  page and its fork dialog;
 * with prefers-reduced-motion nothing transitions and the boundary still updates.
 Screenshots of the focus ring and of the phone layout go to artifacts/ (git-ignored).
 """
@@ -124,6 +130,145 @@ def test_axe_finds_no_serious_violation_with_each_panel_open(nnp_server: str, pa
     page.problems.assert_clean()
 
 
+# The largest network the server allows in depth (8 hidden layers, config.py's max_layers),
+# 12 neurons each, every feature: 7*12 + 7*12*12 + 12 = 1,104 links, too many for hit paths
+# (network.js draws those up to 600), so the drawn curves are the keyboard's items.
+BIG = "#features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2&layers=" + ",".join(["12"] * 8)
+BIG_LINKS = 7 * 12 + 7 * 12 * 12 + 12
+
+
+def test_axe_finds_no_serious_violation_on_a_network_too_big_for_hit_paths(nnp_server: str,
+                                                                          page: Any) -> None:
+    ready(page, nnp_server, BIG)
+    links = page.locator("#network [data-item^='W:']")
+    assert links.count() == BIG_LINKS
+    assert page.locator("#network .hit").count() == 0  # the curves themselves are the items
+    hidden = page.evaluate("""() => [...document.querySelectorAll('#network [tabindex]')]
+      .filter((el) => el.closest('[aria-hidden="true"]')).map((el) => el.dataset.item)""")
+    assert hidden == [], f"focusable inside aria-hidden: {hidden[:5]}"
+    assert_no_serious(page, "a network of 1,104 links")
+    # in the accessibility tree (get_by_role leaves out what aria-hidden hides), by name
+    first = page.get_by_role("button", name=re.compile(r"^Weight from x₁ to layer 1 neuron 1: "))
+    assert first.count() == 1
+    # the keyboard reaches a link, focused and named with the server's weight
+    page.focus("#network [data-item='b:1:0']")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate(f"{ACTIVE}.dataset.item") == "W:1:0:0"
+    assert page.evaluate(f"{ACTIVE}.matches('path.link')")
+    page.problems.assert_clean()
+
+
+EPOCH = "Number(document.querySelector('#epoch').textContent.replace(/,/g, ''))"
+SCRUB_TEXT = "document.querySelector('.scrub-text').textContent"
+SHOWN = "(s) => { const e = document.querySelector(s); return !!e && !e.closest('[hidden]')"\
+        " && e.getClientRects().length > 0; }"
+
+
+def shown(page: Any, selector: str) -> None:
+    until(page, SHOWN, arg=selector)
+
+
+def trained(page: Any, base: str, hash_: str, epochs: int = 100) -> str:
+    """A session of ``hash_`` trained at least ``epochs`` epochs, then paused."""
+    sid = ready(page, base, hash_)
+    page.click("#play")
+    until(page, f"{EPOCH} >= {epochs}")
+    page.click("#play")
+    until(page, f"{STATUS} === 'paused'")
+    return sid
+
+
+def test_axe_on_a_lesson_its_timeline_rewound_and_the_watch_pages_fork_dialog(
+        nnp_server: str, page: Any, context: Any) -> None:
+    sid = trained(page, nnp_server, "#preset=lesson_xor")
+    shown(page, "#challenge .challenge-goal")
+    until(page, "!document.querySelector('.scrub-range').disabled")
+    assert_no_serious(page, "a lesson's challenge line and the scrubber, live")
+    page.focus(".scrub-range")
+    page.keyboard.press("Home")
+    until(page, f"{SCRUB_TEXT} === 'Viewing epoch 0'")
+    shown(page, ".scrub-live")
+    assert_no_serious(page, "the scrubber rewound (Back to live)")
+    page.select_option(".scrub-speed", "20 s")
+    page.click(".scrub-replay")
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
+    assert_no_serious(page, "the scrubber replaying")
+    page.click(".scrub-replay")
+    page.click(".scrub-live")
+    until(page, f"{SCRUB_TEXT} === 'Live'")
+
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    watch.goto(f"{nnp_server}/watch.html#id={sid}")
+    until(watch, NAMED)
+    shown(watch, "#challenge .challenge-badge")
+    assert_no_serious(watch, "the watch page of a lesson")
+    watch.click("#fork")
+    watch.wait_for_selector("#forkDialog[open]")
+    assert watch.evaluate(f"{ACTIVE}.closest('#forkDialog') !== null")  # the focus is in it
+    assert_no_serious(watch, "the fork dialog")
+    watch.keyboard.press("Escape")
+    until(watch, "!document.querySelector('#forkDialog').open")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_on_the_advice_box_and_the_divergence_toast(nnp_server: str, page: Any,
+                                                       context: Any) -> None:
+    # the issue's dead-ReLU network: layer 2 dead from the start, its advice with a button
+    ready(page, nnp_server, "#dataset=circle&act=relu&layers=4,2&seed=0")
+    shown(page, "#advice .advice-action")
+    assert_no_serious(page, "the advice box")
+    # learning rate 10, linear: the run diverges; the toast and the output's note
+    diverging = context.new_page()
+    problems = watch_problems(diverging)
+    ready(diverging, nnp_server, "#dataset=circle&act=linear&out=linear&lr=10&pace=20")
+    diverging.click("#play")
+    shown(diverging, "#divergence .toast-action")
+    shown(diverging, "#heatmap .output-note")
+    assert_no_serious(diverging, "the divergence toast")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_in_projector_mode_on_both_pages(nnp_server: str, page: Any, context: Any) -> None:
+    sid = trained(page, nnp_server, "#preset=lesson_xor")
+    page.evaluate("() => { location.hash += '&present'; }")
+    until(page, "document.body.classList.contains('present')")
+    shown(page, "#challenge .challenge-goal")
+    assert_no_serious(page, "projector mode")
+    watch = context.new_page()
+    problems = watch_problems(watch)
+    watch.goto(f"{nnp_server}/watch.html#id={sid}&present")
+    until(watch, "document.body.classList.contains('present')")
+    until(watch, NAMED)
+    assert_no_serious(watch, "the watch page in projector mode")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
+def test_axe_on_the_class_dashboard_empty_and_with_a_fork(nnp_server: str, page: Any,
+                                                          context: Any) -> None:
+    sid = ready(page, nnp_server, "#preset=lesson_xor")
+    board = context.new_page()  # the same browser: it holds the teacher's token
+    problems = watch_problems(board)
+    board.goto(f"{nnp_server}/dashboard.html#id={sid}")
+    shown(board, "#challenge .challenge-goal")
+    shown(board, "#empty")
+    assert_no_serious(board, "the empty dashboard")
+    r = httpx.post(f"{nnp_server}/api/sessions/{sid}/fork", json={"nickname": "Ada"}, timeout=30)
+    r.raise_for_status()
+    fork = r.json()["id"]
+    until(board, "(id) => { const row = document.querySelector('#leaderboard tbody tr');"
+                 " return row && row.dataset.id === id; }", arg=fork)
+    assert board.text_content("#leaderboard tbody .col-nickname") == "Ada"
+    assert_no_serious(board, "the dashboard with a fork")
+    board.focus("#leaderboard tbody tr")
+    assert_no_serious(board, "the dashboard, a row focused")
+    problems.assert_clean()
+    page.problems.assert_clean()
+
+
 def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_server: str,
                                                                            page: Any) -> None:
     sid = ready(page, nnp_server)
@@ -171,6 +316,7 @@ def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_s
     tab_to(page, "el.matches('.bp-compute')")
     page.keyboard.press("Enter")
     # the backward pass runs on the edited weight: W¹[1,2] = 2.5
+    # (an arrow function, not an IIFE: until() passes functions on, the CSP forbids eval)
     until(page, "() => { const f = document.querySelector('.bp-matrix[data-matrix=\"W1\"]');"
                 " return f && f.querySelector('tr').querySelectorAll('td[data-v]')[1].dataset.v"
                 " === '2.5'; }")
@@ -251,10 +397,12 @@ def test_the_focus_ring_has_3_to_1_contrast_on_the_bar_and_the_panels(nnp_server
     page.locator("#backpropPanel > summary").screenshot(path=str(ARTIFACTS / "focus-panel.png"))
 
 
-# Every element a finger might press; SVG links count with their hit stroke's width.
-SMALL_TARGETS = """() => {
+# Every element a finger might press; SVG links count with their hit stroke's width, a file
+# input with its label (the input itself is invisible). ``required``: selectors that must be
+# among those measured (else they are listed as missing: a control the state should show).
+SMALL_TARGETS = """(required) => {
   const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex],'
-    + ' [role=button], .network .bias, .network .hit';
+    + ' [role=button], .network .bias, .network .hit, label.file-button';
   const shown = (el) => {
     const r = el.getBoundingClientRect();
     if (!r.width && !r.height && !(el instanceof SVGElement)) return false;
@@ -289,8 +437,28 @@ SMALL_TARGETS = """() => {
   });
   return { checked: boxes.length,
            failing: boxes.filter((b) => small(b) && !clear(b))
-             .map((b) => `${b.name}: ${b.w.toFixed(1)} x ${b.h.toFixed(1)}`) };
+             .map((b) => `${b.name}: ${b.w.toFixed(1)} x ${b.h.toFixed(1)}`),
+           missing: (required || []).filter((s) => !boxes.some((b) => b.el.matches(s))) };
 }"""
+
+
+# What each phone state must have measured, besides everything else it shows.
+PHONE_CONTROLS = {
+    "as loaded": ["#play", "#present", "#share", "label.file-button", "#exportPoints",
+                  "#touchDraw", ".scrub-range", ".scrub-replay", ".scrub-speed"],
+    "with More options open": ["#newSeed"],
+    "with the share dialog open": ["#copyLink", "#closeShare"],
+    "rewound by the scrubber": [".scrub-live", ".scrub-replay"],
+    "the watch page of a lesson": ["#fork", "#present", ".scrub-replay"],
+    "with the fork dialog open": ["#nickname", "#forkConfirm", "#forkCancel"],
+}
+
+
+def assert_targets(p: Any, state: str, least: int = 40) -> None:
+    found = p.evaluate(SMALL_TARGETS, PHONE_CONTROLS[state])
+    assert found["checked"] > least, found
+    assert not found["missing"], f"{state}: not shown or not measured: {found['missing']}"
+    assert not found["failing"], f"{state}: targets under 24 x 24 px: {found['failing']}"
 
 
 def test_phone_tap_targets_are_at_least_24_px(nnp_server: str, browser: Any) -> None:
@@ -306,11 +474,31 @@ def test_phone_tap_targets_are_at_least_24_px(nnp_server: str, browser: Any) -> 
             if state == "with the share dialog open":
                 p.click("#share")
                 p.wait_for_selector("#shareDialog[open]")
-            found = p.evaluate(SMALL_TARGETS)
-            assert found["checked"] > 40, found
-            assert not found["failing"], f"{state}: targets under 24 x 24 px: {found['failing']}"
+            assert_targets(p, state)
         p.click("#closeShare")
         save_screenshot(p, "phone-targets.png")
+        p.tap("#play")
+        until(p, f"{EPOCH} >= 50")
+        p.tap("#play")
+        until(p, f"{STATUS} === 'paused'")
+        p.focus(".scrub-range")
+        p.keyboard.press("Home")
+        until(p, SHOWN, arg=".scrub-live")
+        assert_targets(p, "rewound by the scrubber")
+
+        # a lesson (its challenge line) on the watch page, and the fork dialog there
+        lesson = httpx.post(f"{nnp_server}/api/sessions", json={"preset": "lesson_xor"},
+                            timeout=30)
+        lesson.raise_for_status()
+        watch = ctx.new_page()
+        watch.goto(f"{nnp_server}/watch.html#id={lesson.json()['id']}")
+        until(watch, NAMED)
+        until(watch, SHOWN, arg="#challenge .challenge-goal")
+        assert_targets(watch, "the watch page of a lesson", least=12)
+        watch.tap("#fork")
+        watch.wait_for_selector("#forkDialog[open]")
+        assert_targets(watch, "with the fork dialog open", least=12)
+        save_screenshot(watch, "phone-fork-dialog.png")
     finally:
         ctx.close()
 

@@ -481,9 +481,9 @@ def test_watch_page_follows_and_cannot_change(nnp_server: str, page: Any, contex
         until(watch, "document.querySelector('#status').textContent === 'paused'")
         final = api(nnp_server, "GET", f"/sessions/{sid}")["epoch"]
         wait_epoch(watch, final)
-        # nothing on the page can change the session: the only buttons are Fork, the
-        # projector toggle (a view) and the timeline's Replay, which only reads past epochs
-        # (tests/e2e/test_timeline_page.py)
+        # nothing on the page can change the session: the only buttons are Fork, projector
+        # mode (this page's view only, tests/e2e/test_present.py) and the timeline's Replay,
+        # which only reads past epochs (tests/e2e/test_timeline_page.py)
         buttons = watch.evaluate(VISIBLE_BUTTONS)
         assert buttons == ["fork", "present", "Replay"]
         for sel in ("#play", "#step", "#reset", "#lr", "#addLayer", ".bp-compute"):
@@ -666,11 +666,17 @@ def test_learning_rate_changes_live_while_training(nnp_server: str, page: Any) -
     before = epoch_of(page)
     page.select_option("#lr", "0.03")
     page.select_option("#regRate", "0.001")
-    eventually(lambda: api(nnp_server, "GET", f"/sessions/{sid}")["spec"]["learning_rate"] == 0.03,
-               what="the new learning rate")
+
+    def rates() -> tuple[Any, Any]:
+        spec = api(nnp_server, "GET", f"/sessions/{sid}")["spec"]
+        return spec["learning_rate"], spec["reg_rate"]
+
+    eventually(lambda: rates() == (0.03, 0.001), what="the new rates on the server")
+    # the hash follows the page's configuration once the server has taken each change
+    until(page, "() => { const h = new URLSearchParams(location.hash.slice(1));"
+                " return h.get('lr') === '0.03' && h.get('regRate') === '0.001'; }")
     wait_epoch_at_least(page, before + 200)  # no reset: the count goes on
     assert page.text_content("#status") == "running"
-    assert "lr=0.03" in page.url and "regRate=0.001" in page.url
     page.click("#play")
     wait_status(page, "paused")
 

@@ -280,7 +280,10 @@ export class NetworkView {
     return { width, height, colX, size, pos };
   }
 
-  /** One curve per weight (coloured by _paint), with wider invisible hit paths when few. */
+  /**
+   * One curve per weight (coloured by _paint), with wider invisible hit paths when few (<= 600);
+   * the keyboard items are the hit paths, else the curves themselves, never inside aria-hidden.
+   */
   _buildLinks(sizes, features, { width, height, pos }) {
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('class', 'links');
@@ -310,7 +313,9 @@ export class NetworkView {
         }
       }
     }
-    linkGroup.setAttribute('aria-hidden', 'true');
+    // Drawn curves are hidden from assistive technology only where the hit paths are the
+    // items; when there are too many for hit paths, the curves are the (named) items.
+    if (withHits) linkGroup.setAttribute('aria-hidden', 'true');
     svg.append(linkGroup, hitGroup);
     this.root.append(svg);
     svg.addEventListener('pointerover', (e) => this._tipFor(e));
