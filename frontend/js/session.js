@@ -355,7 +355,8 @@ export class Session {
 
   _presetLoaded(name) {
     const preset = (this.store.get('presets') || []).find((p) => p.name === name);
-    this.store.update({ preset: preset ? { name, title: preset.title } : null, setupUndo: null });
+    const loaded = preset ? { name, title: preset.title, description: preset.description || '' } : null;
+    this.store.update({ preset: loaded, setupUndo: null });
   }
 
   /** Start a new session from a preset (the old one is deleted). */

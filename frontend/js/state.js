@@ -42,7 +42,7 @@ export class Store extends EventTarget {
       debug: false,
       tables: false, // the canvases' values shown as tables (views/tables.js)
       busy: false,
-      preset: null, // {name, title} of the preset this page loaded, until a setting changes
+      preset: null, // {name, title, description} of the preset this page loaded, until a setting changes
       setupUndo: null, // {dataset, options}: what a switch to a suggested setup replaced
       challenge: null, // the session's challenge status (GET /challenge's answer), if it has one
       ...initial,

@@ -1,8 +1,8 @@
 // views/setupline.js — one line near the run controls saying what the page trains with: the
 // suggested setup of the dataset ("Suggested setup for Circle: tanh [4, 2], learning rate
 // 0.3, 50 epochs/s", the speed in use named beside the suggested one when they differ), a
-// preset, or the person's own setup next to the suggested one. It
-// offers "Keep my network" right after a dataset switch replaced the person's network (the
+// preset (with its description: a lesson's question), or the person's own setup next to the
+// suggested one. It offers "Keep my network" right after a dataset switch replaced the person's network (the
 // undo the session keeps), and "Use the suggested setup" when the setup is their own. A
 // switch that replaced the network is also told as a notice (on a phone the line is far
 // above the dataset tiles).
@@ -65,7 +65,8 @@ export class SetupLine {
     let line;
     let own = false;
     if (s.preset) {
-      line = `Preset “${s.preset.title}”: ${describeSetup(s.config)}${stopping}.`;
+      const lesson = s.preset.description ? ` ${s.preset.description}` : ''; // a lesson's question
+      line = `Preset “${s.preset.title}”: ${describeSetup(s.config)}${stopping}.${lesson}`;
     } else if (!setup) {
       line = `${title}: ${describeSetup(s.config)}${stopping}.`;
     } else if (usesSetup(s.config, setup)) {
