@@ -13,7 +13,7 @@ a ``detail=display`` client gets instead:
   logarithmically so the curve reads on
   either axis.
 * snapshots as one binary frame: ``uint32`` little-endian header length, the JSON header
-  (epoch, version, domain, layers, grid shapes), then float32 little-endian: the weights
+  (epoch, version, finite, diverged_at, domain, layers, grid shapes), then float32 little-endian: the weights
   ``W[l]`` and the biases ``b[l]`` (row-major, in the tutorial's shapes) and each grid's
   ``min, max``; then the quantised grids (the boundary, then each layer's neurons, ``uint8`` as
   in the JSON snapshot) as the residuals of a 2-D gradient predictor (``left + up - upleft``,
@@ -141,9 +141,10 @@ def snapshot_frame(event: Event) -> bytes:
     """The binary frame of a JSON ``snapshot`` event (see the module's docstring)."""
     def make() -> bytes:
         snap = json.loads(event.text)
-        grids = [_grid(g) for g in [snap["boundary"], *snap["neurons"]]]
+        grids = [_grid(g) for g in [snap["boundary"], *snap["neurons"]] if g is not None]
         weights = [np.asarray(w, dtype="<f4") for w in snap["weights"]]
         header = {"type": "snapshot", "epoch": snap["epoch"], "version": snap["version"],
+                  "finite": snap["finite"], "diverged_at": snap["diverged_at"],
                   "domain": snap["domain"],
                   "layers": [weights[0].shape[1], *(w.shape[0] for w in weights)],
                   "grids": [shape for shape, _, _ in grids]}
