@@ -187,7 +187,9 @@ def test_replay_plays_the_run_from_its_first_epoch(nnp_server: str, page: Any) -
     page.select_option(".scrub-speed", "4 s")
     page.click(".scrub-replay")
     until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
-    until(page, f"{SCRUB_TEXT} === 'Live'")  # a replay ends back at live
+    # a replay ends back at live (it is still 'Live' while the replay asks for the timeline)
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Replay'"
+                f" && {SCRUB_TEXT} === 'Live'")
     seen = page.evaluate("window.scrubSeen")
     epochs = [int(m.group(1).replace(",", "")) for t in seen
               if (m := re.fullmatch(r"Viewing epoch ([\d,]+) · replaying", t))]
