@@ -21,7 +21,8 @@ from nnplayground.api.display import buckets, news
 from nnplayground.sessions.pool import Event
 
 from ..conftest import Session
-from .helpers import is_type
+from .helpers import is_type, receive_raw
+from .test_sessions import BLOWS_UP
 from .test_stream import Conn, connect
 
 NewSession = Callable[..., Session]
@@ -158,6 +159,41 @@ def test_a_binary_snapshot_holds_the_full_snapshot(client: TestClient,
         q = np.frombuffer(base64.b64decode(want["data"]), np.uint8).reshape(want["shape"])
         np.testing.assert_array_equal(got["q"], q)
         assert (got["min"], got["max"]) == (np.float32(want["min"]), np.float32(want["max"]))
+
+
+LOSS_OVERFLOWS = {"config": {"hidden_layers": [4, 2], "hidden_activation": "relu",
+                             "output_activation": "linear", "learning_rate": 10,
+                             "dataset": {"name": "plane", "n_points": 40}}}
+
+
+@pytest.mark.parametrize(("config", "back"), [(BLOWS_UP, 1), (LOSS_OVERFLOWS, 0)],
+                         ids=["weights blown up", "loss overflowed"])
+def test_a_diverged_session_streams_its_last_finite_epoch_marked_as_such(
+        client: TestClient, new_session: NewSession, config: dict, back: int) -> None:
+    sid, _, headers = new_session(**config)
+    s = client.post(f"/api/sessions/{sid}/train", json={"epochs": 500}, headers=headers).json()
+    assert s["status"] == "diverged"
+    at = s["diagnostics"]["divergence"]["epoch"]
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+    seen: dict[str, dict] = {}
+    with client.websocket_connect(f"/api/sessions/{sid}/stream") as ws:
+        while not {"snapshot", "diagnostics"} <= set(seen):
+            msg = json.loads(receive_raw(ws), parse_constant=refuse)  # as JSON.parse would
+            seen.setdefault(msg["type"], msg)
+    snap = seen["snapshot"]  # the latest epoch whose numbers are all finite
+    assert (snap["epoch"], snap["finite"], snap["diverged_at"]) == (s["epoch"] - back, True, at)
+    assert snap["boundary"] is not None
+    assert seen["hello"]["session"]["status"] == "diverged"
+    assert seen["diagnostics"]["divergence"]["epoch"] == at
+    with client.websocket_connect(f"/api/sessions/{sid}/stream?detail=display") as raw:
+        frame = Conn(raw).until(is_type("snapshot"))
+    assert frame["binary"] and (frame["epoch"], frame["diverged_at"]) == (snap["epoch"], at)
+    # finite in float64; the frame's float32 says whether it is finite there too
+    ranges = [x for g in [snap["boundary"], *snap["neurons"]] for x in (g["min"], g["max"])]
+    numbers = [x for m in snap["weights"] + snap["biases"] for row in m for x in row] + ranges
+    assert frame["finite"] is (max(map(abs, numbers)) < 3.4e38)
 
 
 def test_an_unknown_detail_is_refused(client: TestClient, new_session: NewSession) -> None:

@@ -83,6 +83,23 @@ def test_the_limits_are_the_running_apps_settings() -> None:
     assert "x-nnp-limits" not in str(doc)
 
 
+def test_config_ranges_are_the_engines() -> None:
+    """Each bound in the document is where the engine starts refusing: a value just inside it
+    makes a session, one just outside is a 422 naming the field."""
+    props = document()["components"]["schemas"]["ConfigIn"]["properties"]
+    momentum = props["momentum"]["anyOf"][0]
+    assert (momentum["minimum"], momentum["maximum"]) == (0, 0.999999)
+    assert "exclusiveMaximum" not in momentum
+    with TestClient(create_app(make_settings())) as client:
+        for value, status in ((0.999999, 201), (0.9999995, 422), (1.0, 422)):
+            r = client.post("/api/sessions", json={"config": {"optimizer": "momentum",
+                                                              "momentum": value}})
+            assert r.status_code == status, (value, r.text)
+            if status == 422:
+                assert (r.json()["code"], r.json()["field"]) == (
+                    "validation_error", "config.momentum"), value
+
+
 def test_presets_and_datasets_are_enums_of_the_registries() -> None:
     schemas = document()["components"]["schemas"]
     assert schemas["SessionCreate"]["properties"]["preset"]["enum"] == [*PRESETS, None]

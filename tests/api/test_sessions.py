@@ -9,6 +9,7 @@ nothing revealed. Runs on the ``client`` fixture (one worker process, memory sto
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -323,6 +324,43 @@ def test_a_diverged_session_refuses_training_until_reset(client: TestClient,
           "conflict")
     r = client.post(f"/api/sessions/{sid}/reset", headers=headers)
     assert r.status_code == 200 and r.json()["status"] == "idle"
+
+
+BLOWS_UP = {"config": {"hidden_layers": [4, 2], "hidden_activation": "linear",
+                       "output_activation": "linear", "learning_rate": 1000,
+                       "dataset": {"name": "plane", "n_points": 40}}}
+
+
+def strict(r: Any) -> Any:
+    """The response's body parsed as ``JSON.parse`` would: NaN or Infinity is an error."""
+    def refuse(name: str) -> None:
+        raise AssertionError(f"{name} in {r.request.url}: not JSON")
+    return json.loads(r.text, parse_constant=refuse)
+
+
+def test_a_blown_up_session_answers_json_saying_its_numbers_are_not_finite(
+        client: TestClient, new_session: NewSession):
+    sid, _, headers = new_session(**BLOWS_UP)
+    s = train(client, sid, headers, 50)
+    assert s["status"] == "diverged"
+    at, epoch = s["diagnostics"]["divergence"]["epoch"], s["epoch"]
+    base = f"/api/sessions/{sid}"
+    strict(client.get(base))
+    now = strict(client.get(f"{base}/snapshot", params={"epoch": epoch}))
+    assert (now["epoch"], now["finite"], now["diverged_at"]) == (epoch, False, at)
+    assert now["boundary"] is None and now["neurons"] == []
+    before = strict(client.get(f"{base}/snapshot", params={"epoch": epoch - 1}))
+    assert (before["epoch"], before["finite"], before["diverged_at"]) == (epoch - 1, True, at)
+    assert before["boundary"]["shape"] == [1, 40, 40]
+    grid = strict(client.get(f"{base}/boundary", params={"resolution": 3}))
+    bp = strict(client.post(f"{base}/backprop", json={}))
+    assert grid["finite"] is False and bp["finite"] is False
+    for r in (client.get(f"{base}/model"),
+              client.post(f"{base}/predict", json={"inputs": [[0.5, 0.5]]})):
+        body = error(r, 409, "conflict")
+        assert "not finite" in body["message"] and f"diverged at epoch {at}" in body["message"]
+    strict(client.get(f"{base}/history"))
+    strict(client.get(f"{base}/timeline"))
 
 
 def test_reset_restores_the_seeds_weights(client: TestClient, new_session: NewSession):

@@ -75,6 +75,16 @@ RECORD_SCRUB = """() => {
 }"""
 
 
+# from now on, each text of the scrubber's state line with whether the output grid was painted
+RECORD_SCRUB_AND_HEAT = f"""() => {{
+  window.heatSeen = [];
+  const el = document.querySelector('.scrub-text');
+  const painted = () => ({HEAT_PIXELS})().split(',').some((v, i) => i % 4 === 3 && v !== '0');
+  new MutationObserver(() => window.heatSeen.push([el.textContent, painted()]))
+    .observe(el, {{childList: true, characterData: true, subtree: true}});
+}}"""
+
+
 def api(base: str, method: str, path: str, **kw: Any) -> Any:
     r = httpx.request(method, f"{base}/api{path}", timeout=30, **kw)
     r.raise_for_status()
@@ -177,9 +187,9 @@ def test_replay_plays_the_run_from_its_first_epoch(nnp_server: str, page: Any) -
     page.select_option(".scrub-speed", "4 s")
     page.click(".scrub-replay")
     until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
-    # the text says "Live" until the first past epoch arrives: wait for the replay's end
-    until(page, "document.querySelector('.scrub-replay').textContent === 'Replay'")
-    until(page, f"{SCRUB_TEXT} === 'Live'")  # a replay ends back at live
+    # a replay ends back at live (it is still 'Live' while the replay asks for the timeline)
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Replay'"
+                f" && {SCRUB_TEXT} === 'Live'")
     seen = page.evaluate("window.scrubSeen")
     epochs = [int(m.group(1).replace(",", "")) for t in seen
               if (m := re.fullmatch(r"Viewing epoch ([\d,]+) · replaying", t))]
@@ -314,7 +324,24 @@ def test_a_divergent_run_says_when_and_where_near_the_chart(nnp_server: str, pag
     assert shown < d["epoch"]
     past = api(nnp_server, "GET", f"/sessions/{sid}/snapshot", params={"epoch": shown})
     assert all(v is not None for W in past["weights"] for row in W for v in row)
+    assert past["finite"] is True and past["diverged_at"] == d["epoch"]
     save_screenshot(page, "diagnostics-diverged.png")
+    # a replay ends on the blown-up epoch itself: nothing finite to draw there, nor drawn
+    blown = api(nnp_server, "GET", f"/sessions/{sid}/snapshot", params={"epoch": s["epoch"]})
+    assert (blown["finite"], blown["boundary"]) == (False, None)
+    page.evaluate(RECORD_SCRUB_AND_HEAT)
+    page.select_option(".scrub-speed", "4 s")
+    page.click(".scrub-replay")
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Stop'")
+    until(page, "document.querySelector('.scrub-replay').textContent === 'Replay'"
+                f" && {SCRUB_TEXT} === 'Live'")  # a replay ends back at live
+    seen = page.evaluate("window.heatSeen")
+    at_end = [painted for text, painted in seen
+              if text == f"Viewing epoch {s['epoch']:,} · replaying"]
+    assert at_end and not any(at_end), seen
+    assert any(painted for text, painted in seen if text == "Viewing epoch 0 · replaying"), seen
+    until(page, "document.querySelector('#heatmap .output-note').textContent"
+                f".includes('boundary from epoch {shown:,}')")
     action = next(f for f in s["diagnostics"]["findings"] if f["kind"] == "diverged")["action"]
     assert page.text_content("#divergence .toast-action") == action["label"]
     page.click("#divergence .toast-action")

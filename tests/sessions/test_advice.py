@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -203,3 +204,49 @@ def test_a_loss_that_blew_up_with_finite_weights_reports_json_safe_figures() -> 
     json.dumps(d, allow_nan=False)  # Starlette refuses NaN: this must not raise
     assert d["divergence"]["epoch"] == s.epoch + 1
     assert d["findings"][0]["kind"] == "diverged"
+
+
+# ----- figures in words --------------------------------------------------------------------
+def long_digit_runs(text: str) -> list[str]:
+    """Runs of more than 4 digits (thousands separators and exponents break them)."""
+    return re.findall(r"\d{5,}", text)
+
+
+@pytest.mark.parametrize(("x", "words"), [
+    (0.0, "0"), (0.35123, "0.351"), (35.123, "35.1"), (301922.4, "302,000"),
+    (999_999.0, "1e+06"), (123456789012345.678, "1.23e+14"), (2.3294e95, "2.33e+95"),
+    (3.2e-7, "3.2e-07"), (float("inf"), "non-finite"), (float("nan"), "non-finite"),
+])
+def test_figures_have_three_significant_digits_and_name_non_finite_ones(
+        x: float, words: str) -> None:
+    assert advice.figure(x) == words
+
+
+@pytest.mark.parametrize(("ratio", "words"), [
+    (0.35, "35% of"), (3.0192, "302% of"), (3019.224, "3,020 times"),
+    (2.3294e95, "2.33e+95 times"), (3.2e-7, "3.2e-05% of"), (0.0, "0% of"),
+    (float("inf"), "a non-finite multiple of"),
+])
+def test_update_sizes_are_percentages_then_multiples(ratio: float, words: str) -> None:
+    assert advice.update_size(ratio) == words
+
+
+def test_an_exploding_run_says_its_last_update_in_three_significant_figures() -> None:
+    s = make(hidden_activation="linear", output_activation="linear", learning_rate=1000,
+             dataset=DatasetSpec("plane", n_points=40))
+    s.train(50)
+    ratio = s.divergence["last_update_ratio"]  # type: ignore[index]
+    assert s.status == "diverged" and ratio > 1e50
+    (f,) = s.summary()["diagnostics"]["findings"]
+    assert f"the last finite update was {float(f'{ratio:.3g}'):.3g} times the weights" \
+        in f["message"]
+    assert long_digit_runs(f["message"]) == []
+
+
+def test_huge_updates_are_said_as_a_multiple_of_the_weights() -> None:
+    s = make(hidden_activation="linear", output_activation="linear", learning_rate=1000)
+    (f,) = findings(s, "large_updates")
+    big = max(x["update_ratio"] for x in s.summary()["diagnostics"]["layers"])
+    assert 1000 < big < 1e6
+    assert f["message"].startswith(f"Updates are {float(f'{big:.3g}'):,.0f} times the weights")
+    assert long_digit_runs(f["message"]) == []

@@ -692,6 +692,75 @@ def test_watchers_hear_where_a_run_diverged_after_its_status(h: Harness) -> None
     assert told["findings"][0]["kind"] == "diverged"
 
 
+BLOWING_UP = SessionSpec(hidden_activation="linear", output_activation="linear",
+                         learning_rate=1000.0, dataset=DatasetSpec("plane", n_points=40))
+
+
+def strict_json(text: str) -> Any:
+    """``JSON.parse``'s rules: NaN and Infinity are not JSON."""
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_a_watcher_of_a_blown_up_session_gets_its_last_finite_epoch_marked(h: Harness) -> None:
+    h.create(spec=BLOWING_UP)
+    waiting = h.send("step", "s1", {"epochs": 50, "wait": True})
+    h.run()
+    ok, summary = h.answer(waiting)
+    s = h.session()
+    assert ok and summary["status"] == "diverged" and not s.net.is_finite()
+    at = summary["diagnostics"]["divergence"]["epoch"]
+    h.take()
+    h.call("watch", "s1")
+    h.call("snapshot", "s1")  # what a new watcher is sent
+    (snap,) = h.take("snapshot")
+    assert snap.msg["finite"] is True and snap.msg["diverged_at"] == at
+    assert snap.msg["epoch"] == summary["epoch"] - 1  # the latest epoch with finite numbers
+    past = s.at(summary["epoch"] - 1).net
+    assert snap.msg["weights"] == [w.tolist() for w in past.W]
+    assert snap.msg["boundary"] is not None and len(snap.msg["neurons"]) == len(past.W)
+    # asked for the blown-up epoch itself: valid JSON saying it is not finite, nothing to draw
+    at_now = h.call("snapshot_at", "s1", {"epoch": summary["epoch"]})
+    text = json.dumps(at_now)  # (the worker's reply; the API writes it with jsonsafe)
+    body = strict_json(text)
+    assert body["epoch"] == summary["epoch"] and body["finite"] is False
+    assert body["diverged_at"] == at and body["boundary"] is None and body["neurons"] == []
+    assert None in [x for w in body["weights"] for row in w for x in row]
+    before = h.call("snapshot_at", "s1", {"epoch": 1})
+    assert before["finite"] is True and before["diverged_at"] == at
+    # the stand-in is rebuilt once per version, not per watcher
+    h.call("snapshot", "s1")
+    assert h.owned().stand_in is not None and h.owned().stand_in[0] == s.version
+    assert h.take("snapshot")[0].msg == snap.msg
+    h.call("reset", "s1")
+    h.take()
+    h.call("snapshot", "s1")
+    fresh = h.take("snapshot")[0].msg
+    assert (fresh["epoch"], fresh["finite"], fresh["diverged_at"]) == (0, True, None)
+
+
+def test_reads_of_a_blown_up_session_are_json_and_say_they_are_not_finite(h: Harness) -> None:
+    h.create(spec=BLOWING_UP)
+    waiting = h.send("step", "s1", {"epochs": 50, "wait": True})
+    h.run()
+    assert h.answer(waiting)[1]["status"] == "diverged"
+    grid = h.call("boundary", "s1", {"resolution": 4, "neurons": True})
+    bp = h.call("backprop", "s1", {})
+    for body in (grid, bp):
+        assert body["finite"] is False
+        strict_json(json.dumps(body))
+    for op, payload in (("predict", {"inputs": [[0.5, 0.5]]}), ("model", {})):
+        info = h.fail(op, "s1", payload)
+        assert info["kind"] == "refused", op
+        assert "not finite" in info["message"] and "diverged at epoch" in info["message"], op
+    assert h.fail("backprop", "s1", {"check": True})["field"] == "check"
+    h.call("reset", "s1")
+    assert h.call("boundary", "s1", {"resolution": 4})["finite"] is True
+    assert h.call("backprop", "s1", {})["finite"] is True
+    assert h.call("model", "s1")["weights"]
+
+
 # ----- backprop ----------------------------------------------------------------------------
 def test_backprop_payload(h: Harness) -> None:
     h.create(spec=PRESETS["xnor"].spec)

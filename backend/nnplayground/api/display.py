@@ -13,12 +13,14 @@ a ``detail=display`` client gets instead:
   logarithmically so the curve reads on
   either axis.
 * snapshots as one binary frame: ``uint32`` little-endian header length, the JSON header
-  (epoch, version, domain, layers, grid shapes), then float32 little-endian: the weights
-  ``W[l]`` and the biases ``b[l]`` (row-major, in the tutorial's shapes) and each grid's
-  ``min, max``; then the quantised grids (the boundary, then each layer's neurons, ``uint8`` as
-  in the JSON snapshot) as the residuals of a 2-D gradient predictor (``left + up - upleft``,
-  mod 256, the first row and column predicted from their one neighbour), zlib-compressed
-  together. A smooth heatmap leaves small residuals, which compress well.
+  (epoch, version, finite, diverged_at, domain, layers, grid shapes), then float32
+  little-endian: the weights ``W[l]`` and the biases ``b[l]`` (row-major, in the tutorial's
+  shapes) and each grid's ``min, max`` (``finite`` is false also when one of them is beyond
+  float32's range, about 3.4e38: it is infinite there); then the quantised grids (the
+  boundary, then each layer's neurons, ``uint8`` as in the JSON snapshot) as the residuals of
+  a 2-D gradient predictor (``left + up - upleft``, mod 256, the first row and column
+  predicted from their one neighbour), zlib-compressed together. A smooth heatmap leaves
+  small residuals, which compress well.
 
 * ``diagnostics`` only when they are ``news`` (a finding or the status changed, or
   ``NNP_DIAGNOSTICS_NEWS_SECONDS`` passed): the page shows one sentence, not ten a second.
@@ -141,15 +143,17 @@ def snapshot_frame(event: Event) -> bytes:
     """The binary frame of a JSON ``snapshot`` event (see the module's docstring)."""
     def make() -> bytes:
         snap = json.loads(event.text)
-        grids = [_grid(g) for g in [snap["boundary"], *snap["neurons"]]]
-        weights = [np.asarray(w, dtype="<f4") for w in snap["weights"]]
+        grids = [_grid(g) for g in [snap["boundary"], *snap["neurons"]] if g is not None]
+        with np.errstate(over="ignore"):  # beyond float32's range: infinite, and said so
+            weights = [np.asarray(w, dtype="<f4") for w in snap["weights"]]
+            numbers = [*(w.reshape(-1) for w in weights),
+                       *(np.asarray(b, dtype="<f4").reshape(-1) for b in snap["biases"]),
+                       np.asarray([r for _, rng, _ in grids for r in rng], dtype="<f4")]
         header = {"type": "snapshot", "epoch": snap["epoch"], "version": snap["version"],
-                  "domain": snap["domain"],
+                  "finite": snap["finite"] and all(bool(np.isfinite(x).all()) for x in numbers),
+                  "diverged_at": snap["diverged_at"], "domain": snap["domain"],
                   "layers": [weights[0].shape[1], *(w.shape[0] for w in weights)],
                   "grids": [shape for shape, _, _ in grids]}
-        numbers = [*(w.reshape(-1) for w in weights),
-                   *(np.asarray(b, dtype="<f4").reshape(-1) for b in snap["biases"]),
-                   np.asarray([r for _, rng, _ in grids for r in rng], dtype="<f4")]
         head = dumps(header).encode()
         return (struct.pack("<I", len(head)) + head + b"".join(x.tobytes() for x in numbers)
                 + zlib.compress(b"".join(data for _, _, data in grids), 9))

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..datasets import DATASETS
+from ..engine.config import MAX_MOMENTUM
 from ..presets import PRESETS
 from .limits import NICKNAME_PATTERN
 
@@ -95,7 +96,7 @@ class ConfigIn(Strict):
     batch_size: OptInt = Field(None, ge=1, description="null or absent: full batch")
     regularization: Literal["none", "l1", "l2"] | None = None
     reg_rate: Finite | None = Field(None, ge=0, le=1000)
-    momentum: Finite | None = Field(None, ge=0, lt=1)
+    momentum: Finite | None = Field(None, ge=0, le=MAX_MOMENTUM)
     seed: OptInt = Field(None, ge=0, le=MAX_SEED)
     dataset: DatasetIn | None = None
     pace: Finite | None = Field(None, gt=0, le=1e6, examples=[30], description=(

@@ -21,6 +21,7 @@ from .optimizers import OPTIMIZERS
 
 REGULARIZATIONS = ("none", "l1", "l2")
 DTYPES = ("float64", "float32")
+MAX_MOMENTUM = 0.999999  # (1 would never forget a gradient)
 LIVE_FIELDS = frozenset(
     {"learning_rate", "batch_size", "regularization", "reg_rate", "optimizer", "momentum"}
 )
@@ -132,7 +133,7 @@ def _validate(c: NetworkConfig) -> None:
                           "batch_size")
     _choice(c.regularization, REGULARIZATIONS, "regularization")
     _number(c.reg_rate, "reg_rate", 0.0, 1e3, open_low=False)
-    _number(c.momentum, "momentum", 0.0, 0.999999, open_low=False)
+    _number(c.momentum, "momentum", 0.0, MAX_MOMENTUM, open_low=False)
     if not isinstance(c.seed, int) or isinstance(c.seed, bool) or not 0 <= c.seed < 2**63:
         raise ConfigError(f"seed must be an integer in [0, 2^63); got {c.seed!r}", "seed")
     _choice(c.dtype, DTYPES, "dtype")

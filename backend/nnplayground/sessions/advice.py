@@ -12,6 +12,7 @@ no single change is the cure. Kinds: ``diverged``, ``dead``, ``saturated``, ``la
 
 from __future__ import annotations
 
+import math
 from array import array
 from typing import Any, Protocol
 
@@ -54,6 +55,27 @@ SEEDS_TRIED = 20  # seeds after the current one searched for one without dead la
 def _rate(x: float) -> float:
     """A learning rate to suggest: one significant digit, in the engine's (0, 1000]."""
     return min(1000.0, max(1e-6, float(f"{x:.1g}")))
+
+
+def figure(x: float) -> str:
+    """A number for a sentence: 3 significant figures, thousands separated below a million,
+    scientific notation from a million (or below 0.001), ``non-finite`` for NaN or infinity."""
+    if not math.isfinite(x):
+        return "non-finite"
+    if x == 0:
+        return "0"
+    r = float(f"{x:.3g}")
+    if not 1e-3 <= abs(r) < 1e6:
+        return f"{r:.3g}"
+    return f"{r:,.0f}" if abs(r) >= 1000 else f"{r:g}"
+
+
+def update_size(ratio: float) -> str:
+    """An update's size relative to the weights, before "the weights": "35% of",
+    "4.5 times", "2.33e+95 times", "a non-finite multiple of"."""
+    if not math.isfinite(ratio):
+        return "a non-finite multiple of"
+    return f"{figure(ratio * 100)}% of" if ratio < 10 else f"{figure(ratio)} times"
 
 
 def _set(label: str, **changes: Any) -> dict[str, Any]:
@@ -106,7 +128,8 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
     if s.status == "diverged" and d is not None:
         where = {"W": "weights", "b": "biases", "z": "z", "a": "outputs"}[d["where"]]
         last = d.get("last_update_ratio")
-        step = "" if last is None else f"; the last finite update was {last:.0%} of the weights"
+        step = "" if last is None else f"; the last finite update was {update_size(last)} the " \
+                                         "weights"
         out.append(_finding(
             "diverged", f"Training diverged at epoch {d['epoch']:,}: layer {d['layer']}'s "
                         f"{where} became infinite or NaN{step}. Reset and lower the learning "
@@ -135,7 +158,7 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
                                             and _loss_rose(s.history["train_loss"])):
         new = _rate(lr * TARGET_UPDATE / biggest.update_ratio)
         out.append(_finding(
-            "large_updates", f"Updates are {biggest.update_ratio:.0%} of the weights (layer "
+            "large_updates", f"Updates are {update_size(biggest.update_ratio)} the weights (layer "
                              f"{biggest.l}): lower the learning rate.",
             _set(f"Learning rate {new:g}", learning_rate=new), biggest.l))
     for x in layers:
@@ -151,7 +174,7 @@ def findings(s: Session, layers: list[LayerDiagnostics]) -> list[dict[str, Any]]
         if biggest.update_ratio < SMALL_UPDATE and not dead_all:
             new = _rate(lr * 10)
             out.append(_finding(
-                "small_updates", f"Updates are {biggest.update_ratio:.4%} of the weights: "
+                "small_updates", f"Updates are {update_size(biggest.update_ratio)} the weights: "
                                  "raise the learning rate.",
                 _set(f"Learning rate {new:g}", learning_rate=new), biggest.l))
         out.append(_finding("plateau", f"The loss has not improved for {stalled:,} epochs.",

@@ -23,6 +23,17 @@ def clean(obj: Any) -> Any:
     return obj
 
 
+def finite(obj: Any) -> bool:
+    """Whether every float in ``obj`` (nested dicts, lists and tuples) is finite."""
+    if isinstance(obj, float):
+        return math.isfinite(obj)
+    if isinstance(obj, dict):
+        return all(finite(v) for v in obj.values())
+    if isinstance(obj, list | tuple):
+        return all(finite(v) for v in obj)
+    return True
+
+
 def dumps(obj: Any) -> str:
     """``json.dumps`` with NaN and infinities written as ``null``."""
     try:

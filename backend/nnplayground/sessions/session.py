@@ -17,7 +17,7 @@ import math
 import time
 from array import array
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 
@@ -377,8 +377,23 @@ class Session:
             raise ConfigError("inputs contain NaN or infinity", "inputs")
         return feature_matrix(self.spec.features, X.T)
 
+    def _refuse_non_finite(self, what: str) -> NoReturn:
+        """Refuse to hand out ``what`` (numbers meant to be used) as it is NaN or infinite."""
+        why = ""
+        if self.status == "diverged":
+            at = self.divergence["epoch"] if self.divergence else self.epoch + 1
+            why = f": training diverged at epoch {at:,}; reset, and lower the learning rate"
+        raise RefusedError(f"{what} not finite (NaN or infinite){why}")
+
     def predict(self, inputs: Any) -> dict[str, Any]:
-        out = self.net.forward(self.features(inputs))
+        """The outputs (and classes) at ``inputs``; refused if they are not finite."""
+        X = self.features(inputs)
+        if not self.net.is_finite():
+            self._refuse_non_finite("the network's weights are")
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self.net.forward(X)
+        if not np.isfinite(out).all():
+            self._refuse_non_finite("the network's outputs at these inputs are")
         result: dict[str, Any] = {"outputs": out.T.tolist()}
         if self.classification:
             result["classes"] = predictions(out).tolist()
@@ -431,6 +446,10 @@ class Session:
         return out
 
     def model(self) -> dict[str, Any]:
+        """The model to export (``load_model`` takes it back); refused if its weights are not
+        finite (a diverged run's: no model could load them)."""
+        if not self.net.is_finite():
+            self._refuse_non_finite("the network's weights are")
         return {"spec": self.spec.to_dict(), **self.net.to_dict()}
 
     def load_model(self, data: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..sessions.session import Session
 from .pace import Play
@@ -41,6 +42,9 @@ class Owned:
     #: what the last diagnostics news said (findings and divergence), and when it was sent
     news_key: str = ""
     news_at: float = -math.inf
+    #: a diverged state's stand-in snapshot (``payloads.live_snapshot``: a rebuilt past
+    #: epoch's) and the session version it is of
+    stand_in: tuple[int, dict[str, Any] | None] | None = None
     #: when it was last checkpointed (``None``: not since it was loaded)
     last_checkpoint: float | None = None
     #: a checkpoint that could not reach the store, to retry (cluster)

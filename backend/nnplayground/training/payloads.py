@@ -4,7 +4,12 @@ numbers.
 
 Plain functions of a :class:`~nnplayground.sessions.session.Session` (and the settings), so
 each is built once however many clients receive it. Weights and biases are in the tutorial's
-shapes. What it leaves out: when to send them (``worker.py``).
+shapes. After a divergence the numbers may be NaN or infinite, which JSON cannot hold: every
+payload here is JSON-ready (``null`` in their place) and says so (``finite``); a snapshot
+also names the epoch the run diverged at (``diverged_at``), and :func:`live_snapshot` stands
+in the latest finite epoch's for a live state that has nothing to draw. Numbers meant to be
+used elsewhere (a prediction, an exported model) are refused instead. What it leaves out:
+when to send them (``worker.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import numpy as np
 from ..config import Settings
 from ..datasets import from_points
 from ..engine import EngineError, Network, gradient_check
-from ..sessions import advice
+from ..sessions import advice, jsonsafe
 from ..sessions.errors import RefusedError
 from ..sessions.session import Session
 
@@ -51,14 +56,55 @@ def deleted(s: Session) -> dict[str, Any]:
             "message": "session deleted"}
 
 
-def snapshot(s: Session, settings: Settings) -> dict[str, Any]:
-    """Weights, biases, the boundary grid and every neuron's grid, quantised."""
-    grids = s.grids(settings.snapshot_resolution)
-    neurons = s.grids(settings.neuron_resolution, neurons=True)["neurons"]
-    return {"type": "snapshot", "epoch": s.epoch, "version": s.version,
-            "weights": [w.tolist() for w in s.net.W], "biases": [b.tolist() for b in s.net.b],
-            "domain": grids["domain"], "boundary": quantize(grids["output"]),
-            "neurons": [quantize(n) for n in neurons]}
+LOOK_BACK = 5  # epochs searched back from a diverged state for the latest finite one
+
+
+def diverged_at(s: Session) -> int | None:
+    """The epoch whose loss was first not finite, if the session diverged (else ``None``)."""
+    if s.status != "diverged":
+        return None
+    return s.divergence["epoch"] if s.divergence else s.epoch + 1
+
+
+def snapshot(s: Session, settings: Settings, run: Session | None = None) -> dict[str, Any]:
+    """Weights, biases, the boundary grid and every neuron's grid, quantised; ``finite``:
+    whether every number is (if not, ``null`` stands for those that are not and there are no
+    grids: nothing to draw); ``diverged_at`` of the run (``run``: the session a past epoch's
+    view ``s`` belongs to)."""
+    finite = s.net.is_finite()
+    grids: list[np.ndarray] = []
+    if finite:
+        grids = [s.grids(settings.snapshot_resolution)["output"],
+                 *s.grids(settings.neuron_resolution, neurons=True)["neurons"]]
+        finite = all(bool(np.isfinite(g).all()) for g in grids)
+    weights = [w.tolist() for w in s.net.W]
+    biases = [b.tolist() for b in s.net.b]
+    return {"type": "snapshot", "epoch": s.epoch, "version": s.version, "finite": finite,
+            "diverged_at": diverged_at(run or s),
+            "weights": weights if finite else jsonsafe.clean(weights),
+            "biases": biases if finite else jsonsafe.clean(biases),
+            "domain": list(s.data.domain),
+            "boundary": quantize(grids[0]) if finite else None,
+            "neurons": [quantize(n) for n in grids[1:]] if finite else []}
+
+
+def live_snapshot(s: Session, settings: Settings) -> dict[str, Any] | None:
+    """The session's snapshot if its numbers are finite; after a divergence whose are not,
+    that of the latest epoch (at most ``LOOK_BACK`` back, rebuilt from the timeline) whose
+    are, with its own ``epoch``; ``None`` if there is none."""
+    snap = snapshot(s, settings)
+    if snap["finite"]:
+        return snap
+    if s.status != "diverged":
+        return None
+    for epoch in range(s.epoch - 1, max(s.history_start, s.epoch - LOOK_BACK) - 1, -1):
+        try:
+            past = snapshot(s.at(epoch), settings, run=s)
+        except (RefusedError, EngineError):  # too far from a kept frame, or it blew up there
+            return None
+        if past["finite"]:
+            return past
+    return None
 
 
 def row(s: Session, resolution: int) -> dict[str, Any]:
@@ -104,13 +150,23 @@ def diagnostics_key(d: dict[str, Any]) -> str:
 
 
 def boundary(s: Session, resolution: int, neurons: bool) -> dict[str, Any]:
-    """The output (and every neuron, if asked) over a grid, in full precision."""
-    g = s.grids(resolution, neurons=neurons)
+    """The output (and every neuron, if asked) over a grid, in full precision; ``finite``:
+    whether every value is (``null`` stands for those that are not)."""
+    with np.errstate(all="ignore"):
+        g = s.grids(resolution, neurons=neurons)
     out = {"epoch": s.epoch, "resolution": g["resolution"], "domain": g["domain"],
            "output": g["output"].tolist()}
     if "neurons" in g:
         out["neurons"] = [n.tolist() for n in g["neurons"]]
-    return out
+    return _marked(out)
+
+
+def _marked(out: dict[str, Any]) -> dict[str, Any]:
+    """``out`` with ``finite`` (whether every number in it is), ``null`` for those that are
+    not."""
+    finite = jsonsafe.finite(out)
+    marked: dict[str, Any] = {**out, "finite": finite}
+    return marked if finite else jsonsafe.clean(marked)
 
 
 def dataset(s: Session) -> dict[str, Any]:
@@ -128,7 +184,8 @@ def history(s: Session, since: int) -> dict[str, Any]:
 def backprop(s: Session, p: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """One forward and backward pass on the training data, one of its points (``index``) or
     given ``points``: per layer ``W, b, z, a, delta, dW, db`` and the update's result;
-    ``check`` adds the numerical gradient check (in float64)."""
+    ``check`` adds the numerical gradient check (in float64); ``finite`` as in
+    :func:`boundary`."""
     net = s.net
     if p.get("points") is not None:
         data = from_points(p["points"], [], s.data.problem, s.data.n_classes,
@@ -142,21 +199,25 @@ def backprop(s: Session, p: dict[str, Any], settings: Settings) -> dict[str, Any
                 raise RefusedError(f"index must be in 0..{X.shape[1] - 1} (this session's "
                                    "training points)", "index")
             X, Y = X[:, i : i + 1], Y[:, i : i + 1]
-    g = net.gradients(X, Y)
-    lr = net.config.learning_rate
-    W, b = net.W, net.b
-    layers = [
-        {"l": l + 1, "W": W[l].tolist(), "b": b[l].tolist(), "z": g.z[l].tolist(),
-         "a": g.a[l + 1].tolist(), "delta": g.delta[l].tolist(), "dW": g.dW[l].tolist(),
-         "db": g.db[l].tolist(), "W_next": (W[l] - lr * g.dW[l]).tolist(),
-         "b_next": (b[l] - lr * g.db[l]).tolist(), "activation": net.activations[l].name}
-        for l in range(len(W))
-    ]
+    with np.errstate(all="ignore"):
+        g = net.gradients(X, Y)
+        lr = net.config.learning_rate
+        W, b = net.W, net.b
+        layers = [
+            {"l": l + 1, "W": W[l].tolist(), "b": b[l].tolist(), "z": g.z[l].tolist(),
+             "a": g.a[l + 1].tolist(), "delta": g.delta[l].tolist(), "dW": g.dW[l].tolist(),
+             "db": g.db[l].tolist(), "W_next": (W[l] - lr * g.dW[l]).tolist(),
+             "b_next": (b[l] - lr * g.db[l]).tolist(), "activation": net.activations[l].name}
+            for l in range(len(W))
+        ]
     out: dict[str, Any] = {
         "epoch": s.epoch, "m": int(X.shape[1]), "x": X.tolist(), "y": Y.tolist(),
         "loss": g.loss, "cost": g.cost, "learning_rate": lr, "loss_name": net.config.loss,
         "layers": layers,
     }
+    if p.get("check") and not net.is_finite():
+        raise RefusedError("the gradient check needs finite weights; these are NaN or "
+                           "infinite (the run diverged): reset it", "check")
     if p.get("check"):
         if net.n_parameters > settings.max_gradcheck_parameters:
             raise EngineError(f"gradient check is limited to {settings.max_gradcheck_parameters}"
@@ -171,4 +232,4 @@ def backprop(s: Session, p: dict[str, Any], settings: Settings) -> dict[str, Any
             "relative_error": chk.relative_error, "layer_errors": chk.layer_errors,
             "dW": [d.tolist() for d in chk.dW], "db": [d.tolist() for d in chk.db],
         }
-    return out
+    return _marked(out)

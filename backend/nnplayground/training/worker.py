@@ -172,12 +172,22 @@ class Worker:
                                       s, self.settings.thumbnail_resolution))})
 
     def publish_snapshot(self, o: Owned, news: bool = False) -> None:
-        """A snapshot (not of a diverged network: it has nothing to draw) and the
-        diagnostics that go with it, marked as ``news`` (for display clients) when ``news``
-        is asked for, a finding changed, or ``diagnostics_news_seconds`` have passed."""
+        """A snapshot with finite numbers only (``payloads.live_snapshot``: after a divergence
+        the latest finite epoch's, kept until the session changes; none if there is none)
+        and the diagnostics that go with it, marked as ``news`` (for display clients) when
+        ``news`` is asked for, a finding changed, or ``diagnostics_news_seconds`` have
+        passed."""
         t0 = self.clock()
-        if o.session.net.is_finite():
-            self.publish(o, "snapshot", payloads.snapshot(o.session, self.settings))
+        s = o.session
+        if s.status == "diverged":
+            if o.stand_in is None or o.stand_in[0] != s.version:
+                o.stand_in = (s.version, payloads.live_snapshot(s, self.settings))
+            snap = o.stand_in[1]
+        else:
+            o.stand_in = None
+            snap = payloads.live_snapshot(s, self.settings)
+        if snap is not None:
+            self.publish(o, "snapshot", snap)
         diag = payloads.diagnostics(o.session)
         key = payloads.diagnostics_key(diag)
         diag["news"] = news or key != o.news_key \
@@ -512,4 +522,5 @@ class Worker:
         return payloads.timeline(self.get(sid).session)
 
     def op_snapshot_at(self, sid: str, p: dict[str, Any], req: int) -> Any:
-        return payloads.snapshot(self.get(sid).session.at(int(p["epoch"])), self.settings)
+        s = self.get(sid).session
+        return payloads.snapshot(s.at(int(p["epoch"])), self.settings, run=s)

@@ -4,7 +4,8 @@
 // ticks, a readout of the output under the pointer, and clicks turned into point edits (a
 // touch tap only while ui.touchDraw is on: an accidental tap must not wipe the run). Points are
 // markers (markers.js: shape by class, dark outline), regression ones optionally coloured by
-// their residual (residuals.js).
+// their residual (residuals.js). A snapshot without a boundary (an epoch of a diverged run whose
+// numbers are not finite) leaves the grid empty.
 // Leaves out: sending edits (the caller's onEdit) and the colour legend (legend.js).
 
 import { classColor, css, makeScale, outputDomain } from '../colors.js';
@@ -115,6 +116,10 @@ export class HeatmapView {
       const grid = snap.boundary;
       if (grid.shape[0] > 1 && s.problem !== 'regression') paintClasses(this.heat, grid, { discrete: s.ui.discretize });
       else paintChannel(this.heat, grid, Math.min(s.ui.output || 0, grid.shape[0] - 1), this.outputScale().scale);
+    } else if (snap) {
+      // An epoch whose numbers are not finite has no boundary: an older one must not stay
+      // drawn under the epoch's name.
+      this.heat.getContext('2d').clearRect(0, 0, this.heat.width, this.heat.height);
     }
     this.drawPoints();
   }
