@@ -316,7 +316,6 @@ def test_keyboard_only_play_pause_edit_a_weight_and_open_the_backward_pass(nnp_s
     tab_to(page, "el.matches('.bp-compute')")
     page.keyboard.press("Enter")
     # the backward pass runs on the edited weight: W¹[1,2] = 2.5
-    # (an arrow function, not an IIFE: until() passes functions on, the CSP forbids eval)
     until(page, "() => { const f = document.querySelector('.bp-matrix[data-matrix=\"W1\"]');"
                 " return f && f.querySelector('tr').querySelectorAll('td[data-v]')[1].dataset.v"
                 " === '2.5'; }")
