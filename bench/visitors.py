@@ -37,14 +37,12 @@ from typing import Any
 
 import httpx
 
-from nnplayground.api import display
 from nnplayground.config import Settings
 from nnplayground.sessions import jsonsafe
-from nnplayground.sessions.pool import Event
 from nnplayground.sessions.session import Session
 from nnplayground.sessions.spec import SessionSpec
 from nnplayground.setups import page_config
-from nnplayground.training import payloads
+from nnplayground.training import frames, payloads
 from nnplayground.training.pace import grain
 from server import Watcher, p99, probe_health  # bench/server.py
 
@@ -129,13 +127,14 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
         await asyncio.sleep(1.0)  # let the first second (connects, first frames) pass
         marks = [(w.frames, w.bytes, len(w.latency)) for w in watchers]
         assert srv.proc is not None
-        cpu0 = cpu_seconds(srv.proc.pid)
+        cpu0, own0 = cpu_seconds(srv.proc.pid), time.process_time()
         t0 = time.perf_counter()
         health = await probe_health(client, seconds, 0.1)
         t1 = time.perf_counter()
         elapsed = t1 - t0
         load = {k: (v - cpu0.get(k, 0.0)) / elapsed for k, v in
                 cpu_seconds(srv.proc.pid).items()}
+        own = (time.process_time() - own0) / elapsed
         fps = [w.fps(t0, t1) for w in watchers]
         rate = [(w.bytes - b) / elapsed for w, (_, b, _) in zip(watchers, marks, strict=True)]
         latency = [x for w, (_, _, i) in zip(watchers, marks, strict=True)
@@ -148,7 +147,7 @@ async def play(srv: Server, n: int, seconds: float, config: dict[str, Any],
             "latency_p99": p99(latency) if latency else float("nan"),
             "latency_median": 1000 * statistics.median(latency) if latency else float("nan"),
             "health_p99": p99(health), "lost": lost, "bytes": statistics.mean(rate),
-            "load": load}
+            "load": load, "own": own}
 
 
 def micros(fn: Any, repeat: int = 200) -> float:
@@ -164,30 +163,28 @@ def micros(fn: Any, repeat: int = 200) -> float:
 
 def budget(config: dict[str, Any]) -> list[tuple[str, str, float, float]]:
     """What one visitor costs a second at ``config``'s pace, part by part, timed here with the
-    server's own code: ``(part, where, us per call, calls a second)``."""
+    server's own code, as the worker runs it for a session watched by display clients only:
+    ``(part, where, us per call, calls a second)``."""
     st = Settings()
     s = Session("bench", "", SessionSpec.from_dict(config))
     s.train(500)  # past the first log-spaced timeline frames
-    snap = payloads.snapshot(s, st)
-    text = jsonsafe.dumps(snap)
-    epoch_event = {**s.history_since(s.epoch - 5).to_event(), "t": 0.0}
-    epoch_text, last = jsonsafe.dumps(epoch_event), s.epoch
-    pace, fps = float(config["pace"]), st.snapshot_fps
+    snap = payloads.picture(s, st)
+    pace = float(config["pace"])
     messages = min(st.epoch_messages_per_second, pace)
     g = grain(pace, st.epoch_messages_per_second)
+    fps = min(st.snapshot_fps, pace / g)
+
+    def epochs() -> tuple[str, str]:
+        batch = s.history_since(s.epoch - g).to_event()
+        return (jsonsafe.dumps({**batch, "t": 0.0}),
+                frames.live_epochs(s.epoch - g + 1, batch, s.epoch, 0.0))
     return [
         (f"training ({g} epochs a chunk)", "worker", micros(lambda: s.train(g)), pace / g),
-        ("snapshot: grids and weights", "worker", micros(lambda: payloads.snapshot(s, st)), fps),
-        ("snapshot: JSON", "worker", micros(lambda: jsonsafe.dumps(snap)), fps),
-        ("diagnostics", "worker", micros(lambda: jsonsafe.dumps(payloads.diagnostics(s))), fps),
-        ("epoch message: JSON", "worker", micros(
-            lambda: jsonsafe.dumps({**s.history_since(s.epoch - 5).to_event(), "t": 0.0})),
-         messages),
-        ("display frame (binary)", "api", micros(
-            lambda: display.snapshot_frame(Event("snapshot", text))), fps),
-        ("display epochs message", "api", micros(
-            lambda: display.live_epochs(Event("epoch", epoch_text, last - 4, last))),
-         messages),
+        ("snapshot: grids and weights", "worker", micros(lambda: payloads.picture(s, st)), fps),
+        ("snapshot: binary frame", "worker", micros(snap.frame), fps),
+        ("diagnostics (news only)", "worker", micros(
+            lambda: jsonsafe.dumps(payloads.diagnostics(s))), 1 / st.diagnostics_news_seconds),
+        ("epoch messages: JSON, display", "worker", micros(epochs), messages),
     ]
 
 
@@ -250,9 +247,9 @@ async def main_async(args: argparse.Namespace) -> None:
           f"(fps >= {TARGETS['fps']:g}, p99 latency < {TARGETS['latency_ms']:g} ms, "
           f"p99 health < {TARGETS['health_ms']:g} ms, no epoch lost); target N >= 1000")
     if failed is not None:
-        shares = ", ".join(f"{k} {v:.0%}" for k, v in failed["load"].items())
-        print(f"where the time goes at N = {failed['n']} (CPU per server process, of one "
-              f"core): {shares}")
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in failed["load"].items() if v > 0.005)
+        print(f"where the time goes at N = {failed['n']} (CPU per process, of one core): "
+              f"{shares}; this benchmark's {failed['n']} watchers {failed['own']:.0%}")
     print_budget(config, failed)
     print("\nbytes/s to the watcher of one session, in the same run:")
     print(f"{'pace':>8} {'display B/s':>12} {'full B/s':>12} {'display/full':>13} "

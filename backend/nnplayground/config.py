@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     # Training and streaming
     chunk_seconds: float = Field(0.02, gt=0, description="target length of one training chunk")
     snapshot_fps: float = Field(10.0, gt=0, le=60)
-    epoch_messages_per_second: float = Field(20.0, gt=0, le=1000, description="epoch messages "
+    epoch_messages_per_second: float = Field(10.0, gt=0, le=1000, description="epoch messages "
                                              "per second to a session's watchers: the epochs "
                                              "of several chunks travel together")
     diagnostics_news_seconds: float = Field(1.0, gt=0, le=60, description=(

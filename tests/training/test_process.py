@@ -22,8 +22,8 @@ def test_run_worker_serves_until_a_none_command_and_checkpoints_on_the_way_out()
     proc.start()
     commands.put((1, "summary", "nobody", {}))
     commands.put(None)
-    assert events.get(timeout=60) == ("reply", 1, False, {
-        "kind": "not_found", "message": "no session with this id", "field": None})
+    assert events.get(timeout=60) == [("reply", 1, False, {
+        "kind": "not_found", "message": "no session with this id", "field": None})]
     proc.join(60)
     assert proc.exitcode == 0
 

@@ -64,6 +64,7 @@ class Connection:
     def __init__(self, ws: WebSocket, state: AppState, sid: str, detail: str = "full",
                  forks: bool = False) -> None:
         self.ws, self.state, self.sid = ws, state, sid
+        self.detail = detail
         self.display = detail == "display"  # summarised epochs, binary snapshots
         self.forks = forks  # the dashboard's rows too (``forks`` messages, owner only)
         self.owner = False  # set from the token by ``stream`` or an ``auth`` message
@@ -122,7 +123,7 @@ class Connection:
                         continue
                 # After a failover the new owner replays the epochs since its checkpoint.
                 if event.first > self.last:
-                    text = display.live_epochs(event) if self.display else event.text
+                    text = display.epochs_message(event) if self.display else event.text
                 elif self.display:
                     text = display.replay({**json.loads(event.text), "epoch": event.last},
                                           self.last + 1)
@@ -131,7 +132,10 @@ class Connection:
                 await self.send(text)
                 self.last = event.last
             elif event.kind == "snapshot" and self.display:
-                await self.send_frame(display.snapshot_frame(event))
+                if event.text or "frame" in event.cache:
+                    await self.send_frame(display.frame(event))
+            elif event.kind == "snapshot" and not event.text:
+                continue  # made for display clients before this one was counted
             elif event.kind == "diagnostics" and self.display and not display.news(event):
                 continue
             else:
@@ -323,7 +327,8 @@ async def watch(conn: Connection, since: int, token: str | None) -> None:
     queue = state.pool.subscribe(id, QUEUE_SIZE)
     tasks: list[asyncio.Task[None]] = []
     try:
-        hello = await state.pool.call(id, "watch", {"delta": 1, "since": max(0, since)})
+        hello = await state.pool.call(id, "watch", {"delta": 1, "since": max(0, since),
+                                                     "detail": conn.detail})
         conn.last = max(0, min(since, hello["epoch"]))
         await conn.send_json({"type": "hello", "role": "owner" if conn.owner else "watcher",
                               "session": hello["summary"],
@@ -350,7 +355,7 @@ async def watch(conn: Connection, since: int, token: str | None) -> None:
         state.pool.unsubscribe(id, queue)
         with contextlib.suppress(SessionError):
             if await state.registry.exists(id):
-                state.pool.tell(id, "watch", {"delta": -1})
+                state.pool.tell(id, "watch", {"delta": -1, "detail": conn.detail})
                 broadcast_watchers(state, id)
         with contextlib.suppress(Exception):
             await ws.close()

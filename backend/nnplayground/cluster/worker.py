@@ -99,6 +99,10 @@ class ClusterWorker(Worker):
             o.watchers = max(o.watchers, 1)
         return super().op_watch(sid, {**p, "delta": 0}, req)
 
+    def wants(self, o: Owned) -> tuple[bool, bool]:
+        """Both streams: the cluster counts watchers, not what detail each wants."""
+        return True, o.watchers > 0
+
     def op_watchers(self, sid: str, p: dict[str, Any], req: int) -> Any:
         o = self.get(sid)
         o.watchers = max(0, int(p["count"]))

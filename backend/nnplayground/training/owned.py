@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..sessions.session import Session
 from .pace import Play
+from .payloads import Snapshot
 
 
 @dataclass(eq=False)
@@ -21,8 +21,10 @@ class Owned:
     session: Session
     #: the quota key of the client it trains for (the API's; ``""``: unknown, its own)
     client: str = ""
-    #: watchers of the session (the whole cluster's, in a cluster)
+    #: watchers of the session (the whole cluster's, in a cluster), and how many of them
+    #: want the display stream (``?detail=display``; one machine's only)
     watchers: int = 0
+    display_watchers: int = 0
     #: a run started by Play: its pace and stop condition (``None``: not running by Play)
     play: Play | None = None
     #: the epoch a ``step`` stops at, and the requests answered when it does
@@ -44,7 +46,7 @@ class Owned:
     news_at: float = -math.inf
     #: a diverged state's stand-in snapshot (``payloads.live_snapshot``: a rebuilt past
     #: epoch's) and the session version it is of
-    stand_in: tuple[int, dict[str, Any] | None] | None = None
+    stand_in: tuple[int, Snapshot | None] | None = None
     #: when it was last checkpointed (``None``: not since it was loaded)
     last_checkpoint: float | None = None
     #: a checkpoint that could not reach the store, to retry (cluster)

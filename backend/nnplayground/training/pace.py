@@ -1,13 +1,15 @@
 """How many epochs a paced session may train now: ``pace`` a second, spread evenly.
 
 A :class:`Pacer` is a token bucket refilled at ``pace`` epochs a second of the worker's clock,
-holding at most ``BURST`` seconds' worth (at least one epoch): a session paced at 30 trains
-about one epoch every 33 ms, not 30 at once each second, and a worker that fell behind does not
-make it up in one jump. A fast pace trains a few epochs at a time (``grain``: at most
-``ticks`` chunks a second, the rate of epoch messages), since a chunk costs far more than an
-epoch of a small network. The first epochs are due at once. A :class:`Play` is what a run started
-by Play keeps: its pacer (``None``: full speed) and the stop condition still armed. What it
-leaves out: which session goes next (the worker's scheduler) and the clock itself (injected).
+holding at most ``BURST`` seconds' worth (at least two chunks': a chunk that comes a little
+late keeps what is owed beyond it, so the pace holds however the loop wakes): a session paced
+at 30 trains about one epoch every 33 ms, not 30 at once each second, and a worker that fell
+behind does not make it up in one jump. A fast pace trains a few epochs at a time (``grain``:
+at most ``ticks`` chunks a second, the rate of epoch messages), since a chunk costs far more
+than an epoch of a small network. The first epochs are due at once. A :class:`Play` is what a
+run started by Play keeps: its pacer (``None``: full speed) and the stop condition still armed.
+What it leaves out: which session goes next (the worker's scheduler) and the clock itself
+(injected).
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ class Pacer:
         self.owed = float(self.grain)
 
     def _owed(self, now: float) -> float:
-        cap = max(float(self.grain), self.pace * BURST)
+        cap = max(2.0 * self.grain, self.pace * BURST)  # a late chunk leaves the rest owed
         return min(cap, self.owed + max(0.0, now - self.stamp) * self.pace)
 
     def allowed(self, now: float) -> int:
-        """Whole epochs that may be trained at ``now`` (none if fewer than ``grain``)."""
-        n = math.floor(self._owed(now))
-        return n if n >= self.grain else 0
+        """Epochs that may be trained at ``now``: ``grain``, or none if fewer are owed. A late
+        chunk trains no more than that; the next follows as soon as it is owed, so each chunk
+        (and the frame drawn after it) covers the same epochs."""
+        return self.grain if math.floor(self._owed(now)) >= self.grain else 0
 
     def spend(self, epochs: int, now: float) -> None:
         self.owed, self.stamp = self._owed(now) - epochs, now

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,14 +27,17 @@ from ..engine import EngineError, Network, gradient_check
 from ..sessions import advice, jsonsafe
 from ..sessions.errors import RefusedError
 from ..sessions.session import Session
+from . import frames
 
 
 def quantize(grid: np.ndarray) -> dict[str, Any]:
     """A float grid as base64 bytes 0..255 with its range (a tenth of the JSON floats' size)."""
-    lo, hi = float(np.min(grid)), float(np.max(grid))
-    scale = 255.0 / (hi - lo) if hi > lo else 0.0
-    q = np.rint((grid - lo) * scale).astype(np.uint8)
-    return {"shape": list(grid.shape), "min": lo, "max": hi,
+    return _quantised(frames.quantise(grid))
+
+
+def _quantised(g: frames.Grid) -> dict[str, Any]:
+    q, lo, hi = g
+    return {"shape": list(q.shape), "min": lo, "max": hi,
             "data": base64.b64encode(q.tobytes()).decode()}
 
 
@@ -66,43 +70,72 @@ def diverged_at(s: Session) -> int | None:
     return s.divergence["epoch"] if s.divergence else s.epoch + 1
 
 
-def snapshot(s: Session, settings: Settings, run: Session | None = None) -> dict[str, Any]:
-    """Weights, biases, the boundary grid and every neuron's grid, quantised; ``finite``:
-    whether every number is (if not, ``null`` stands for those that are not and there are no
-    grids: nothing to draw); ``diverged_at`` of the run (``run``: the session a past epoch's
-    view ``s`` belongs to)."""
+@dataclass(frozen=True)
+class Snapshot:
+    """One epoch's picture, built once: the parameters ``W[l]``, ``b[l]`` and the quantised
+    grids (the boundary, then each layer's neurons), sent as JSON (:meth:`to_dict`, to
+    ``detail=full`` clients), as a binary frame (:meth:`frame`, to ``detail=display`` ones) or
+    both. ``finite``: whether every number is (if not, there are no grids: nothing to draw)."""
+
+    epoch: int
+    version: int
+    finite: bool
+    diverged_at: int | None
+    domain: list[float]
+    W: list[np.ndarray]
+    b: list[np.ndarray]
+    grids: list[frames.Grid]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON snapshot; ``null`` stands for the numbers that are not finite."""
+        weights = [w.tolist() for w in self.W]
+        biases = [b.tolist() for b in self.b]
+        return {"type": "snapshot", "epoch": self.epoch, "version": self.version,
+                "finite": self.finite, "diverged_at": self.diverged_at,
+                "weights": weights if self.finite else jsonsafe.clean(weights),
+                "biases": biases if self.finite else jsonsafe.clean(biases),
+                "domain": self.domain,
+                "boundary": _quantised(self.grids[0]) if self.grids else None,
+                "neurons": [_quantised(g) for g in self.grids[1:]]}
+
+    def frame(self) -> bytes:
+        return frames.snapshot_frame(vars(self), self.W, self.b, self.grids)
+
+
+def picture(s: Session, settings: Settings, run: Session | None = None) -> Snapshot:
+    """The :class:`Snapshot` of ``s``; ``diverged_at`` of the run (``run``: the session a past
+    epoch's view ``s`` belongs to)."""
     finite = s.net.is_finite()
     grids: list[np.ndarray] = []
     if finite:
         grids = [s.grids(settings.snapshot_resolution)["output"],
                  *s.grids(settings.neuron_resolution, neurons=True)["neurons"]]
         finite = all(bool(np.isfinite(g).all()) for g in grids)
-    weights = [w.tolist() for w in s.net.W]
-    biases = [b.tolist() for b in s.net.b]
-    return {"type": "snapshot", "epoch": s.epoch, "version": s.version, "finite": finite,
-            "diverged_at": diverged_at(run or s),
-            "weights": weights if finite else jsonsafe.clean(weights),
-            "biases": biases if finite else jsonsafe.clean(biases),
-            "domain": list(s.data.domain),
-            "boundary": quantize(grids[0]) if finite else None,
-            "neurons": [quantize(n) for n in grids[1:]] if finite else []}
+    return Snapshot(s.epoch, s.version, finite, diverged_at(run or s), list(s.data.domain),
+                    [w.copy() for w in s.net.W], [b.copy() for b in s.net.b],
+                    [frames.quantise(g) for g in grids] if finite else [])
 
 
-def live_snapshot(s: Session, settings: Settings) -> dict[str, Any] | None:
+def snapshot(s: Session, settings: Settings, run: Session | None = None) -> dict[str, Any]:
+    """Weights, biases, the boundary grid and every neuron's grid, quantised (as JSON)."""
+    return picture(s, settings, run).to_dict()
+
+
+def live_snapshot(s: Session, settings: Settings) -> Snapshot | None:
     """The session's snapshot if its numbers are finite; after a divergence whose are not,
     that of the latest epoch (at most ``LOOK_BACK`` back, rebuilt from the timeline) whose
     are, with its own ``epoch``; ``None`` if there is none."""
-    snap = snapshot(s, settings)
-    if snap["finite"]:
+    snap = picture(s, settings)
+    if snap.finite:
         return snap
     if s.status != "diverged":
         return None
     for epoch in range(s.epoch - 1, max(s.history_start, s.epoch - LOOK_BACK) - 1, -1):
         try:
-            past = snapshot(s.at(epoch), settings, run=s)
+            past = picture(s.at(epoch), settings, run=s)
         except (RefusedError, EngineError):  # too far from a kept frame, or it blew up there
             return None
-        if past["finite"]:
+        if past.finite:
             return past
     return None
 

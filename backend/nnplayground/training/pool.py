@@ -1,15 +1,16 @@
 """This machine's training pool (:class:`~nnplayground.sessions.pool.Pool`): worker
 processes, calls to them, events from them.
 
-:class:`WorkerPool` starts ``Settings.worker_count`` processes (spawned, one BLAS thread
-each), gives every new session to the least loaded of them (sessions from the store go by a
-hash of their id), sends commands on that worker's queue and awaits the reply (:meth:`call`),
-and relays the events every worker publishes to the asyncio queues of the session's watchers
-(:meth:`subscribe`). One thread per worker reads its event queue and hands each message to the
-event loop. A worker that dies is restarted; its sessions reload from the store on their next
-command (as paused), and calls waiting on it fail as unavailable instead of hanging. A
-``listener`` (the cluster) also gets every event and the workers' notices. What it leaves out:
-tokens and limits (API), which store the workers open (``open_store``, chosen by the API).
+:class:`WorkerPool` starts ``Settings.worker_count`` processes (spawned, one BLAS thread each),
+gives every new session to the least loaded of them (sessions from the store go by a hash of
+their id), sends commands on that worker's queue and awaits the reply (:meth:`call`), and
+relays the events every worker publishes to the asyncio queues of the session's watchers
+(:meth:`subscribe`). One thread per worker reads its event queue and hands each batch of
+messages (a worker's turn) to the event loop. A worker that dies is restarted; its sessions
+reload from the store on their next command (as paused), and calls waiting on it fail as
+unavailable instead of hanging. A ``listener`` (the cluster) also gets every event and the
+workers' notices. What it leaves out: tokens and limits (API), which store the workers open
+(``open_store``, chosen by the API).
 """
 
 from __future__ import annotations
@@ -209,7 +210,12 @@ class WorkerPool:
             if msg is None:
                 return
             assert self._loop is not None
-            self._loop.call_soon_threadsafe(self._dispatch, msg)
+            self._loop.call_soon_threadsafe(self._dispatch_all, msg)
+
+    def _dispatch_all(self, batch: list[tuple[Any, ...]]) -> None:
+        """A turn of a worker's messages (``Worker.flush``), in order."""
+        for msg in batch:
+            self._dispatch(msg)
 
     def _dispatch(self, msg: tuple[Any, ...]) -> None:
         tag = msg[0]
@@ -217,8 +223,8 @@ class WorkerPool:
             _, req, ok, result = msg
             self._calls.settle(req, result if ok else None, None if ok else from_dict(result))
         elif tag == "event":
-            _, sid, kind, text, first, last = msg
-            event = Event(kind, text, first, last)
+            _, sid, kind, text, first, last, cache = msg
+            event = Event(kind, text, first, last, cache)
             self.publish_local(sid, event)
             if self.listener is not None:
                 self.listener.on_worker_event(sid, event)

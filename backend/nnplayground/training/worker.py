@@ -6,18 +6,23 @@ this worker's command queue; the worker puts on its event queue
 
 * ``("reply", request_id, ok, result)``: the answer, or the domain error as
   ``SessionError.to_dict()`` (``sessions/errors.py``), never an HTTP status;
-* ``("event", session_id, kind, text, first, last)``: what watchers get, ``text`` the JSON
-  message serialised once for all of them (``first..last``: the epochs of an epoch message);
+* ``("event", session_id, kind, text, first, last, cache)``: what watchers get, ``text`` the
+  JSON message serialised once for all of them (``""`` if no watcher wants it;
+  ``first..last``: the epochs of an epoch message), ``cache`` what display clients get
+  instead, when one watches (``frames.py``: the live ``epochs`` message, the snapshot frame);
 * ``("notice", session_id, kind, data)``: news for the pool itself, never for watchers (a
   cluster's worker reports running state and lost sessions this way).
 
-Between two chunks it handles every pending command, so ``pause`` waits at most one chunk
+What one turn of the loop says (the replies to the commands it handled, then a chunk's
+events) goes as one list on the event queue. Between two chunks it handles every pending
+command, so ``pause`` waits at most one chunk
 (``chunk_seconds``, 20 ms by default); which session trains next and for how long is the
 scheduler's (``scheduler.py``). A run started by Play keeps its spec's pace and stops by
 itself at its ``stop_at`` condition (``pace.py``); ``step`` and ``train`` ignore both.
 Snapshots (``payloads.py``) and the diagnostics sent with each are computed only for watched
-sessions, at most at their snapshot rate (every epoch at a pace below it), however many
-watchers they have. Sessions are
+sessions, at most at their snapshot rate (every chunk of a paced run below it), however many
+watchers they have, and only in the forms they are watched in (``op_watch`` counts the
+display clients): with display clients only, the diagnostics only when they are news. Sessions are
 checkpointed to the store on pause, on changes, every ``checkpoint_seconds`` while running and
 on shutdown. The epochs of a watched session go out at most ``epoch_messages_per_second`` times
 a second (those of several chunks in one message, always before any other event of the
@@ -54,7 +59,7 @@ from ..sessions.errors import (
 from ..sessions.session import Session
 from ..sessions.spec import SessionSpec
 from ..sessions.store import Store
-from . import pace, payloads
+from . import frames, pace, payloads
 from .owned import Owned
 from .scheduler import Scheduler
 
@@ -71,6 +76,7 @@ class Worker:
         self.clock = clock
         self.commands = commands
         self.events = events
+        self.pending: list[tuple[Any, ...]] = []  # what this turn says, sent by ``flush``
         self.store = store
         self.owned: dict[str, Owned] = {}
         self.scheduler = Scheduler(settings)
@@ -94,18 +100,29 @@ class Worker:
         """One turn of the loop: the commands (waiting up to ``wait`` seconds for one if no
         session may train now), then a chunk of the next session that may; which one."""
         self.drain(block=wait > 0, timeout=wait)
+        self.flush()
         ready = self.scheduler.ready(self.clock())
         if not ready or self.stopping:
             return None
         o = self.scheduler.next(ready)
         self.train_chunk(o)
+        self.flush()
         return o.id
+
+    def flush(self) -> None:
+        """What was said since the last flush, as one item on the event queue: one pickling
+        and one wake-up of the API's reader for the replies and events of a turn."""
+        if self.pending:
+            batch, self.pending = self.pending, []
+            self.events.put(batch)
 
     def idle_seconds(self) -> float:
         return self.scheduler.idle_seconds(self.clock())
 
     def drain(self, block: bool, timeout: float = 0.0) -> None:
         """Handle every command waiting (waiting up to ``timeout`` for one if ``block``)."""
+        if not block and self.commands.empty():  # the common case, without the queue's lock
+            return
         try:
             msg = self.commands.get(timeout=timeout) if block else self.commands.get_nowait()
         except Empty:
@@ -123,31 +140,44 @@ class Worker:
     # ----- messages out --------------------------------------------------------------------
     def reply(self, req: int, ok: bool, result: Any) -> None:
         if req:
-            self.events.put(("reply", req, ok, result))
+            self.pending.append(("reply", req, ok, result))
 
     def fail(self, req: int, error: SessionError) -> None:
         self.reply(req, False, error.to_dict())
 
     def notify(self, sid: str, kind: str, data: dict[str, Any]) -> None:
         """News for the pool, not for watchers."""
-        self.events.put(("notice", sid, kind, data))
+        self.pending.append(("notice", sid, kind, data))
 
-    def publish(self, o: Owned, kind: str, message: dict[str, Any], first: int = 0,
-                last: int = 0) -> None:
+    def wants(self, o: Owned) -> tuple[bool, bool]:
+        """Whether ``o``'s watchers want the full stream (so does a call with none counted),
+        and the display one (the cluster's worker, which learns only how many watch, says
+        both)."""
+        return o.watchers == 0 or o.watchers > o.display_watchers, o.display_watchers > 0
+
+    def publish(self, o: Owned, kind: str, message: dict[str, Any] | None, first: int = 0,
+                last: int = 0, cache: dict[str, Any] | None = None) -> None:
+        """An event to ``o``'s watchers: ``message`` as JSON (``""``: none wants it), with what
+        display clients get instead, made here (``cache``: ``api/display.py``'s keys)."""
         if kind != "epoch":  # the epochs trained so far go first
             self.publish_epochs(o)
-        self.events.put(("event", o.id, kind, jsonsafe.dumps(message), first, last))
+        text = "" if message is None else jsonsafe.dumps(message)
+        self.pending.append(("event", o.id, kind, text, first, last, cache or {}))
 
     def publish_epochs(self, o: Owned) -> None:
-        """The epochs trained since the last epoch message, as one message, if watched."""
+        """The epochs trained since the last epoch message, as one message, if watched (and
+        its display form, if a display client watches)."""
         s = o.session
         sent = s.epoch if o.sent is None else min(o.sent, s.epoch)  # (min: after a reset)
         if s.epoch > sent and o.watchers:
             batch = s.history_since(sent)
             last = s.last()
             fit = s.fit(last["train_loss"], last["test_loss"])  # regression: R², RMSE
-            self.publish(o, "epoch", {**batch.to_event(), "t": time.time(),
-                                      **({"fit": fit} if fit else {})}, batch.first, s.epoch)
+            event, t = batch.to_event(), time.time()
+            shown = {"epochs": frames.live_epochs(batch.first, event, s.epoch, t, fit)} \
+                if self.wants(o)[1] else None
+            self.publish(o, "epoch", {**event, "t": t, **({"fit": fit} if fit else {})},
+                         batch.first, s.epoch, shown)
             o.sent_at = self.clock()
         o.sent = s.epoch
 
@@ -173,12 +203,15 @@ class Worker:
 
     def publish_snapshot(self, o: Owned, news: bool = False) -> None:
         """A snapshot with finite numbers only (``payloads.live_snapshot``: after a divergence
-        the latest finite epoch's, kept until the session changes; none if there is none)
-        and the diagnostics that go with it, marked as ``news`` (for display clients) when
-        ``news`` is asked for, a finding changed, or ``diagnostics_news_seconds`` have
-        passed."""
+        the latest finite epoch's, kept until the session changes; none if there is none), as
+        JSON for full clients and as a frame for display clients, and the diagnostics that go
+        with it, marked as ``news`` (for display clients) when ``news`` is asked for, a finding
+        changed, or ``diagnostics_news_seconds`` have passed. With display clients only, the
+        diagnostics are computed only when they are news for them: when asked for, or once
+        every ``diagnostics_news_seconds``."""
         t0 = self.clock()
         s = o.session
+        full, shown = self.wants(o)
         if s.status == "diverged":
             if o.stand_in is None or o.stand_in[0] != s.version:
                 o.stand_in = (s.version, payloads.live_snapshot(s, self.settings))
@@ -187,14 +220,16 @@ class Worker:
             o.stand_in = None
             snap = payloads.live_snapshot(s, self.settings)
         if snap is not None:
-            self.publish(o, "snapshot", snap)
-        diag = payloads.diagnostics(o.session)
-        key = payloads.diagnostics_key(diag)
-        diag["news"] = news or key != o.news_key \
-            or t0 - o.news_at >= self.settings.diagnostics_news_seconds
-        if diag["news"]:
-            o.news_key, o.news_at = key, t0
-        self.publish(o, "diagnostics", diag)
+            self.publish(o, "snapshot", snap.to_dict() if full else None,
+                         cache={"frame": snap.frame()} if shown else None)
+        due = t0 - o.news_at >= self.settings.diagnostics_news_seconds
+        if full or news or due:
+            diag = payloads.diagnostics(o.session)
+            key = payloads.diagnostics_key(diag)
+            diag["news"] = news or key != o.news_key or due
+            if diag["news"]:
+                o.news_key, o.news_at = key, t0
+            self.publish(o, "diagnostics", diag)
         now = self.clock()
         self.scheduler.drew(now - t0, o)
         o.last_snapshot = now
@@ -344,7 +379,7 @@ class Worker:
             self.halt(o, "paused")
         else:
             slow = play is not None and play.pacer is not None \
-                and play.pacer.pace <= st.snapshot_fps  # every epoch is drawn
+                and play.pacer.pace / play.pacer.grain <= st.snapshot_fps  # every chunk drawn
             interval = self.scheduler.snapshot_interval(o)
             last = o.last_snapshot
             if (slow or now - last >= interval) and o.watchers:
@@ -492,7 +527,11 @@ class Worker:
     def op_watch(self, sid: str, p: dict[str, Any], req: int) -> Any:
         o = self.get(sid)
         self.publish_epochs(o)  # to those watching already: the new one starts after them
-        o.watchers = max(0, o.watchers + int(p.get("delta", 1)))
+        delta = int(p.get("delta", 1))
+        o.watchers = max(0, o.watchers + delta)
+        if p.get("detail") == "display":
+            o.display_watchers = max(0, o.display_watchers + delta)
+        o.display_watchers = min(o.display_watchers, o.watchers)
         if p.get("since") is not None:  # the history a new watcher missed, in order with events
             return {**payloads.history(o.session, int(p["since"])),
                     "summary": o.session.summary()}
