@@ -64,14 +64,17 @@ class Connection:
     def __init__(self, ws: WebSocket, state: AppState, sid: str, detail: str = "full",
                  forks: bool = False) -> None:
         self.ws, self.state, self.sid = ws, state, sid
-        self.detail = detail
-        self.display = detail == "display"  # summarised epochs, binary snapshots
+        self.detail = detail  # "display": summarised epochs, binary snapshots
         self.forks = forks  # the dashboard's rows too (``forks`` messages, owner only)
         self.owner = False  # set from the token by ``stream`` or an ``auth`` message
         self.last = 0  # the last epoch this client has received
         self.limit = RateLimit(state.settings.ws_max_commands_per_second)
         self.client = ""  # the quota key it counts toward (its CPU share when it trains)
         self.lock = asyncio.Lock()
+
+    @property
+    def display(self) -> bool:
+        return self.detail == "display"
 
     async def send(self, text: str) -> None:
         async with self.lock:

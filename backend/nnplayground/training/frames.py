@@ -91,6 +91,9 @@ def summarise(first: int, series: dict[str, Sequence[float | None] | None],
         if values is None or all(v is None for v in values):
             msg[k] = None
             continue
+        if len(ends) == 1:  # a live message: a few values, faster without NumPy
+            msg[k] = _one_bucket(values)
+            continue
         a = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
         with np.errstate(invalid="ignore"):
             lo, hi = np.fmin.reduceat(a, starts), np.fmax.reduceat(a, starts)
@@ -100,13 +103,12 @@ def summarise(first: int, series: dict[str, Sequence[float | None] | None],
     return msg
 
 
-def _one_bucket(values: Sequence[float | None]) -> dict[str, list[float | None]] | None:
-    """``summarise``'s figures of one bucket, without NumPy (a live message has a few
-    values): NaN and ``None`` are skipped by ``min`` and ``max`` as by ``fmin``/``fmax``."""
+def _one_bucket(values: Sequence[float | None]) -> dict[str, list[float | None]]:
+    """``summarise``'s figures of one bucket, without NumPy: NaN and ``None`` are skipped by
+    ``min`` and ``max`` as by ``fmin``/``fmax``."""
     seen = [v for v in values if v is not None and not math.isnan(v)]
     if not seen:
-        return None if all(v is None for v in values) else \
-            {"min": [None], "max": [None], "last": [None]}
+        return {"min": [None], "max": [None], "last": [None]}
     last = values[-1]
     return {"min": [_json(_rounded(min(seen), up=False))],
             "max": [_json(_rounded(max(seen), up=True))],
@@ -117,10 +119,7 @@ def live_epochs(first: int, series: dict[str, Sequence[float | None] | None], la
                 t: float | None = None, fit: dict[str, float | None] | None = None) -> str:
     """The live ``epochs`` message of epochs ``first..last``: one bucket; ``t`` the time the
     last was computed; ``fit`` a regression's R² and RMSE at it (to ``FIT_DIGITS``)."""
-    msg: dict[str, Any] = {"type": "epochs", "first": first, "ends": [last]}
-    for k in SERIES:
-        values = series.get(k)
-        msg[k] = None if values is None else _one_bucket(values)
+    msg = summarise(first, series, [last])
     if t is not None:
         msg["t"] = t
     if fit:
