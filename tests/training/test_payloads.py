@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnplayground.datasets import DatasetSpec
 from nnplayground.presets import PRESETS
 from nnplayground.sessions.session import Session
-from nnplayground.training.payloads import backprop, quantize
+from nnplayground.sessions.spec import SessionSpec
+from nnplayground.training.payloads import backprop, picture, quantize
 from tests.conftest import make_settings
 from tests.training.test_worker import decode
 
@@ -19,6 +21,18 @@ def test_quantize_a_constant_grid() -> None:
     assert np.array_equal(decode(q), np.full((1, 3, 3), 0.25))
 
 
+def test_a_picture_is_drawn_in_float32_and_in_float64_beyond_its_range() -> None:
+    s = Session("p", "hash", SessionSpec(hidden_layers=(3,),
+                                         dataset=DatasetSpec("circle", n_points=20)))
+    st = make_settings(snapshot_resolution=8, neuron_resolution=4)
+    small = picture(s, st)
+    want = s.grids(8, dtype=np.float32)["output"]
+    assert small.finite and (small.grids[0][1], small.grids[0][2]) == (want.min(), want.max())
+    s.net.W[0] *= 1e39  # finite in float64, infinite in float32; tanh keeps the rest finite
+    big = picture(s, st)
+    exact = s.grids(8)["output"]
+    assert big.finite and (big.grids[0][1], big.grids[0][2]) == (exact.min(), exact.max())
+    assert not np.isfinite(s.grids(8, neurons=True, dtype=np.float32)["neurons"][0]).all()
 
 
 def test_a_grid_is_quantised_to_bytes_within_half_a_step() -> None:

@@ -174,14 +174,18 @@ class Network:
 
     # ----- the tutorial's algorithm --------------------------------------------------------
     def forward_pass(self, X: Any, W: list[Array] | None = None,
-                     b: list[Array] | None = None) -> ForwardPass:
-        """The forward pass: ``z = W[l] @ a + b[l]``, ``a = f(z)`` layer by layer, all kept."""
+                     b: list[Array] | None = None, dtype: Any = None) -> ForwardPass:
+        """The forward pass: ``z = W[l] @ a + b[l]``, ``a = f(z)`` layer by layer, all kept;
+        in ``dtype`` if given (a picture needs no float64), else in the network's."""
         a, _ = self.check_data(X)
         W = self.W if W is None else W
         b = self.b if b is None else b
         zs: list[Array] = []
-        activations: list[Array] = [a]
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # (beyond ``dtype``'s range: infinite, for the caller)
+            if dtype is not None:
+                a, W = a.astype(dtype), [w.astype(dtype) for w in W]
+                b = [c.astype(dtype) for c in b]
+            activations: list[Array] = [a]
             for l, f in enumerate(self.activations):
                 z = W[l] @ a + b[l]
                 a = f(z)

@@ -399,13 +399,14 @@ class Session:
             result["classes"] = predictions(out).tolist()
         return result
 
-    def grids(self, resolution: int, neurons: bool = False) -> dict[str, Any]:
-        """The output over a ``res x res`` grid of the domain (and every neuron's, if asked)."""
+    def grids(self, resolution: int, neurons: bool = False, dtype: Any = None) -> dict[str, Any]:
+        """The output over a ``res x res`` grid of the domain (and every neuron's, if asked),
+        computed in ``dtype`` (default: the network's)."""
         key = (resolution, self.data.domain, self.spec.features)
         if key not in self._grid_inputs:  # the grid changes only with the data or features
             pts = grid_points(self.data.domain, resolution)
             self._grid_inputs[key] = feature_matrix(self.spec.features, pts)
-        fp = self.net.forward_pass(self._grid_inputs[key])
+        fp = self.net.forward_pass(self._grid_inputs[key], dtype=dtype)
         out = fp.a[-1]
         grid: dict[str, Any] = {"resolution": resolution, "domain": list(self.data.domain),
                                 "output": out.reshape(out.shape[0], resolution, resolution)}

@@ -60,6 +60,7 @@ def deleted(s: Session) -> dict[str, Any]:
             "message": "session deleted"}
 
 
+PICTURE_DTYPE = np.float32
 LOOK_BACK = 5  # epochs searched back from a diverged state for the latest finite one
 
 
@@ -104,13 +105,16 @@ class Snapshot:
 
 def picture(s: Session, settings: Settings, run: Session | None = None) -> Snapshot:
     """The :class:`Snapshot` of ``s``; ``diverged_at`` of the run (``run``: the session a past
-    epoch's view ``s`` belongs to)."""
+    epoch's view ``s`` belongs to). Its grids are computed in ``PICTURE_DTYPE``: they are
+    quantised to 256 levels, and float64's ``tanh`` and ``exp`` take four times as long."""
     finite = s.net.is_finite()
     grids: list[np.ndarray] = []
-    if finite:
-        grids = [s.grids(settings.snapshot_resolution)["output"],
-                 *s.grids(settings.neuron_resolution, neurons=True)["neurons"]]
+    for dtype in (PICTURE_DTYPE, None) if finite else ():
+        grids = [s.grids(settings.snapshot_resolution, dtype=dtype)["output"],
+                 *s.grids(settings.neuron_resolution, neurons=True, dtype=dtype)["neurons"]]
         finite = all(bool(np.isfinite(g).all()) for g in grids)
+        if finite:  # (else beyond float32's range: the network's own dtype decides)
+            break
     return Snapshot(s.epoch, s.version, finite, diverged_at(run or s), list(s.data.domain),
                     [w.copy() for w in s.net.W], [b.copy() for b in s.net.b],
                     [frames.quantise(g) for g in grids] if finite else [])
