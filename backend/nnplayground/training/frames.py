@@ -136,13 +136,16 @@ def quantise(grid: np.ndarray) -> Grid:
 
 
 def residuals(q: np.ndarray) -> bytes:
-    """``q`` (``..., rows, cols`` of uint8) minus its 2-D gradient prediction, mod 256."""
-    g = q.reshape(-1, *q.shape[-2:]).astype(np.int16)
-    predicted = np.zeros_like(g)
-    predicted[:, 1:, 1:] = g[:, 1:, :-1] + g[:, :-1, 1:] - g[:, :-1, :-1]
-    predicted[:, 0, 1:] = g[:, 0, :-1]
-    predicted[:, 1:, 0] = g[:, :-1, 0]
-    return ((g - predicted) % 256).astype(np.uint8).tobytes()
+    """``q`` (``..., rows, cols`` of uint8) minus its 2-D gradient prediction, mod 256: with a
+    row and a column of zeros before the grid, ``left + up - upleft`` is also the first row's
+    and column's prediction, and uint8 arithmetic wraps mod 256 by itself."""
+    g = q.reshape(-1, *q.shape[-2:])
+    p = np.zeros((g.shape[0], g.shape[1] + 1, g.shape[2] + 1), np.uint8)
+    p[:, 1:, 1:] = g
+    r = p[:, 1:, 1:] - p[:, :-1, 1:]
+    r -= p[:, 1:, :-1]
+    r += p[:, :-1, :-1]
+    return r.tobytes()
 
 
 def snapshot_frame(header: dict[str, Any], weights: Sequence[Any], biases: Sequence[Any],
