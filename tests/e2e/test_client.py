@@ -186,7 +186,8 @@ def test_a_snapshot_grid_decodes_to_the_boundary(nnp: Client) -> None:
     assert list(grid.shape) == snapshot["boundary"]["shape"]
     exact = np.array(s.boundary(resolution=grid.shape[-1])["output"])
     step = (snapshot["boundary"]["max"] - snapshot["boundary"]["min"]) / 255
-    assert np.abs(grid - exact).max() <= step / 2 + 1e-12  # rounded to the nearest level
+    # rounded to the nearest level of a float32 picture (docs/protocol.md, Grids)
+    assert np.abs(grid - exact).max() <= step / 2 + 1e-6
 
 
 def test_a_stream_of_an_unknown_session_is_refused(nnp: Client) -> None:
