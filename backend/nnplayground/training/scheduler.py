@@ -63,10 +63,13 @@ class Scheduler:
     def idle_seconds(self, now: float) -> float:
         """How long the loop may wait for a command: until a paced epoch is due, or a while
         if nothing runs; not at all if a session may train now."""
-        if self.ready(now):
-            return 0.0
-        waits = [p.wait(now) for o in self.running if (p := self.pacer(o)) is not None]
-        return min([IDLE_SECONDS, *waits])
+        wait = IDLE_SECONDS
+        for o in self.running:  # (one pass: the loop asks this before every turn)
+            p = self.pacer(o)
+            if p is None:
+                return 0.0
+            wait = min(wait, p.wait(now))
+        return wait
 
     def next(self, ready: list[Owned] | None = None) -> Owned:
         """Of ``ready`` (default: all running), a session of the client that has trained
